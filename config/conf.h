@@ -1,0 +1,103 @@
+/*
+ * matcherd configuration: one table of keys (config/conf.c) walked by the
+ * INI parser, the defaults, the dump and the documentation test.  Parsing
+ * fills a fresh struct conf; the caller swaps it in only on success, which
+ * is how SIGHUP keeps the old configuration when the new file is bad.
+ */
+#ifndef CONFIG_CONF_H
+#define CONFIG_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONF_PATH_MAX 1024
+#define CONF_HOST_MAX 255
+#define CONF_MAX_ERRORS 32
+
+struct conf_addr {
+	char		 host[CONF_HOST_MAX + 1];
+	int		 port;
+};
+
+/* Weights of the soft score components; they need not add up to 100. */
+struct conf_weights {
+	int		 job;
+	int		 experience;
+	int		 distance;
+	int		 skills;
+	int		 level;
+	int		 priority;
+	int		 fairness;
+	int		 barriers;
+};
+
+struct conf_matching {
+	int		 rome_domain;		/* bool: same 3-char domain ok */
+	int		 start_slack_days;
+	int		 default_limit;
+	int		 max_limit;
+	int		 youth_age_min;		/* plateforme_jeunes */
+	int		 youth_age_max;
+	int		 young_age_max;		/* jeune_peu_qualifie: under */
+	int		 low_level_max;		/* jeune_peu_qualifie: level <= */
+	int		 senior_age;
+	uint32_t	 clause_criteria;	/* default clause eligibility */
+	uint32_t	 priority_criteria;	/* raise the priority component */
+	int		 fairness_window_days;
+	int		 open_referrals_max;
+	int		 no_vehicle_distance_pct;	/* distance weight, % */
+	struct conf_weights w;
+};
+
+enum conf_loglevel { CONF_LOG_ERROR, CONF_LOG_WARN, CONF_LOG_INFO,
+	CONF_LOG_DEBUG };
+
+struct conf {
+	char		 path[CONF_PATH_MAX];	/* file it was read from */
+	struct conf_addr listen;
+	int		 max_clients;
+	size_t		 max_message;
+	size_t		 output_high_water;
+	int		 requests_per_event;
+	struct conf_addr redis;
+	char		 redis_prefix[64];
+	int		 redis_db;
+	char		 redis_password[256];
+	int		 redis_timeout_ms;
+	int		 redis_reconnect_max_ms;
+	char		 datadir[CONF_PATH_MAX];
+	int		 log_level;		/* enum conf_loglevel */
+	struct conf_matching matching;
+};
+
+/* Every error found in one parse, each as "file:line: message". */
+struct conf_errors {
+	int		 count;		/* may exceed CONF_MAX_ERRORS */
+	char		 msg[CONF_MAX_ERRORS][320];
+};
+
+/* Fill c with the built-in defaults (those documented in matcherd.conf). */
+void	conf_defaults(struct conf *c);
+
+/*
+ * Parse an INI file into c, which should hold the defaults first.  Returns
+ * 0, or the number of errors (all collected in errs).  A missing file is
+ * one error.  Unknown sections and keys are errors.
+ */
+int	conf_load(struct conf *c, const char *path, struct conf_errors *errs);
+/* Same, from a string; name is used in messages. */
+int	conf_load_string(struct conf *c, const char *name, const char *text,
+	    struct conf_errors *errs);
+
+/* Parse "host:port" (or "[v6]:port"); 0 or -1. */
+int	conf_parse_addr(const char *s, struct conf_addr *out);
+
+/* Print the configuration as an INI file with every key. */
+void	conf_dump(const struct conf *c, FILE *fp);
+
+/* Each key of the table as "section.name", for the documentation test. */
+int	conf_key_count(void);
+const char *conf_key_name(int i, const char **section);
+
+#endif
