@@ -1,0 +1,1243 @@
+/*
+ * Method handlers.  Each one validates its parameters (answering
+ * invalid_argument naming the field), writes to Redis, and only when Redis
+ * has acknowledged updates the in-memory index and answers: Redis is the
+ * source of truth, the index follows it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conn.h"
+#include "dates.h"
+#include "domain.h"
+#include "feeds.h"
+#include "frame.h"
+#include "handlers.h"
+#include "keys.h"
+#include "log.h"
+#include "matcherd.h"
+#include "mpobj.h"
+#include "proto.h"
+#include "rank.h"
+#include "referral.h"
+#include "result.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Longest reason accepted by offer.close. */
+#define CLOSE_REASON_MAX 200
+/* Default page of candidate.list. */
+#define LIST_COUNT_DEFAULT 50
+
+typedef void handler_fn(struct matcherd *, struct pending *,
+    const msgpack_object *);
+
+/* A packer writing into a growable buffer. */
+struct packbuf {
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+};
+
+static void
+packbuf_init(struct packbuf *b)
+{
+	msgpack_sbuffer_init(&b->sb);
+	msgpack_packer_init(&b->pk, &b->sb, msgpack_sbuffer_write);
+}
+
+/* Answer p with what b holds and free b. */
+static void
+packbuf_answer(struct packbuf *b, struct pending *p)
+{
+	pending_result(p, b->sb.data, b->sb.size);
+	msgpack_sbuffer_destroy(&b->sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parameters                                                         */
+
+static const msgpack_object *
+param(const msgpack_object *params, const char *key)
+{
+	const msgpack_object *o;
+
+	if (params == NULL || (o = mp_map_get(params, key)) == NULL ||
+	    o->type == MSGPACK_OBJECT_NIL)
+		return NULL;
+	return o;
+}
+
+/* A required record id parameter; answers the error itself. */
+static int
+param_id(struct pending *p, const msgpack_object *params, const char *key,
+    char *buf)
+{
+	const msgpack_object *o;
+	const char *s;
+	size_t len;
+
+	if ((o = param(params, key)) == NULL) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
+		    "%s is required", key);
+		return -1;
+	}
+	if (mp_get_str(o, &s, &len) == -1 || !record_id_valid(s, len)) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
+		    "%s must be 1-%d characters of [A-Za-z0-9_.:-]", key,
+		    RECORD_ID_MAX);
+		return -1;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+/* An optional integer parameter in [min, max]; answers the error itself. */
+static int
+param_int(struct pending *p, const msgpack_object *params, const char *key,
+    int min, int max, int def, int *out)
+{
+	const msgpack_object *o;
+	int64_t v;
+
+	*out = def;
+	if ((o = param(params, key)) == NULL)
+		return 0;
+	if (mp_get_int64(o, &v) == -1 || v < min || v > max) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
+		    "%s must be an integer from %d to %d", key, min, max);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* An optional string parameter of at most size-1 bytes. */
+static int
+param_text(struct pending *p, const msgpack_object *params, const char *key,
+    char *buf, size_t size)
+{
+	const msgpack_object *o;
+
+	buf[0] = '\0';
+	if ((o = param(params, key)) == NULL)
+		return 0;
+	if (mp_copy_str(o, buf, size) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
+		    "%s must be a string of at most %zu bytes", key, size - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* An optional list of vocabulary names as a bitmask; absent = all. */
+static int
+param_set(struct pending *p, const msgpack_object *params, const char *key,
+    const struct vocab *v, uint32_t *out)
+{
+	const msgpack_object *o;
+	const char *s;
+	size_t len;
+	uint32_t i;
+	int k;
+
+	*out = (1u << v->count) - 1;
+	if ((o = param(params, key)) == NULL)
+		return 0;
+	if (o->type != MSGPACK_OBJECT_ARRAY) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
+		    "%s must be a list of %s names", key, v->what);
+		return -1;
+	}
+	*out = 0;
+	for (i = 0; i < o->via.array.size; i++) {
+		if (mp_get_str(&o->via.array.ptr[i], &s, &len) == -1 ||
+		    (k = vocab_lookup(v, s, len)) < 0) {
+			char field[64];
+
+			snprintf(field, sizeof(field), "%s[%u]", key, i);
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, field,
+			    "unknown %s", v->what);
+			return -1;
+		}
+		*out |= 1u << k;
+	}
+	return 0;
+}
+
+/*
+ * The record of a put: the params map itself, or its "key" member when
+ * the caller wrapped it ({candidate: {...}} / {offer: {...}, limit}).
+ */
+static const msgpack_object *
+param_record(const msgpack_object *params, const char *key, int *wrapped)
+{
+	const msgpack_object *o;
+
+	*wrapped = 0;
+	if (params != NULL && (o = mp_map_get(params, key)) != NULL &&
+	    o->type == MSGPACK_OBJECT_MAP) {
+		*wrapped = 1;
+		return o;
+	}
+	return params;
+}
+
+/* ------------------------------------------------------------------ */
+/* Store replies                                                      */
+
+/*
+ * Check a Redis reply; on failure answer p and return -1.  A NULL reply
+ * means the connection dropped before the answer: nothing is known to
+ * have been written, so "unavailable" lets the client retry.
+ */
+static int
+reply_ok(struct pending *p, redisReply *r, const char *what)
+{
+	if (r == NULL) {
+		pending_error(p, RPC_ERR_UNAVAILABLE, NULL,
+		    "redis connection lost during %s", what);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("redis error during %s: %s", what, r->str);
+		pending_error(p, RPC_ERR_INTERNAL, NULL, "redis error during %s",
+		    what);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_NIL && strcmp(what, "EXEC") == 0) {
+		pending_error(p, RPC_ERR_INTERNAL, NULL, "transaction aborted");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+unavailable(struct pending *p)
+{
+	pending_error(p, RPC_ERR_UNAVAILABLE, NULL, "redis is not connected");
+}
+
+/* ------------------------------------------------------------------ */
+/* ping, stats, subscribe                                             */
+
+static void
+h_ping(struct matcherd *env, struct pending *p, const msgpack_object *params)
+{
+	struct packbuf b;
+
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_bool(&b.pk, "pong", 1);
+	mp_pack_kv_int(&b.pk, "version", PROTO_VERSION);
+	mp_pack_kv_int(&b.pk, "time", time(NULL));
+	packbuf_answer(&b, p);
+}
+
+static void
+pack_counts(msgpack_packer *pk, const char *key, const struct vocab *v,
+    const uint32_t *counts)
+{
+	int i;
+
+	mp_pack_str(pk, key);
+	msgpack_pack_map(pk, v->count);
+	for (i = 0; i < v->count; i++)
+		mp_pack_kv_int(pk, vocab_name(v, i), counts[i]);
+}
+
+static void
+h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
+{
+	struct packbuf b;
+	int i;
+
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 14);
+	mp_pack_kv_int(&b.pk, "candidates", env->idx->live);
+	pack_counts(&b.pk, "candidates_by_sector", &vocab_sector,
+	    env->idx->sector_live);
+	pack_counts(&b.pk, "candidates_by_status", &vocab_status,
+	    env->idx->status_live);
+	mp_pack_str(&b.pk, "offers");
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_kv_int(&b.pk, "open", env->offers->open);
+	mp_pack_kv_int(&b.pk, "closed", env->offers->closed);
+	mp_pack_str(&b.pk, "referrals");
+	msgpack_pack_map(&b.pk, REFERRAL_COUNT);
+	for (i = 0; i < REFERRAL_COUNT; i++)
+		mp_pack_kv_int(&b.pk, referral_name(i),
+		    env->offers->referrals[i]);
+	mp_pack_kv_int(&b.pk, "offers_scored", env->stats.offers_scored);
+	mp_pack_kv_int(&b.pk, "suggestions", env->stats.suggestions);
+	mp_pack_kv_double(&b.pk, "scoring_mean_us",
+	    env->stats.offers_scored ?
+	    env->stats.score_us_total / env->stats.offers_scored : 0);
+	mp_pack_kv_int(&b.pk, "clients", env->stats.clients);
+	mp_pack_kv_int(&b.pk, "subscribers", env->stats.subscribers);
+	mp_pack_kv_int(&b.pk, "uptime_s", time(NULL) - env->started);
+	mp_pack_kv_int(&b.pk, "requests", env->stats.requests);
+	mp_pack_str(&b.pk, "errors");
+	msgpack_pack_map(&b.pk, RPC_ERR_COUNT);
+	for (i = 0; i < RPC_ERR_COUNT; i++)
+		mp_pack_kv_int(&b.pk, rpc_errcode_name(i),
+		    env->stats.errors[i]);
+	mp_pack_str(&b.pk, "redis");
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_bool(&b.pk, "connected", store_connected(env->store));
+	mp_pack_kv_int(&b.pk, "commands", store_commands(env->store));
+	mp_pack_kv_double(&b.pk, "mean_latency_us",
+	    store_mean_latency_us(env->store));
+	packbuf_answer(&b, p);
+}
+
+static void
+pack_names(msgpack_packer *pk, const struct vocab *v, uint32_t set)
+{
+	int i, n = 0;
+
+	for (i = 0; i < v->count; i++)
+		n += (set >> i) & 1;
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < v->count; i++)
+		if (set & (1u << i))
+			mp_pack_str(pk, vocab_name(v, i));
+}
+
+static void
+h_subscribe(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct packbuf b;
+	uint32_t sectors, sources;
+
+	if (param_set(p, params, "sectors", &vocab_sector, &sectors) == -1 ||
+	    param_set(p, params, "sources", &vocab_source, &sources) == -1)
+		return;
+	if (pending_conn(p) == NULL)
+		return;
+	feeds_subscribe(env, pending_conn(p), sectors, sources);
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_str(&b.pk, "sectors");
+	pack_names(&b.pk, &vocab_sector, sectors);
+	mp_pack_str(&b.pk, "sources");
+	pack_names(&b.pk, &vocab_source, sources);
+	packbuf_answer(&b, p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Candidates                                                         */
+
+struct cand_op {
+	struct matcherd		*env;
+	struct pending		*p;
+	struct candidate	 cand;
+	char			 id[RECORD_ID_MAX + 1];
+};
+
+static struct cand_op *
+cand_op_new(struct matcherd *env, struct pending *p)
+{
+	struct cand_op *op;
+
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	pending_hold(p);
+	return op;
+}
+
+static void
+cand_op_done(struct cand_op *op)
+{
+	pending_release(op->p);
+	free(op);
+}
+
+static void
+candidate_put_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+	struct packbuf b;
+	int created;
+
+	if (reply_ok(op->p, r, "candidate.put") == 0) {
+		if (index_put(op->env->idx, &op->cand, &created) == INDEX_NONE)
+			log_warnx("candidate %s: stored but not indexed: "
+			    "skill table full", op->cand.id);
+		packbuf_init(&b);
+		msgpack_pack_map(&b.pk, 2);
+		mp_pack_kv_str(&b.pk, "id", op->cand.id);
+		/* HSET says whether the field is new: true across daemons. */
+		mp_pack_kv_bool(&b.pk, "created",
+		    r->type == REDIS_REPLY_INTEGER ? r->integer == 1 : created);
+		packbuf_answer(&b, op->p);
+	}
+	cand_op_done(op);
+}
+
+static void
+h_candidate_put(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const msgpack_object *rec;
+	struct field_error err;
+	struct packbuf b;
+	struct cand_op *op;
+	char key[KEY_MAX];
+	const char *argv[4];
+	size_t lens[4];
+	int wrapped;
+
+	if ((rec = param_record(params, "candidate", &wrapped)) == NULL) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    "candidate.put needs a candidate map");
+		return;
+	}
+	op = cand_op_new(env, p);
+	if (candidate_decode(rec, env->ref, &op->cand, &err) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
+		    err.message);
+		cand_op_done(op);
+		return;
+	}
+	if (env->idx->nskills + op->cand.nskills > INDEX_MAX_SKILLS) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "skills",
+		    "too many distinct skill tags in the candidathèques");
+		cand_op_done(op);
+		return;
+	}
+	packbuf_init(&b);
+	candidate_pack(&op->cand, &b.pk);
+	key_cand_bucket(key, store_prefix(env->store), op->cand.id);
+	argv[0] = "HSET";
+	argv[1] = key;
+	argv[2] = op->cand.id;
+	argv[3] = b.sb.data;
+	lens[0] = 4;
+	lens[1] = strlen(key);
+	lens[2] = strlen(op->cand.id);
+	lens[3] = b.sb.size;
+	if (store_command(env->store, candidate_put_cb, op, 4, argv,
+	    lens) == -1) {
+		unavailable(p);
+		cand_op_done(op);
+	}
+	msgpack_sbuffer_destroy(&b.sb);
+}
+
+/*
+ * Answer with the stored canonical map plus the fields only the daemon
+ * knows (open_referrals).
+ */
+static void
+candidate_get_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+	msgpack_zone zone;
+	msgpack_object obj;
+	struct packbuf b;
+	uint32_t i, slot;
+	size_t off = 0;
+
+	if (reply_ok(op->p, r, "candidate.get") == -1)
+		goto done;
+	if (r->type != REDIS_REPLY_STRING) {
+		pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
+		    "no candidate %s", op->id);
+		goto done;
+	}
+	msgpack_zone_init(&zone, 4096);
+	if (msgpack_unpack(r->str, r->len, &off, &zone, &obj) !=
+	    MSGPACK_UNPACK_SUCCESS || obj.type != MSGPACK_OBJECT_MAP) {
+		log_warnx("candidate %s: stored record is not a msgpack map",
+		    op->id);
+		pending_error(op->p, RPC_ERR_INTERNAL, NULL,
+		    "stored record of %s is corrupt", op->id);
+		msgpack_zone_destroy(&zone);
+		goto done;
+	}
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, obj.via.map.size + 1);
+	for (i = 0; i < obj.via.map.size; i++) {
+		msgpack_pack_object(&b.pk, obj.via.map.ptr[i].key);
+		msgpack_pack_object(&b.pk, obj.via.map.ptr[i].val);
+	}
+	slot = index_find(op->env->idx, op->id);
+	mp_pack_kv_int(&b.pk, "open_referrals", slot == INDEX_NONE ? 0 :
+	    op->env->idx->recs[slot].open_referrals);
+	msgpack_zone_destroy(&zone);
+	packbuf_answer(&b, op->p);
+done:
+	cand_op_done(op);
+}
+
+static void
+candidate_delete_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+	struct packbuf b;
+
+	if (reply_ok(op->p, r, "candidate.delete") == 0) {
+		if (r->type != REDIS_REPLY_INTEGER || r->integer == 0) {
+			pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
+			    "no candidate %s", op->id);
+		} else {
+			index_delete(op->env->idx, op->id);
+			packbuf_init(&b);
+			msgpack_pack_map(&b.pk, 2);
+			mp_pack_kv_str(&b.pk, "id", op->id);
+			mp_pack_kv_bool(&b.pk, "deleted", 1);
+			packbuf_answer(&b, op->p);
+		}
+	}
+	cand_op_done(op);
+}
+
+/* candidate.get and candidate.delete: one command on the id's bucket. */
+static void
+candidate_by_id(struct matcherd *env, struct pending *p,
+    const msgpack_object *params, const char *cmd, store_cb *cb)
+{
+	struct cand_op *op;
+	char key[KEY_MAX];
+	const char *argv[3];
+
+	op = cand_op_new(env, p);
+	if (param_id(p, params, "id", op->id) == -1) {
+		cand_op_done(op);
+		return;
+	}
+	key_cand_bucket(key, store_prefix(env->store), op->id);
+	argv[0] = cmd;
+	argv[1] = key;
+	argv[2] = op->id;
+	if (store_command(env->store, cb, op, 3, argv, NULL) == -1) {
+		unavailable(p);
+		cand_op_done(op);
+	}
+}
+
+static void
+h_candidate_get(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	candidate_by_id(env, p, params, "HGET", candidate_get_cb);
+}
+
+static void
+h_candidate_delete(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	candidate_by_id(env, p, params, "HDEL", candidate_delete_cb);
+}
+
+struct list_op {
+	struct matcherd	*env;
+	struct pending	*p;
+	uint32_t	 next;		/* INDEX_NONE: end */
+};
+
+static void
+candidate_list_cb(void *arg, redisReply *r)
+{
+	struct list_op *op = arg;
+	msgpack_zone zone;
+	msgpack_object obj;
+	struct packbuf b;
+	char cursor[16];
+	size_t i, n = 0, off;
+
+	if (reply_ok(op->p, r, "EXEC") == -1 || r->type != REDIS_REPLY_ARRAY)
+		goto done;
+	for (i = 0; i < r->elements; i++)
+		n += r->element[i]->type == REDIS_REPLY_STRING;
+	msgpack_zone_init(&zone, 4096);
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_str(&b.pk, "candidates");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < r->elements; i++) {
+		if (r->element[i]->type != REDIS_REPLY_STRING)
+			continue;
+		off = 0;
+		if (msgpack_unpack(r->element[i]->str, r->element[i]->len,
+		    &off, &zone, &obj) == MSGPACK_UNPACK_SUCCESS)
+			msgpack_pack_object(&b.pk, obj);
+		else
+			msgpack_pack_nil(&b.pk);
+		msgpack_zone_clear(&zone);
+	}
+	mp_pack_str(&b.pk, "cursor");
+	if (op->next == INDEX_NONE)
+		msgpack_pack_nil(&b.pk);
+	else {
+		snprintf(cursor, sizeof(cursor), "%u", op->next);
+		mp_pack_str(&b.pk, cursor);
+	}
+	msgpack_zone_destroy(&zone);
+	packbuf_answer(&b, op->p);
+done:
+	pending_release(op->p);
+	free(op);
+}
+
+static void
+h_candidate_list(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const msgpack_object *o;
+	struct list_op *op;
+	char key[KEY_MAX], cbuf[16], *end;
+	const char *argv[3];
+	uint32_t sectors = 0, slot, cursor = 0;
+	unsigned long v;
+	int count, k, n;
+
+	if ((o = param(params, "sector")) != NULL) {
+		const char *s;
+		size_t len;
+
+		if (mp_get_str(o, &s, &len) == -1 ||
+		    (k = vocab_lookup(&vocab_sector, s, len)) < 0) {
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, "sector",
+			    "unknown sector");
+			return;
+		}
+		sectors = 1u << k;
+	}
+	if (param_text(p, params, "cursor", cbuf, sizeof(cbuf)) == -1)
+		return;
+	if (cbuf[0] != '\0') {
+		v = strtoul(cbuf, &end, 10);
+		if (*end != '\0' || v > UINT32_MAX - 1) {
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, "cursor",
+			    "cursor must be a value returned by candidate.list");
+			return;
+		}
+		cursor = (uint32_t)v;
+	}
+	if (param_int(p, params, "count", 1, PROTO_LIMIT_MAX,
+	    LIST_COUNT_DEFAULT, &count) == -1)
+		return;
+	if (store_begin(env->store) == -1) {
+		unavailable(p);
+		return;
+	}
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	pending_hold(p);
+	slot = index_next(env->idx, cursor, sectors);
+	for (n = 0; n < count && slot != INDEX_NONE; n++) {
+		const char *id = env->idx->recs[slot].id;
+
+		key_cand_bucket(key, store_prefix(env->store), id);
+		argv[0] = "HGET";
+		argv[1] = key;
+		argv[2] = id;
+		store_add(env->store, 3, argv, NULL);
+		slot = index_next(env->idx, slot + 1, sectors);
+	}
+	op->next = slot;
+	store_commit(env->store, candidate_list_cb, op);
+}
+
+/* ------------------------------------------------------------------ */
+/* Offers                                                             */
+
+struct match_op {
+	struct matcherd	*env;
+	struct pending	*p;
+	struct offer	 offer;
+	int64_t		 created_at;
+	int64_t		 now;
+	char		*result;	/* packed match result */
+	size_t		 resultlen;
+	char		(*suggested)[RECORD_ID_MAX + 1];
+	int		 nsuggested;
+};
+
+static void
+match_op_free(struct match_op *op)
+{
+	pending_release(op->p);
+	free(op->result);
+	free(op->suggested);
+	free(op);
+}
+
+static void
+match_cb(void *arg, redisReply *r)
+{
+	struct match_op *op = arg;
+	struct matcherd *env = op->env;
+	struct offer_entry *e;
+	int i;
+
+	if (reply_ok(op->p, r, "EXEC") == -1) {
+		match_op_free(op);
+		return;
+	}
+	e = offers_put(env->offers, &op->offer, op->created_at);
+	for (i = 0; i < op->nsuggested; i++)
+		if (offers_ref_find(e, op->suggested[i]) == NULL)
+			offers_ref_set(env->offers, e, op->suggested[i],
+			    REFERRAL_SUGGESTED, op->now);
+	env->stats.offers_scored++;
+	env->stats.suggestions += op->nsuggested;
+	pending_result(op->p, op->result, op->resultlen);
+	feeds_publish(env, op->offer.sector, op->offer.source, op->result,
+	    op->resultlen);
+	match_op_free(op);
+}
+
+/*
+ * Score o against the pool, then store the offer, the result and the new
+ * "suggested" referrals in one transaction; answer and push once Redis
+ * has them.
+ */
+static void
+match_and_store(struct matcherd *env, struct pending *p,
+    const struct offer *o, int limit)
+{
+	const char *sector = vocab_name(&vocab_sector, o->sector);
+	const char *prefix = store_prefix(env->store);
+	struct offer_entry *e = offers_get(env->offers, o->id);
+	struct match_result *mr;
+	struct score_query q;
+	struct match_op *op;
+	struct packbuf res, data;
+	struct timespec t0, t1;
+	char kofr[KEY_MAX], kset[KEY_MAX], kidx[KEY_MAX], kref[KEY_MAX];
+	char created[24], now[24], val[48];
+	const char *argv[14];
+	size_t lens[14], nref;
+	uint32_t *referred;
+	int i;
+
+	if (!store_connected(env->store)) {
+		unavailable(p);
+		return;
+	}
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	op->offer = *o;
+	op->now = time(NULL);
+	op->created_at = e != NULL ? e->created_at : op->now;
+	pending_hold(p);
+
+	nref = offers_referred_slots(e, env->idx, &referred);
+	mr = xmalloc(sizeof(*mr));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	score_prepare(&q, &op->offer, env->idx, &env->conf->matching,
+	    (int32_t)(op->now / 86400), referred, nref);
+	rank_offer(env->idx, &q, limit, mr);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	env->stats.score_us_total += (t1.tv_sec - t0.tv_sec) * 1e6 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e3;
+
+	packbuf_init(&res);
+	result_pack(&res.pk, &op->offer, 0, op->now, env->idx, &q, mr);
+	op->resultlen = res.sb.size;
+	op->result = msgpack_sbuffer_release(&res.sb);
+	op->nsuggested = mr->ntop;
+	op->suggested = xreallocarray(NULL, mr->ntop ? mr->ntop : 1,
+	    sizeof(*op->suggested));
+	for (i = 0; i < mr->ntop; i++)
+		snprintf(op->suggested[i], sizeof(op->suggested[i]), "%s",
+		    env->idx->recs[mr->top[i].slot].id);
+	free(referred);
+
+	packbuf_init(&data);
+	offer_pack(&op->offer, &data.pk);
+	key_offer(kofr, prefix, sector, o->id);
+	key_sector_offers(kset, prefix, sector);
+	key_offer_sectors(kidx, prefix);
+	key_referrals(kref, prefix, sector, o->id);
+	snprintf(created, sizeof(created), "%lld", (long long)op->created_at);
+	snprintf(now, sizeof(now), "%lld", (long long)op->now);
+
+	store_begin(env->store);
+	argv[0] = "HSET";	lens[0] = 4;
+	argv[1] = kofr;		lens[1] = strlen(kofr);
+	argv[2] = "data";	lens[2] = 4;
+	argv[3] = data.sb.data;	lens[3] = data.sb.size;
+	argv[4] = "status";	lens[4] = 6;
+	argv[5] = "open";	lens[5] = 4;
+	argv[6] = "created_at";	lens[6] = 10;
+	argv[7] = created;	lens[7] = strlen(created);
+	argv[8] = "updated_at";	lens[8] = 10;
+	argv[9] = now;		lens[9] = strlen(now);
+	argv[10] = "result";	lens[10] = 6;
+	argv[11] = op->result;	lens[11] = op->resultlen;
+	store_add(env->store, 12, argv, lens);
+	argv[0] = "ZADD"; argv[1] = kset; argv[2] = "NX"; argv[3] = created;
+	argv[4] = o->id;
+	store_add(env->store, 5, argv, NULL);
+	argv[0] = "HSET"; argv[1] = kidx; argv[2] = o->id; argv[3] = sector;
+	store_add(env->store, 4, argv, NULL);
+	snprintf(val, sizeof(val), "suggested:%s", now);
+	for (i = 0; i < op->nsuggested; i++) {
+		argv[0] = "HSETNX"; argv[1] = kref; argv[2] = op->suggested[i];
+		argv[3] = val;
+		store_add(env->store, 4, argv, NULL);
+	}
+	store_commit(env->store, match_cb, op);
+	msgpack_sbuffer_destroy(&data.sb);
+	free(mr);
+}
+
+/* The offer entry named by params.id, or NULL after answering not_found. */
+static struct offer_entry *
+param_offer(struct matcherd *env, struct pending *p,
+    const msgpack_object *params, const char *key)
+{
+	struct offer_entry *e;
+	char id[RECORD_ID_MAX + 1];
+
+	if (param_id(p, params, key, id) == -1)
+		return NULL;
+	if ((e = offers_get(env->offers, id)) == NULL)
+		pending_error(p, RPC_ERR_NOT_FOUND, key, "no offer %s", id);
+	return e;
+}
+
+static void
+h_offer_put(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const msgpack_object *rec;
+	struct offer_entry *e;
+	struct field_error err;
+	struct offer *o;
+	int wrapped, limit = env->conf->matching.default_limit;
+
+	if ((rec = param_record(params, "offer", &wrapped)) == NULL) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    "offer.put needs an offer map");
+		return;
+	}
+	if (wrapped && param_int(p, params, "limit", 1,
+	    env->conf->matching.max_limit, limit, &limit) == -1)
+		return;
+	o = xmalloc(sizeof(*o));
+	if (offer_decode(rec, env->ref, o, &err) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
+		    err.message);
+	} else if ((e = offers_get(env->offers, o->id)) != NULL &&
+	    e->offer.sector != o->sector) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "sector",
+		    "offer %s exists in sector %s", o->id,
+		    vocab_name(&vocab_sector, e->offer.sector));
+	} else if (e != NULL && e->closed) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id",
+		    "offer %s is closed", o->id);
+	} else
+		match_and_store(env, p, o, limit);
+	free(o);
+}
+
+static void
+h_offer_match(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct offer_entry *e;
+	int limit;
+
+	if ((e = param_offer(env, p, params, "id")) == NULL)
+		return;
+	if (param_int(p, params, "limit", 1, env->conf->matching.max_limit,
+	    env->conf->matching.default_limit, &limit) == -1)
+		return;
+	if (e->closed) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id",
+		    "offer %s is closed", e->offer.id);
+		return;
+	}
+	match_and_store(env, p, &e->offer, limit);
+}
+
+struct offer_op {
+	struct matcherd	*env;
+	struct pending	*p;
+	char		 id[RECORD_ID_MAX + 1];
+	char		 reason[CLOSE_REASON_MAX + 1];
+};
+
+static struct offer_op *
+offer_op_new(struct matcherd *env, struct pending *p, const char *id)
+{
+	struct offer_op *op;
+
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	snprintf(op->id, sizeof(op->id), "%s", id);
+	pending_hold(p);
+	return op;
+}
+
+static void
+offer_op_done(struct offer_op *op)
+{
+	pending_release(op->p);
+	free(op);
+}
+
+/*
+ * A msgpack value stored in Redis by this daemon, copied as it is (it was
+ * packed by offer_pack/result_pack), or nil.
+ */
+static void
+pack_raw_or_nil(msgpack_packer *pk, const redisReply *r)
+{
+	char err[128];
+	size_t objlen;
+
+	if (r == NULL || r->type != REDIS_REPLY_STRING || r->len == 0) {
+		msgpack_pack_nil(pk);
+		return;
+	}
+	/* Never forward bytes that would break the client's stream. */
+	if (frame_scan(r->str, r->len, r->len, &objlen, err,
+	    sizeof(err)) != FRAME_OK || objlen != r->len) {
+		log_warnx("stored msgpack value is corrupt: %s", err);
+		msgpack_pack_nil(pk);
+		return;
+	}
+	pk->callback(pk->data, r->str, r->len);
+}
+
+static const redisReply *
+hash_field(const redisReply *h, const char *name)
+{
+	size_t i;
+
+	if (h == NULL || h->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(h->element[i]->str, name) == 0)
+			return h->element[i + 1];
+	return NULL;
+}
+
+static long long
+hash_int(const redisReply *h, const char *name)
+{
+	const redisReply *v = hash_field(h, name);
+
+	return v != NULL && v->type == REDIS_REPLY_STRING ?
+	    strtoll(v->str, NULL, 10) : 0;
+}
+
+static void
+offer_get_cb(void *arg, redisReply *r)
+{
+	struct offer_op *op = arg;
+	const redisReply *h, *refs, *v;
+	struct packbuf b;
+	const char *colon;
+	size_t i;
+
+	if (reply_ok(op->p, r, "EXEC") == -1)
+		goto done;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    (h = r->element[0])->type != REDIS_REPLY_ARRAY ||
+	    h->elements == 0) {
+		pending_error(op->p, RPC_ERR_NOT_FOUND, "id", "no offer %s",
+		    op->id);
+		goto done;
+	}
+	refs = r->element[1];
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 6);
+	mp_pack_str(&b.pk, "offer");
+	pack_raw_or_nil(&b.pk, hash_field(h, "data"));
+	v = hash_field(h, "status");
+	mp_pack_kv_str(&b.pk, "status", v && v->type == REDIS_REPLY_STRING ?
+	    v->str : "open");
+	mp_pack_kv_int(&b.pk, "created_at", hash_int(h, "created_at"));
+	mp_pack_str(&b.pk, "closed_reason");
+	v = hash_field(h, "closed_reason");
+	if (v != NULL && v->type == REDIS_REPLY_STRING)
+		mp_pack_strn(&b.pk, v->str, v->len);
+	else
+		msgpack_pack_nil(&b.pk);
+	mp_pack_str(&b.pk, "result");
+	pack_raw_or_nil(&b.pk, hash_field(h, "result"));
+	mp_pack_str(&b.pk, "referrals");
+	msgpack_pack_array(&b.pk, refs->type == REDIS_REPLY_ARRAY ?
+	    refs->elements / 2 : 0);
+	for (i = 0; refs->type == REDIS_REPLY_ARRAY &&
+	    i + 1 < refs->elements; i += 2) {
+		v = refs->element[i + 1];
+		colon = v->type == REDIS_REPLY_STRING ?
+		    memchr(v->str, ':', v->len) : NULL;
+		msgpack_pack_map(&b.pk, 3);
+		mp_pack_str(&b.pk, "candidate");
+		mp_pack_strn(&b.pk, refs->element[i]->str,
+		    refs->element[i]->len);
+		mp_pack_str(&b.pk, "status");
+		mp_pack_strn(&b.pk, v->str, colon ? (size_t)(colon - v->str) :
+		    v->len);
+		mp_pack_kv_int(&b.pk, "updated_at", colon ?
+		    strtoll(colon + 1, NULL, 10) : 0);
+	}
+	packbuf_answer(&b, op->p);
+done:
+	offer_op_done(op);
+}
+
+static void
+h_offer_get(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const char *prefix = store_prefix(env->store), *sector;
+	struct offer_entry *e;
+	struct offer_op *op;
+	char key[KEY_MAX];
+	const char *argv[2];
+
+	if ((e = param_offer(env, p, params, "id")) == NULL)
+		return;
+	if (store_begin(env->store) == -1) {
+		unavailable(p);
+		return;
+	}
+	op = offer_op_new(env, p, e->offer.id);
+	sector = vocab_name(&vocab_sector, e->offer.sector);
+	argv[0] = "HGETALL";
+	argv[1] = key;
+	key_offer(key, prefix, sector, e->offer.id);
+	store_add(env->store, 2, argv, NULL);
+	key_referrals(key, prefix, sector, e->offer.id);
+	store_add(env->store, 2, argv, NULL);
+	store_commit(env->store, offer_get_cb, op);
+}
+
+static void
+offer_close_cb(void *arg, redisReply *r)
+{
+	struct offer_op *op = arg;
+	struct offer_entry *e;
+	struct packbuf b;
+
+	if (reply_ok(op->p, r, "offer.close") == 0) {
+		if ((e = offers_get(op->env->offers, op->id)) != NULL)
+			offers_set_closed(op->env->offers, e, 1);
+		packbuf_init(&b);
+		msgpack_pack_map(&b.pk, 3);
+		mp_pack_kv_str(&b.pk, "id", op->id);
+		mp_pack_kv_str(&b.pk, "status", "closed");
+		mp_pack_kv_str(&b.pk, "reason", op->reason);
+		packbuf_answer(&b, op->p);
+	}
+	offer_op_done(op);
+}
+
+static void
+h_offer_close(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct offer_entry *e;
+	struct offer_op *op;
+	char key[KEY_MAX], now[24];
+	const char *argv[8];
+
+	if ((e = param_offer(env, p, params, "id")) == NULL)
+		return;
+	op = offer_op_new(env, p, e->offer.id);
+	if (param_text(p, params, "reason", op->reason,
+	    sizeof(op->reason)) == -1) {
+		offer_op_done(op);
+		return;
+	}
+	key_offer(key, store_prefix(env->store),
+	    vocab_name(&vocab_sector, e->offer.sector), e->offer.id);
+	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+	argv[0] = "HSET"; argv[1] = key;
+	argv[2] = "status"; argv[3] = "closed";
+	argv[4] = "closed_reason"; argv[5] = op->reason;
+	argv[6] = "updated_at"; argv[7] = now;
+	if (store_command(env->store, offer_close_cb, op, 8, argv,
+	    NULL) == -1) {
+		unavailable(p);
+		offer_op_done(op);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Referrals                                                          */
+
+struct referral_op {
+	struct matcherd	*env;
+	struct pending	*p;
+	char		 offer[RECORD_ID_MAX + 1];
+	char		 candidate[RECORD_ID_MAX + 1];
+	int		 to;
+	int64_t		 now;
+};
+
+static void
+referral_cb(void *arg, redisReply *r)
+{
+	struct referral_op *op = arg;
+	struct matcherd *env = op->env;
+	struct offer_entry *e;
+	struct packbuf b;
+	uint32_t slot;
+	int code, from;
+
+	if (reply_ok(op->p, r, "referral.update") == -1)
+		goto done;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_INTEGER ||
+	    r->element[1]->type != REDIS_REPLY_STRING) {
+		pending_error(op->p, RPC_ERR_INTERNAL, NULL,
+		    "unexpected reply from the referral script");
+		goto done;
+	}
+	code = (int)r->element[0]->integer;
+	from = referral_lookup(r->element[1]->str, r->element[1]->len);
+	if (code == -1) {
+		pending_error(op->p, RPC_ERR_NOT_FOUND, "candidate",
+		    "candidate %s has no referral on offer %s", op->candidate,
+		    op->offer);
+		goto done;
+	}
+	if (code == 0) {
+		pending_error(op->p, RPC_ERR_INVALID_ARGUMENT, "status",
+		    "illegal transition %s -> %s", referral_name(from),
+		    referral_name(op->to));
+		goto done;
+	}
+	if ((e = offers_get(env->offers, op->offer)) != NULL)
+		offers_ref_set(env->offers, e, op->candidate, op->to, op->now);
+	if ((slot = index_find(env->idx, op->candidate)) != INDEX_NONE) {
+		if (!referral_is_open(from) && referral_is_open(op->to))
+			index_referral_opened(env->idx, slot,
+			    (int32_t)(op->now / 86400));
+		else if (referral_is_open(from) && !referral_is_open(op->to))
+			index_referral_closed(env->idx, slot);
+	}
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 5);
+	mp_pack_kv_str(&b.pk, "offer", op->offer);
+	mp_pack_kv_str(&b.pk, "candidate", op->candidate);
+	mp_pack_kv_str(&b.pk, "from", referral_name(from));
+	mp_pack_kv_str(&b.pk, "status", referral_name(op->to));
+	mp_pack_kv_int(&b.pk, "updated_at", op->now);
+	packbuf_answer(&b, op->p);
+done:
+	pending_release(op->p);
+	free(op);
+}
+
+static void
+h_referral_update(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const char *prefix = store_prefix(env->store), *sector;
+	const msgpack_object *o;
+	const struct offer_ref *ref;
+	struct offer_entry *e;
+	struct referral_op *op;
+	char kref[KEY_MAX], khist[KEY_MAX], now[24];
+	char note[REFERRAL_NOTE_MAX + 1];
+	const char *argv[9], *s;
+	size_t len;
+
+	if ((e = param_offer(env, p, params, "offer")) == NULL)
+		return;
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	pending_hold(p);
+	snprintf(op->offer, sizeof(op->offer), "%s", e->offer.id);
+	if (param_id(p, params, "candidate", op->candidate) == -1 ||
+	    param_text(p, params, "note", note, sizeof(note)) == -1)
+		goto fail;
+	if ((o = param(params, "status")) == NULL ||
+	    mp_get_str(o, &s, &len) == -1 ||
+	    (op->to = referral_lookup(s, len)) < 0) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "status",
+		    "status must be one of suggested, validated, sent, "
+		    "interview, hired, not_retained, withdrawn");
+		goto fail;
+	}
+	/* The script checks again atomically; this answers most cases. */
+	if ((ref = offers_ref_find(e, op->candidate)) == NULL) {
+		pending_error(p, RPC_ERR_NOT_FOUND, "candidate",
+		    "candidate %s has no referral on offer %s", op->candidate,
+		    op->offer);
+		goto fail;
+	}
+	if (!referral_transition_ok(ref->status, op->to)) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "status",
+		    "illegal transition %s -> %s", referral_name(ref->status),
+		    referral_name(op->to));
+		goto fail;
+	}
+	/* The history line is '|'-separated: keep the note on one field. */
+	for (len = 0; note[len] != '\0'; len++)
+		if (note[len] == '|' || note[len] == '\n')
+			note[len] = ' ';
+	op->now = time(NULL);
+	sector = vocab_name(&vocab_sector, e->offer.sector);
+	key_referrals(kref, prefix, sector, op->offer);
+	key_referral_history(khist, prefix, sector, op->offer);
+	snprintf(now, sizeof(now), "%lld", (long long)op->now);
+	argv[0] = "EVAL"; argv[1] = env->referral_script; argv[2] = "2";
+	argv[3] = kref; argv[4] = khist; argv[5] = op->candidate;
+	argv[6] = referral_name(op->to); argv[7] = now; argv[8] = note;
+	if (store_command(env->store, referral_cb, op, 9, argv, NULL) == 0)
+		return;
+	unavailable(p);
+fail:
+	pending_release(p);
+	free(op);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                           */
+
+static const struct {
+	const char	*name;
+	handler_fn	*fn;
+} methods[] = {
+	{ "candidate.delete",	h_candidate_delete },
+	{ "candidate.get",	h_candidate_get },
+	{ "candidate.list",	h_candidate_list },
+	{ "candidate.put",	h_candidate_put },
+	{ "offer.close",	h_offer_close },
+	{ "offer.get",		h_offer_get },
+	{ "offer.match",	h_offer_match },
+	{ "offer.put",		h_offer_put },
+	{ "ping",		h_ping },
+	{ "referral.update",	h_referral_update },
+	{ "stats",		h_stats },
+	{ "subscribe",		h_subscribe },
+};
+
+void
+handlers_dispatch(struct matcherd *env, struct pending *p,
+    const char *method, size_t len, const msgpack_object *params)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strlen(methods[i].name) == len &&
+		    memcmp(methods[i].name, method, len) == 0) {
+			methods[i].fn(env, p, params);
+			return;
+		}
+	pending_error(p, RPC_ERR_UNKNOWN_METHOD, NULL, "unknown method %.*s",
+	    (int)(len > 64 ? 64 : len), method);
+}

@@ -1,0 +1,235 @@
+/*
+ * matcherd: start-up, signals, shutdown (relayd main).
+ *
+ *   matcherd [-c FILE] [-n] [-d] [--listen HOST:PORT] [--redis HOST:PORT]
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "index.h"
+#include "log.h"
+#include "matcherd.h"
+#include "offers.h"
+#include "rebuild.h"
+#include "referral.h"
+#include "refdata.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define DEFAULT_CONF "config/matcherd.conf"
+/* How long start-up waits for Redis before giving up. */
+#define REDIS_WAIT_S 30
+
+struct overrides {
+	const char	*listen;
+	const char	*redis;
+	int		 debug;
+};
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: matcherd [-c FILE] [-n] [-d] "
+	    "[--listen HOST:PORT] [--redis HOST:PORT]\n");
+	exit(64);
+}
+
+/*
+ * Read the configuration into a fresh struct and apply the command-line
+ * overrides.  Returns NULL after printing every error.  A missing default
+ * file means built-in defaults; a missing named file is an error.
+ */
+static struct conf *
+load_conf(const char *path, int explicit, const struct overrides *ov)
+{
+	struct conf_errors errs;
+	struct conf *c;
+	int i, nerr = 0;
+
+	c = xcalloc(1, sizeof(*c));
+	conf_defaults(c);
+	if (explicit || access(path, F_OK) == 0)
+		nerr = conf_load(c, path, &errs);
+	if (nerr == 0 && ov->listen != NULL &&
+	    conf_parse_addr(ov->listen, &c->listen) == -1) {
+		fprintf(stderr, "--listen %s: expected HOST:PORT\n",
+		    ov->listen);
+		nerr = -1;
+	}
+	if (nerr == 0 && ov->redis != NULL &&
+	    conf_parse_addr(ov->redis, &c->redis) == -1) {
+		fprintf(stderr, "--redis %s: expected HOST:PORT\n", ov->redis);
+		nerr = -1;
+	}
+	if (nerr > 0) {
+		for (i = 0; i < nerr && i < CONF_MAX_ERRORS; i++)
+			log_error("%s", errs.msg[i]);
+		if (nerr > CONF_MAX_ERRORS)
+			log_error("%s: %d more errors", path,
+			    nerr - CONF_MAX_ERRORS);
+	}
+	if (nerr != 0) {
+		free(c);
+		return NULL;
+	}
+	if (ov->debug)
+		c->log_level = CONF_LOG_DEBUG;
+	return c;
+}
+
+static const char	*conf_path = DEFAULT_CONF;
+static int		 conf_explicit;
+static struct overrides	 ov;
+
+static void
+sig_stop(evutil_socket_t sig, short ev, void *arg)
+{
+	struct matcherd *env = arg;
+
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopexit(env->base, NULL);
+}
+
+static void
+sig_reload(evutil_socket_t sig, short ev, void *arg)
+{
+	struct matcherd *env = arg;
+	struct conf *c;
+
+	log_info("SIGHUP: reloading %s", conf_path);
+	if ((c = load_conf(conf_path, conf_explicit, &ov)) == NULL) {
+		log_warnx("reload failed: keeping the current configuration");
+		return;
+	}
+	if (strcmp(c->listen.host, env->conf->listen.host) != 0 ||
+	    c->listen.port != env->conf->listen.port ||
+	    strcmp(c->redis.host, env->conf->redis.host) != 0 ||
+	    c->redis.port != env->conf->redis.port ||
+	    strcmp(c->redis_prefix, env->conf->redis_prefix) != 0)
+		log_warnx("reload: listen, redis address and prefix changes "
+		    "take effect at the next start");
+	free(env->conf);
+	env->conf = c;
+	log_setlevel(c->log_level);
+	store_reconf(env->store, c);
+	log_info("configuration reloaded");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'L' },
+		{ "redis", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct event *ev_int, *ev_term, *ev_hup;
+	struct rebuild_counts counts;
+	struct matcherd env;
+	struct timespec t0, t1;
+	char err[512];
+	const char *datadir;
+	int ch, check = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:dnh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			conf_explicit = 1;
+			break;
+		case 'd':
+			ov.debug = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'L':
+			ov.listen = optarg;
+			break;
+		case 'R':
+			ov.redis = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(CONF_LOG_INFO);
+	memset(&env, 0, sizeof(env));
+	if ((env.conf = load_conf(conf_path, conf_explicit, &ov)) == NULL)
+		return 1;
+	if (check) {
+		printf("configuration OK\n");
+		free(env.conf);
+		return 0;
+	}
+	log_init(env.conf->log_level);
+	signal(SIGPIPE, SIG_IGN);
+	env.started = time(NULL);
+
+	datadir = env.conf->datadir[0] ? env.conf->datadir : MATCHERD_DATADIR;
+	if ((env.ref = refdata_load(datadir, err, sizeof(err))) == NULL)
+		fatalx("reference data: %s", err);
+	log_info("reference data: %d ROME codes, %d communes from %s",
+	    env.ref->rome_count, env.ref->commune_count, datadir);
+	env.idx = index_new(env.ref);
+	env.offers = offers_new();
+	if (referral_lua_script(env.referral_script,
+	    sizeof(env.referral_script)) == 0)
+		fatalx("referral script does not fit its buffer");
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rebuild_from_redis(&env, REDIS_WAIT_S, &counts) == -1)
+		fatalx("cannot load the candidathèques from redis");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("loaded %lu candidates, %lu offers, %lu referrals from redis "
+	    "in %.2f s (%lu bad records skipped); index %zu bytes",
+	    counts.candidates, counts.offers, counts.referrals,
+	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	    counts.skipped, index_memory(env.idx));
+
+	if ((env.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	env.store = store_new(env.base, env.conf);
+	if ((env.server = server_new(&env, env.conf->listen.host,
+	    env.conf->listen.port)) == NULL)
+		fatalx("cannot listen on %s:%d", env.conf->listen.host,
+		    env.conf->listen.port);
+	ev_int = evsignal_new(env.base, SIGINT, sig_stop, &env);
+	ev_term = evsignal_new(env.base, SIGTERM, sig_stop, &env);
+	ev_hup = evsignal_new(env.base, SIGHUP, sig_reload, &env);
+	evsignal_add(ev_int, NULL);
+	evsignal_add(ev_term, NULL);
+	evsignal_add(ev_hup, NULL);
+	log_info("matcherd ready");
+
+	event_base_dispatch(env.base);
+
+	/* Orderly teardown, so the leak checker stays quiet. */
+	server_free(env.server);
+	conn_free_all();
+	store_free(env.store);
+	event_free(ev_int);
+	event_free(ev_term);
+	event_free(ev_hup);
+	event_base_free(env.base);
+	offers_free(env.offers);
+	index_free(env.idx);
+	refdata_free(env.ref);
+	free(env.conf);
+	log_info("stopped");
+	return 0;
+}

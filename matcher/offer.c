@@ -1,0 +1,200 @@
+/*
+ * Offer records: validation of the msgpack map a client sends, and the
+ * canonical map stored in Redis and sent with every match result.  The
+ * field codecs are candidate.c's, so both records obey the same rules.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <msgpack.h>
+
+#include "candidate.h"
+#include "dates.h"
+#include "domain.h"
+#include "mpobj.h"
+#include "offer.h"
+#include "refdata.h"
+
+/* Field order is the canonical order of offer_pack(). */
+#define OFFER_FIELDS(X)							\
+	X(ID, "id")							\
+	X(SOURCE, "source")						\
+	X(TITLE, "title")						\
+	X(ROME, "rome")							\
+	X(SECTOR, "sector")						\
+	X(EMPLOYER, "employer")						\
+	X(COMMUNE, "commune")						\
+	X(LAT, "lat")							\
+	X(LON, "lon")							\
+	X(MAX_KM, "max_km")						\
+	X(CONTRACT, "contract")						\
+	X(DURATION_MONTHS, "duration_months")				\
+	X(WORKING_TIME, "working_time")					\
+	X(START, "start")						\
+	X(POSITIONS, "positions")					\
+	X(LEVEL_MIN, "level_min")					\
+	X(EXPERIENCE_MONTHS, "experience_months")			\
+	X(LICENCES_REQUIRED, "licences_required")			\
+	X(SKILLS_REQUIRED, "skills_required")				\
+	X(SKILLS_WANTED, "skills_wanted")				\
+	X(AGE_MIN, "age_min")						\
+	X(AGE_MAX, "age_max")						\
+	X(CLAUSE, "clause")
+
+#define X_OF_ENUM(s, n) OF_##s,
+#define X_OF_NAME(s, n) n,
+enum offer_field { OFFER_FIELDS(X_OF_ENUM) OF_COUNT };
+static const char *const offer_fields[] = { OFFER_FIELDS(X_OF_NAME) };
+#define OF(s) offer_fields[OF_##s]
+
+#define OFFER_REQUIRED							\
+	((1ull << OF_ID) | (1ull << OF_SOURCE) | (1ull << OF_TITLE) |	\
+	(1ull << OF_ROME) | (1ull << OF_CONTRACT))
+
+enum clause_field { KF_OPERATION, KF_CRITERIA, KF_HOURS, KF_COUNT };
+static const char *const clause_fields[] = { "operation", "criteria",
+	"hours" };
+
+static int
+decode_clause(const msgpack_object *o, struct offer *out,
+    struct field_error *err)
+{
+	const msgpack_object *v[KF_COUNT];
+
+	if (o == NULL)
+		return 0;
+	if (decode_fields(o, OF(CLAUSE), "clause", clause_fields, KF_COUNT,
+	    1ull << KF_OPERATION, v, err) == -1 ||
+	    decode_record_id(v[KF_OPERATION], "clause.operation",
+	    out->clause.operation, err) == -1 ||
+	    /* Empty: the configured default criteria apply. */
+	    decode_vocab_set(v[KF_CRITERIA], "clause.criteria",
+	    &vocab_criterion, 0, &out->clause.criteria, err) == -1 ||
+	    decode_int(v[KF_HOURS], "clause.hours", 0, CLAUSE_HOURS_MAX,
+	    &out->clause.hours, err) == -1)
+		return -1;
+	out->has_clause = 1;
+	return 0;
+}
+
+int
+offer_decode(const msgpack_object *map, const struct refdata *ref,
+    struct offer *out, struct field_error *err)
+{
+	const msgpack_object *v[OF_COUNT];
+
+	memset(out, 0, sizeof(*out));
+	out->sector = -1;
+	out->working_time = WORKTIME_ANY;
+	out->start = DATE_NONE;
+	out->positions = 1;
+
+	if (decode_fields(map, "", "offer", offer_fields, OF_COUNT,
+	    OFFER_REQUIRED, v, err) == -1 ||
+	    decode_record_id(v[OF_ID], OF(ID), out->id, err) == -1 ||
+	    decode_vocab(v[OF_SOURCE], OF(SOURCE), &vocab_source,
+	    &out->source, err) == -1 ||
+	    decode_text(v[OF_TITLE], OF(TITLE), 1, OFFER_TITLE_MAX,
+	    out->title, err) == -1 ||
+	    decode_rome(v[OF_ROME], OF(ROME), ref, out->rome, &out->rome_id,
+	    err) == -1 ||
+	    decode_vocab(v[OF_SECTOR], OF(SECTOR), &vocab_sector,
+	    &out->sector, err) == -1 ||
+	    decode_text(v[OF_EMPLOYER], OF(EMPLOYER), 0, OFFER_EMPLOYER_MAX,
+	    out->employer, err) == -1 ||
+	    decode_location(v[OF_COMMUNE], v[OF_LAT], v[OF_LON], ref,
+	    out->commune, &out->lat, &out->lon, err) == -1 ||
+	    /* 0 is accepted as "no limit", the value the record stores. */
+	    decode_int(v[OF_MAX_KM], OF(MAX_KM), 0, RADIUS_MAX_KM,
+	    &out->max_km, err) == -1 ||
+	    decode_vocab(v[OF_CONTRACT], OF(CONTRACT), &vocab_contract,
+	    &out->contract, err) == -1 ||
+	    decode_int(v[OF_DURATION_MONTHS], OF(DURATION_MONTHS), 0,
+	    OFFER_DURATION_MAX, &out->duration_months, err) == -1 ||
+	    decode_vocab(v[OF_WORKING_TIME], OF(WORKING_TIME),
+	    &vocab_worktime, &out->working_time, err) == -1 ||
+	    decode_date(v[OF_START], OF(START), &out->start, err) == -1 ||
+	    decode_int(v[OF_POSITIONS], OF(POSITIONS), 1,
+	    OFFER_POSITIONS_MAX, &out->positions, err) == -1 ||
+	    decode_int(v[OF_LEVEL_MIN], OF(LEVEL_MIN), 0, LEVEL_MAX,
+	    &out->level_min, err) == -1 ||
+	    decode_int(v[OF_EXPERIENCE_MONTHS], OF(EXPERIENCE_MONTHS), 0,
+	    MONTHS_MAX, &out->experience_months, err) == -1 ||
+	    decode_vocab_set(v[OF_LICENCES_REQUIRED], OF(LICENCES_REQUIRED),
+	    &vocab_licence, 0, &out->licences_required, err) == -1 ||
+	    decode_tag_list(v[OF_SKILLS_REQUIRED], OF(SKILLS_REQUIRED),
+	    OFFER_MAX_SKILLS, out->skills_required, &out->nskills_required,
+	    err) == -1 ||
+	    decode_tag_list(v[OF_SKILLS_WANTED], OF(SKILLS_WANTED),
+	    OFFER_MAX_SKILLS, out->skills_wanted, &out->nskills_wanted,
+	    err) == -1 ||
+	    decode_int(v[OF_AGE_MIN], OF(AGE_MIN), OFFER_AGE_MIN,
+	    OFFER_AGE_MAX, &out->age_min, err) == -1 ||
+	    decode_int(v[OF_AGE_MAX], OF(AGE_MAX), OFFER_AGE_MIN,
+	    OFFER_AGE_MAX, &out->age_max, err) == -1 ||
+	    decode_clause(v[OF_CLAUSE], out, err) == -1)
+		return -1;
+
+	if (out->age_min != 0 && out->age_max != 0 &&
+	    out->age_min > out->age_max)
+		return field_error_set(err, OF(AGE_MAX),
+		    "age_max %d is below age_min %d", out->age_max,
+		    out->age_min);
+	if (out->source == SOURCE_CLAUSE && !out->has_clause)
+		return field_error_set(err, OF(CLAUSE),
+		    "required for source clause");
+	if (out->sector == -1)
+		out->sector = refdata_rome_sector(out->rome);
+	return 0;
+}
+
+/* nil for 0, the "unset" of the optional integers. */
+static void
+pack_opt_int(msgpack_packer *pk, const char *key, int v)
+{
+	if (v == 0)
+		mp_pack_kv_str(pk, key, NULL);
+	else
+		mp_pack_kv_int(pk, key, v);
+}
+
+void
+offer_pack(const struct offer *o, msgpack_packer *pk)
+{
+	(void)msgpack_pack_map(pk, OF_COUNT);
+	mp_pack_kv_str(pk, OF(ID), o->id);
+	mp_pack_kv_str(pk, OF(SOURCE), vocab_name(&vocab_source, o->source));
+	mp_pack_kv_str(pk, OF(TITLE), o->title);
+	mp_pack_kv_str(pk, OF(ROME), o->rome);
+	mp_pack_kv_str(pk, OF(SECTOR), vocab_name(&vocab_sector, o->sector));
+	pack_opt_str(pk, OF(EMPLOYER), o->employer);
+	pack_location(pk, o->commune, o->lat, o->lon);
+	pack_opt_int(pk, OF(MAX_KM), o->max_km);
+	mp_pack_kv_str(pk, OF(CONTRACT),
+	    vocab_name(&vocab_contract, o->contract));
+	mp_pack_kv_int(pk, OF(DURATION_MONTHS), o->duration_months);
+	mp_pack_kv_str(pk, OF(WORKING_TIME),
+	    vocab_name(&vocab_worktime, o->working_time));
+	pack_opt_date(pk, OF(START), o->start);
+	mp_pack_kv_int(pk, OF(POSITIONS), o->positions);
+	mp_pack_kv_int(pk, OF(LEVEL_MIN), o->level_min);
+	mp_pack_kv_int(pk, OF(EXPERIENCE_MONTHS), o->experience_months);
+	pack_vocab_set(pk, OF(LICENCES_REQUIRED), &vocab_licence,
+	    o->licences_required);
+	pack_tag_list(pk, OF(SKILLS_REQUIRED), o->skills_required,
+	    o->nskills_required);
+	pack_tag_list(pk, OF(SKILLS_WANTED), o->skills_wanted,
+	    o->nskills_wanted);
+	pack_opt_int(pk, OF(AGE_MIN), o->age_min);
+	pack_opt_int(pk, OF(AGE_MAX), o->age_max);
+	mp_pack_str(pk, OF(CLAUSE));
+	if (!o->has_clause) {
+		(void)msgpack_pack_nil(pk);
+		return;
+	}
+	(void)msgpack_pack_map(pk, KF_COUNT);
+	mp_pack_kv_str(pk, clause_fields[KF_OPERATION], o->clause.operation);
+	pack_vocab_set(pk, clause_fields[KF_CRITERIA], &vocab_criterion,
+	    o->clause.criteria);
+	mp_pack_kv_int(pk, clause_fields[KF_HOURS], o->clause.hours);
+}

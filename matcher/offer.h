@@ -19,6 +19,9 @@
 #define OFFER_POSITIONS_MAX 1000
 #define OFFER_DURATION_MAX 120	/* months */
 #define CLAUSE_HOURS_MAX 1000000
+/* Bounds of age_min and age_max: the legal working ages, roughly. */
+#define OFFER_AGE_MIN 14
+#define OFFER_AGE_MAX 99
 
 struct offer_clause {
 	char		 operation[RECORD_ID_MAX + 1];

@@ -1,0 +1,58 @@
+/*
+ * Encoding of match results.
+ */
+#include <math.h>
+
+#include "mpobj.h"
+#include "result.h"
+
+/* Round to 1/scale: dividing by a power of ten gives the nearest double. */
+static double
+round_to(double v, double scale)
+{
+	return round(v * scale) / scale;
+}
+
+void
+result_pack(msgpack_packer *pk, const struct offer *o, int closed,
+    int64_t scored_at, const struct index *idx, const struct score_query *q,
+    const struct match_result *mr)
+{
+	char reasons[SCORE_MAX_REASONS][SCORE_REASON_MAX];
+	const struct suggestion *s;
+	int i, f, c, n;
+
+	msgpack_pack_map(pk, 7);
+	mp_pack_str(pk, "offer");
+	offer_pack(o, pk);
+	mp_pack_kv_str(pk, "status", closed ? "closed" : "open");
+	mp_pack_kv_int(pk, "scored_at", scored_at);
+	mp_pack_kv_int(pk, "considered", mr->considered);
+	mp_pack_kv_int(pk, "eligible", mr->eligible);
+	mp_pack_str(pk, "excluded");
+	msgpack_pack_map(pk, FILTER_COUNT);
+	for (f = 0; f < FILTER_COUNT; f++)
+		mp_pack_kv_int(pk, score_filter_name(f), mr->excluded[f]);
+	mp_pack_str(pk, "suggestions");
+	msgpack_pack_array(pk, mr->ntop);
+	for (i = 0; i < mr->ntop; i++) {
+		s = &mr->top[i];
+		msgpack_pack_map(pk, 6);
+		mp_pack_kv_int(pk, "rank", i + 1);
+		mp_pack_kv_str(pk, "candidate", idx->recs[s->slot].id);
+		mp_pack_kv_double(pk, "score", s->r.score);
+		mp_pack_kv_double(pk, "distance_km",
+		    round_to(s->r.distance_km, 10));
+		mp_pack_str(pk, "components");
+		msgpack_pack_map(pk, COMP_COUNT);
+		for (c = 0; c < COMP_COUNT; c++)
+			mp_pack_kv_double(pk, score_comp_name(c),
+			    round_to(s->r.comp[c], 1000));
+		n = score_reasons(q, idx, s->slot, &s->r, reasons,
+		    SCORE_MAX_REASONS);
+		mp_pack_str(pk, "reasons");
+		msgpack_pack_array(pk, n);
+		for (c = 0; c < n; c++)
+			mp_pack_str(pk, reasons[c]);
+	}
+}

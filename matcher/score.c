@@ -1,0 +1,500 @@
+/*
+ * Scoring rules: hard filters, soft components, reasons.  docs/SCORING.md
+ * explains each rule and its constants; this file is the one place they
+ * are implemented.  Pure: the caller passes "today", the configuration and
+ * the index; nothing here reads a clock, a file or a socket.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "domain.h"
+#include "geo.h"
+#include "score.h"
+
+/* Job fit of a code of the same 3-character domain, exact code being 1. */
+#define JOB_SAME_DOMAIN	0.6
+/* Experience credit when the offer asks for none: this much at 0 months... */
+#define EXP_BASE_NONE	0.6
+/* ...rising to 1 at this many months in the job. */
+#define EXP_FULL_MONTHS	12
+/* Credit for some but not enough of the required experience, at 0 months. */
+#define EXP_BASE_SHORT	0.2
+/* Km under which a mobility barrier does not matter. */
+#define MOBILITY_FREE_KM 5.0
+/* Km per degree of latitude, for the cheap bound before the haversine. */
+#define KM_PER_DEG_LAT	111.2
+
+static const char *const filter_names[] = {
+#define X(s, w) w,
+	FILTER_LIST(X)
+#undef X
+};
+static const char *const comp_names[] = {
+#define X(s, w) w,
+	COMP_LIST(X)
+#undef X
+};
+
+const char *
+score_filter_name(int f)
+{
+	return (f >= 0 && f < FILTER_COUNT) ? filter_names[f] : "?";
+}
+
+const char *
+score_comp_name(int c)
+{
+	return (c >= 0 && c < COMP_COUNT) ? comp_names[c] : "?";
+}
+
+static int
+weight(const struct conf_weights *w, int comp)
+{
+	switch (comp) {
+	case COMP_JOB:		return w->job;
+	case COMP_EXPERIENCE:	return w->experience;
+	case COMP_DISTANCE:	return w->distance;
+	case COMP_SKILLS:	return w->skills;
+	case COMP_LEVEL:	return w->level;
+	case COMP_PRIORITY:	return w->priority;
+	case COMP_FAIRNESS:	return w->fairness;
+	default:		return w->barriers;
+	}
+}
+
+void
+score_prepare(struct score_query *q, const struct offer *o,
+    const struct index *idx, const struct conf_matching *m, int32_t today,
+    const uint32_t *referred, size_t nreferred)
+{
+	int i, c;
+
+	memset(q, 0, sizeof(*q));
+	q->offer = o;
+	q->m = m;
+	q->today = today;
+	q->start = (o->start == DATE_NONE || o->start < today) ?
+	    today : o->start;
+	q->latest_available = q->start + m->start_slack_days;
+	q->rome_id = o->rome_id;
+	if (m->rome_domain)
+		refdata_rome_domain(idx->ref, o->rome_id, &q->dom_first,
+		    &q->dom_last);
+	else
+		q->dom_first = q->dom_last = o->rome_id;
+	q->sector_bit = 1u << o->sector;
+	q->contract_bit = 1u << o->contract;
+	if (o->age_min || o->age_max) {
+		q->age_min = o->age_min ? o->age_min : 0;
+		q->age_max = o->age_max ? o->age_max : 200;
+	} else if (o->source == SOURCE_PLATEFORME_JEUNES) {
+		q->age_min = m->youth_age_min;
+		q->age_max = m->youth_age_max;
+	}
+	if (o->source == SOURCE_CLAUSE || o->has_clause) {
+		q->clause = 1;
+		q->clause_criteria = (o->has_clause && o->clause.criteria) ?
+		    o->clause.criteria : m->clause_criteria;
+	}
+	q->priority_criteria = m->priority_criteria | q->clause_criteria;
+	q->licences_required = (uint16_t)o->licences_required;
+	for (i = 0; i < o->nskills_required; i++) {
+		q->req[q->nreq] = index_skill_id(idx, o->skills_required[i]);
+		if (q->req[q->nreq] < 0)
+			q->req_impossible = 1;
+		q->nreq++;
+	}
+	for (i = 0; i < o->nskills_wanted; i++)
+		q->want[q->nwant++] = index_skill_id(idx, o->skills_wanted[i]);
+	q->max_km = o->max_km;
+	q->lat = o->lat;
+	q->lon = o->lon;
+	for (c = 0; c < COMP_COUNT; c++)
+		q->wsum += weight(&m->w, c);
+	q->referred = referred;
+	q->nreferred = nreferred;
+}
+
+static int
+cmp_slot(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint32_t
+score_criteria(const struct cand_rec *c, const struct conf_matching *m,
+    int32_t on)
+{
+	uint32_t crit = c->criteria;
+	int age;
+
+	if (c->birth_date == DATE_NONE)
+		return crit;
+	age = date_age(c->birth_date, on);
+	if (age <= m->young_age_max && c->level <= m->low_level_max)
+		crit |= 1u << CRITERION_JEUNE_PEU_QUALIFIE;
+	if (age >= m->senior_age)
+		crit |= 1u << CRITERION_SENIOR;
+	return crit;
+}
+
+static int
+has_skill(const struct cand_rec *c, int skill)
+{
+	const uint16_t *s = c->ext + 2 * c->njobs;
+	int i;
+
+	for (i = 0; i < c->nskills; i++)
+		if (s[i] == skill)
+			return 1;
+	return 0;
+}
+
+static int
+popcount32(uint32_t x)
+{
+	return __builtin_popcount(x);
+}
+
+/* A candidate can drive to work: licence B (or above) and a vehicle. */
+static int
+mobile(const struct cand_rec *c)
+{
+	return (c->licences & (1u << LICENCE_B)) && (c->flags & CAND_F_VEHICLE);
+}
+
+static double
+effective_radius(const struct score_query *q, const struct cand_rec *c)
+{
+	double r = c->radius_km;
+
+	if (q->max_km > 0 && q->max_km < r)
+		r = q->max_km;
+	return r;
+}
+
+int
+score_candidate(const struct score_query *q, const struct index *idx,
+    uint32_t slot, struct score_result *res)
+{
+	const struct cand_rec *c = &idx->recs[slot];
+	const struct offer *o = q->offer;
+	const struct conf_matching *m = q->m;
+	double limit, d, w, total, sum, v;
+	int i, best = -1, exact = 0, age, held, months, comp;
+	uint32_t crit = c->criteria;
+
+	/* Job fit: the exact code wins over a code of the same domain. */
+	for (i = 0; i < c->njobs; i++) {
+		int r = c->ext[2 * i];
+
+		if (r == q->rome_id) {
+			best = i;
+			exact = 1;
+			break;
+		}
+		if (best < 0 && r >= q->dom_first && r <= q->dom_last)
+			best = i;
+	}
+	if (best < 0)
+		return FILTER_ROME;
+	if (q->nreferred && bsearch(&slot, q->referred, q->nreferred,
+	    sizeof(uint32_t), cmp_slot) != NULL)
+		return FILTER_ALREADY_REFERRED;
+	if (!(c->contracts & q->contract_bit))
+		return FILTER_CONTRACT;
+	if (c->available_from != DATE_NONE &&
+	    c->available_from > q->latest_available)
+		return FILTER_AVAILABILITY;
+	if (q->age_min) {
+		if (c->birth_date == DATE_NONE)
+			return FILTER_AGE;
+		age = date_age(c->birth_date, q->start);
+		if (age < q->age_min || age > q->age_max)
+			return FILTER_AGE;
+	}
+	if (q->clause || (c->criteria & q->priority_criteria) == 0)
+		crit = score_criteria(c, m, q->start);
+	if (q->clause && (crit & q->clause_criteria) == 0)
+		return FILTER_CLAUSE;
+	if ((c->licences & q->licences_required) != q->licences_required)
+		return FILTER_LICENCES;
+	if (q->req_impossible)
+		return FILTER_SKILLS;
+	for (i = 0; i < q->nreq; i++)
+		if (!has_skill(c, q->req[i]))
+			return FILTER_SKILLS;
+	limit = effective_radius(q, c);
+	/* Cheap bound first: latitude difference alone already too far. */
+	if (fabs(c->lat - q->lat) * KM_PER_DEG_LAT > limit + 1.0)
+		return FILTER_DISTANCE;
+	d = geo_distance_km(q->lat, q->lon, c->lat, c->lon);
+	if (d > limit)
+		return FILTER_DISTANCE;
+
+	res->distance_km = d;
+	res->job = best;
+	res->exact = exact;
+	res->criteria = crit;
+
+	res->comp[COMP_JOB] = exact ? 1.0 : JOB_SAME_DOMAIN;
+
+	months = c->ext[2 * best + 1];
+	if (o->experience_months > 0)
+		v = months >= o->experience_months ? 1.0 : EXP_BASE_SHORT +
+		    (1.0 - EXP_BASE_SHORT) * months / o->experience_months;
+	else
+		v = EXP_BASE_NONE + (1.0 - EXP_BASE_NONE) *
+		    (months >= EXP_FULL_MONTHS ? 1.0 :
+		    (double)months / EXP_FULL_MONTHS);
+	res->comp[COMP_EXPERIENCE] = v;
+
+	res->comp[COMP_DISTANCE] = limit > 0 ? 1.0 - d / limit : 1.0;
+
+	if (q->nwant > 0) {
+		held = 0;
+		for (i = 0; i < q->nwant; i++)
+			if (q->want[i] >= 0 && has_skill(c, q->want[i]))
+				held++;
+		res->comp[COMP_SKILLS] = (double)held / q->nwant;
+	} else
+		res->comp[COMP_SKILLS] = 1.0;
+
+	if (o->level_min == 0 || c->level >= o->level_min)
+		v = 1.0;
+	else if (c->level + 1 == o->level_min)
+		v = 0.5;
+	else
+		v = 0.0;
+	res->comp[COMP_LEVEL] = v;
+
+	switch (popcount32(crit & q->priority_criteria)) {
+	case 0:  v = 0.0; break;
+	case 1:  v = 0.6; break;
+	case 2:  v = 0.85; break;
+	default: v = 1.0; break;
+	}
+	res->comp[COMP_PRIORITY] = v;
+
+	/* People without a recent referral first, people with many last. */
+	v = 1.0;
+	if (c->last_referral != DATE_NONE && m->fairness_window_days > 0 &&
+	    q->today - c->last_referral < m->fairness_window_days) {
+		int since = q->today - c->last_referral;
+
+		if (since < 0)
+			since = 0;
+		v = 0.5 + 0.5 * since / m->fairness_window_days;
+	}
+	if (c->open_referrals >= m->open_referrals_max)
+		v = 0.0;
+	else
+		v *= 1.0 - (double)c->open_referrals / m->open_referrals_max;
+	res->comp[COMP_FAIRNESS] = v;
+
+	v = 1.0;
+	if ((c->barriers & (1u << BARRIER_MOBILITE)) && d > MOBILITY_FREE_KM)
+		v -= 0.4;
+	if (c->barriers & (1u << BARRIER_GARDE_ENFANTS))
+		v -= o->working_time == WORKTIME_PART ? 0.1 : 0.3;
+	if (c->barriers & (1u << BARRIER_LOGEMENT))
+		v -= 0.15;
+	if (c->barriers & (1u << BARRIER_SANTE))
+		v -= 0.15;
+	res->comp[COMP_BARRIERS] = v < 0 ? 0 : v;
+
+	/* Distance weighs more for people who cannot drive to work. */
+	sum = 0;
+	total = 0;
+	for (comp = 0; comp < COMP_COUNT; comp++) {
+		w = weight(&m->w, comp);
+		if (comp == COMP_DISTANCE && !mobile(c))
+			w = w * m->no_vehicle_distance_pct / 100.0;
+		sum += w * res->comp[comp];
+		total += w;
+	}
+	res->score = total > 0 ? round(1000.0 * sum / total) / 10.0 : 0;
+	return -1;
+}
+
+int
+score_candidate_full(const struct score_query *q, const struct index *idx,
+    uint32_t slot, struct score_result *res)
+{
+	const struct cand_rec *c = &idx->recs[slot];
+
+	if (!(c->sectors & q->sector_bit) || c->status != STATUS_AVAILABLE)
+		return FILTER_STATUS;
+	return score_candidate(q, idx, slot, res);
+}
+
+/* "4.2" -> "4,2": French decimal comma. */
+static void
+km_fr(double km, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%.1f", km);
+	if ((p = strchr(buf, '.')) != NULL)
+		*p = ',';
+}
+
+/*
+ * Append an item to a comma-separated list in buf; truncates instead of
+ * overflowing, and *off never passes the end.
+ */
+static void
+list_add(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off == 0)
+		buf[0] = '\0';
+	if (*off + 1 >= len)
+		return;
+	if (*off > 0) {
+		n = snprintf(buf + *off, len - *off, ", ");
+		*off += (size_t)n;
+		if (*off + 1 >= len) {
+			*off = len - 1;
+			return;
+		}
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0 || *off + (size_t)n >= len)
+		*off = len - 1;
+	else
+		*off += (size_t)n;
+}
+
+/* The labels of the criteria in set, comma-separated. */
+static void
+criteria_labels(uint32_t set, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < CRITERION_COUNT; i++)
+		if (set & (1u << i))
+			list_add(buf, len, &off, "%s",
+			    vocab_label(&vocab_criterion, i));
+}
+
+int
+score_reasons(const struct score_query *q, const struct index *idx,
+    uint32_t slot, const struct score_result *res,
+    char reasons[][SCORE_REASON_MAX], int max)
+{
+	const struct cand_rec *c = &idx->recs[slot];
+	const struct offer *o = q->offer;
+	const struct rome_code *rc;
+	char km[32], labels[120], date[11];
+	int n = 0, months, i, held, since;
+	size_t off;
+
+#define ADD(...) do {							\
+	if (n < max)							\
+		snprintf(reasons[n++], SCORE_REASON_MAX, __VA_ARGS__);	\
+} while (0)
+
+	rc = &idx->ref->rome[c->ext[2 * res->job]];
+	months = c->ext[2 * res->job + 1];
+	if (res->exact)
+		ADD("même métier %s, %d mois d'expérience", rc->code, months);
+	else
+		ADD("métier proche %s (%s), %d mois d'expérience", rc->code,
+		    rc->label, months);
+	if (o->experience_months > months)
+		ADD("expérience : %d mois pour %d demandés", months,
+		    o->experience_months);
+
+	km_fr(res->distance_km, km, sizeof(km));
+	if (mobile(c))
+		ADD("à %s km, permis B et véhicule", km);
+	else if (c->licences & (1u << LICENCE_B))
+		ADD("à %s km, permis B sans véhicule", km);
+	else if (c->flags & CAND_F_VEHICLE)
+		ADD("à %s km, véhicule sans permis B", km);
+	else
+		ADD("à %s km, sans permis ni véhicule", km);
+
+	if (q->clause) {
+		criteria_labels(res->criteria & q->clause_criteria, labels,
+		    sizeof(labels));
+		ADD("éligible clause : %s", labels);
+	} else if (res->criteria & q->priority_criteria) {
+		criteria_labels(res->criteria & q->priority_criteria, labels,
+		    sizeof(labels));
+		ADD("public prioritaire : %s", labels);
+	}
+
+	if (o->licences_required || o->nskills_required) {
+		off = 0;
+		labels[0] = '\0';
+		for (i = 0; i < LICENCE_COUNT; i++)
+			if (o->licences_required & (1u << i))
+				list_add(labels, sizeof(labels), &off,
+				    "permis %s", vocab_name(&vocab_licence, i));
+		for (i = 0; i < o->nskills_required; i++)
+			list_add(labels, sizeof(labels), &off, "%s",
+			    o->skills_required[i]);
+		ADD("exigences remplies : %s", labels);
+	}
+	if (q->nwant > 0) {
+		off = 0;
+		held = 0;
+		labels[0] = '\0';
+		for (i = 0; i < q->nwant; i++)
+			if (q->want[i] >= 0 && has_skill(c, q->want[i])) {
+				held++;
+				list_add(labels, sizeof(labels), &off, "%s",
+				    o->skills_wanted[i]);
+			}
+		if (held)
+			ADD("compétences souhaitées : %d sur %d (%s)", held,
+			    q->nwant, labels);
+		else
+			ADD("aucune des %d compétences souhaitées", q->nwant);
+	}
+	if (o->level_min && c->level < o->level_min)
+		ADD("niveau %d pour %d demandé", c->level, o->level_min);
+
+	if (c->available_from != DATE_NONE && c->available_from > q->today) {
+		date_format(c->available_from, date);
+		ADD("disponible à partir du %s", date);
+	}
+	if (c->open_referrals > 0)
+		ADD("%d mise%s en relation en cours", c->open_referrals,
+		    c->open_referrals > 1 ? "s" : "");
+	else if (c->last_referral != DATE_NONE &&
+	    (since = q->today - c->last_referral) <
+	    q->m->fairness_window_days)
+		ADD("dernière mise en relation il y a %d jour%s", since,
+		    since > 1 ? "s" : "");
+	else
+		ADD("pas de mise en relation récente");
+
+	if (c->barriers) {
+		off = 0;
+		labels[0] = '\0';
+		for (i = 0; i < BARRIER_COUNT; i++)
+			if (c->barriers & (1u << i))
+				list_add(labels, sizeof(labels), &off, "%s",
+				    vocab_label(&vocab_barrier, i));
+		ADD("frein%s signalé%s : %s",
+		    popcount32(c->barriers) > 1 ? "s" : "",
+		    popcount32(c->barriers) > 1 ? "s" : "", labels);
+	}
+#undef ADD
+	return n;
+}

@@ -1,0 +1,151 @@
+/*
+ * The listener.  Accepting is paused for a second on EMFILE/ENFILE
+ * instead of spinning on a listening socket that stays readable.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "conn.h"
+#include "log.h"
+#include "matcherd.h"
+#include "server.h"
+#include "xmalloc.h"
+
+struct server {
+	struct matcherd		*env;
+	struct evconnlistener	*listener;
+	struct event		*pause;
+};
+
+static void
+peer_name(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)sa;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%d", host, ntohs(sin->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%d", host, ntohs(sin6->sin6_port));
+	} else
+		snprintf(buf, len, "unknown");
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct server *srv = arg;
+	struct matcherd *env = srv->env;
+	struct bufferevent *bev;
+	char peer[64];
+	int one = 1;
+
+	peer_name(sa, peer, sizeof(peer));
+	if ((int)env->stats.clients >= env->conf->max_clients) {
+		log_warnx("%s: refused: max_clients (%d) reached", peer,
+		    env->conf->max_clients);
+		close(fd);
+		return;
+	}
+	/* Replies are small and latency matters more than packet count. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	bev = bufferevent_socket_new(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warnx("%s: cannot create a bufferevent", peer);
+		close(fd);
+		return;
+	}
+	conn_new(env, bev, peer);
+}
+
+static void
+resume_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct server *srv = arg;
+
+	evconnlistener_enable(srv->listener);
+}
+
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval tv = { 1, 0 };
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (err == EMFILE || err == ENFILE) {
+		log_warnx("accept: out of file descriptors, pausing 1 s");
+		evconnlistener_disable(l);
+		evtimer_add(srv->pause, &tv);
+		return;
+	}
+	log_warnx("accept: %s", evutil_socket_error_to_string(err));
+}
+
+struct server *
+server_new(struct matcherd *env, const char *host, int port)
+{
+	struct addrinfo hints, *res, *ai;
+	struct server *srv;
+	char portstr[16];
+	int rv;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	if ((rv = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+		log_error("listen %s:%d: %s", host, port, gai_strerror(rv));
+		return NULL;
+	}
+	srv = xcalloc(1, sizeof(*srv));
+	srv->env = env;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		srv->listener = evconnlistener_new_bind(env->base, accept_cb,
+		    srv, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+		    LEV_OPT_CLOSE_ON_EXEC, 128, ai->ai_addr, ai->ai_addrlen);
+		if (srv->listener != NULL)
+			break;
+	}
+	freeaddrinfo(res);
+	if (srv->listener == NULL) {
+		log_warn("listen %s:%d", host, port);
+		free(srv);
+		return NULL;
+	}
+	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
+	srv->pause = evtimer_new(env->base, resume_cb, srv);
+	log_info("listening on %s:%d", host, port);
+	return srv;
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	evconnlistener_free(srv->listener);
+	event_free(srv->pause);
+	free(srv);
+}

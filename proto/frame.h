@@ -18,6 +18,8 @@
 
 #include <msgpack.h>
 
+#include "proto.h"
+
 enum frame_status {
 	FRAME_NEED_MORE,	/* no complete object yet; read more */
 	FRAME_OK,		/* one object of *objlen bytes at buf */
@@ -42,5 +44,31 @@ enum frame_status frame_scan(const char *buf, size_t len, size_t max,
  */
 int		 frame_unpack(const char *buf, size_t objlen,
 		    msgpack_zone *zone, msgpack_object *out);
+/*
+ * The strings, bins and exts of *out point into buf (msgpack-c does not
+ * copy them): keep those bytes in place until the object is no longer used.
+ */
+
+/*
+ * Resumable scanning.  frame_scan() starts over at byte 0 on every call,
+ * so a client trickling a large message one byte per segment would cost
+ * quadratic time.  A scanner remembers where the last complete element
+ * ended; each call only walks the bytes that arrived since.  Pass the same
+ * bytes at the start of buf on every call (the buffer may move, its
+ * content must not), with len growing.  After FRAME_OK, consume *objlen
+ * bytes and call frame_scanner_init() before scanning the next message.
+ * After FRAME_TOO_LARGE or FRAME_MALFORMED the stream is unusable.
+ */
+struct frame_scanner {
+	size_t		 pos;		/* end of the last whole element */
+	size_t		 pending;	/* elements still to read */
+	unsigned int	 depth;		/* open containers */
+	size_t		 remain[PROTO_MAX_DEPTH]; /* per open container */
+};
+
+void		 frame_scanner_init(struct frame_scanner *);
+enum frame_status frame_scanner_feed(struct frame_scanner *, const char *buf,
+		    size_t len, size_t max, size_t *objlen, char *err,
+		    size_t errlen);
 
 #endif

@@ -34,6 +34,9 @@ enum rpc_errcode { RPC_ERROR_LIST(X_RPC_ERR) RPC_ERR_COUNT };
 
 const char	*rpc_errcode_name(enum rpc_errcode);
 
+/* Longest method name accepted, in bytes; names are short ASCII. */
+#define RPC_METHOD_MAX 64
+
 /* A decoded message; pointers borrow from the msgpack object. */
 struct rpc_message {
 	enum rpc_type		 type;
@@ -67,6 +70,13 @@ void	rpc_pack_result_begin(msgpack_packer *pk, uint32_t msgid);
 					/* then pack the result */
 void	rpc_pack_notification_begin(msgpack_packer *pk, const char *method);
 					/* then pack the payload */
+/*
+ * rpc_pack_request_begin() and rpc_pack_notification_begin() also write
+ * the one-element array header of params / payload: the caller packs only
+ * the map itself (an empty map for a method without parameters).
+ * rpc_pack_result_begin() writes the nil error; the caller packs the
+ * result object.
+ */
 void	rpc_pack_error(msgpack_packer *pk, uint32_t msgid,
 	    enum rpc_errcode code, const char *message, const char *field);
 /* The error map alone: {code, message, field} (field nil when NULL). */

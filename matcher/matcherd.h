@@ -1,0 +1,36 @@
+/*
+ * The daemon's context, passed to every edge module (relayd's struct
+ * relayd *env).  Only main.c creates it.
+ */
+#ifndef MATCHER_MATCHERD_H
+#define MATCHER_MATCHERD_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "index.h"
+#include "offers.h"
+#include "refdata.h"
+#include "rpc.h"
+#include "stats.h"
+
+struct store;
+struct server;
+
+struct matcherd {
+	struct event_base	*base;
+	struct conf		*conf;		/* current; swapped on SIGHUP */
+	struct refdata		*ref;
+	struct index		*idx;
+	struct offers		*offers;
+	struct store		*store;
+	struct server		*server;
+	struct stats		 stats;
+	time_t			 started;
+	char			 referral_script[2048];
+};
+
+#endif

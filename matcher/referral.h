@@ -1,0 +1,48 @@
+/*
+ * The life of a mise en relation (referral):
+ *
+ *   suggested -> validated -> sent -> interview -> hired
+ *                                 \-> not_retained (from sent, interview)
+ *   withdrawn from any state before hired / not_retained
+ *
+ * The transition table lives here only; the Redis script that applies a
+ * move atomically is generated from it.  Pure.
+ */
+#ifndef MATCHER_REFERRAL_H
+#define MATCHER_REFERRAL_H
+
+#include <stddef.h>
+
+#define REFERRAL_LIST(X)						\
+	X(SUGGESTED, "suggested")					\
+	X(VALIDATED, "validated")					\
+	X(SENT, "sent")							\
+	X(INTERVIEW, "interview")					\
+	X(HIRED, "hired")						\
+	X(NOT_RETAINED, "not_retained")					\
+	X(WITHDRAWN, "withdrawn")
+
+#define X_REF(s, w) REFERRAL_##s,
+enum referral_status { REFERRAL_LIST(X_REF) REFERRAL_COUNT };
+#undef X_REF
+
+/* Longest note kept with a move. */
+#define REFERRAL_NOTE_MAX 500
+
+int		 referral_lookup(const char *s, size_t len);
+const char	*referral_name(int status);
+/* 1 if from -> to is a legal move. */
+int		 referral_transition_ok(int from, int to);
+/* Open referrals count against the candidate (fairness). */
+int		 referral_is_open(int status);
+
+/*
+ * The Lua script for EVAL: KEYS[1] the offer's referral hash, KEYS[2] its
+ * history list; ARGV candidate, new status, unix time, note.  Returns
+ * {1, from} when applied, {0, from} when refused, {-1, ""} when the
+ * candidate has no referral on the offer.  Written into buf; returns the
+ * length, or 0 if buf is too small.
+ */
+size_t		 referral_lua_script(char *buf, size_t len);
+
+#endif

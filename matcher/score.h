@@ -1,0 +1,134 @@
+/*
+ * Scoring of one candidate against one offer: hard filters, then a soft
+ * score of 0-100 from weighted components, then (for the few candidates
+ * that are shown) reasons in French.  Pure: no I/O, no globals, no
+ * allocation; the same inputs always give the same result.
+ *
+ * The rules are documented in docs/SCORING.md; keep the two in step.
+ */
+#ifndef MATCHER_SCORE_H
+#define MATCHER_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "index.h"
+#include "offer.h"
+
+/* Hard filters, in the order they are applied (wire name). */
+#define FILTER_LIST(X)							\
+	X(STATUS, "status")						\
+	X(ROME, "rome")							\
+	X(ALREADY_REFERRED, "already_referred")				\
+	X(CONTRACT, "contract")						\
+	X(AVAILABILITY, "availability")					\
+	X(AGE, "age")							\
+	X(CLAUSE, "clause")						\
+	X(LICENCES, "licences")						\
+	X(SKILLS, "skills")						\
+	X(DISTANCE, "distance")
+
+/* Soft components (wire name). */
+#define COMP_LIST(X)							\
+	X(JOB, "job")							\
+	X(EXPERIENCE, "experience")					\
+	X(DISTANCE, "distance")						\
+	X(SKILLS, "skills")						\
+	X(LEVEL, "level")						\
+	X(PRIORITY, "priority")						\
+	X(FAIRNESS, "fairness")						\
+	X(BARRIERS, "barriers")
+
+#define X_FILTER(s, w) FILTER_##s,
+#define X_COMP(s, w) COMP_##s,
+enum score_filter { FILTER_LIST(X_FILTER) FILTER_COUNT };
+enum score_comp { COMP_LIST(X_COMP) COMP_COUNT };
+#undef X_FILTER
+#undef X_COMP
+
+const char	*score_filter_name(int);
+const char	*score_comp_name(int);
+
+/* Longest reason, in bytes, and most reasons per suggestion. */
+#define SCORE_REASON_MAX 160
+#define SCORE_MAX_REASONS 10
+
+/*
+ * An offer prepared for scoring: everything that does not depend on the
+ * candidate, computed once per match.
+ */
+struct score_query {
+	const struct offer		*offer;
+	const struct conf_matching	*m;
+	int32_t		 today;
+	int32_t		 start;		/* offer start, or today */
+	int32_t		 latest_available;	/* start + slack */
+	int		 rome_id;
+	int		 dom_first, dom_last;	/* ROME ids searched */
+	uint32_t	 sector_bit;
+	uint32_t	 contract_bit;
+	int		 age_min, age_max;	/* 0: no age rule */
+	int		 clause;	/* 1: clause criteria apply */
+	uint32_t	 clause_criteria;
+	uint32_t	 priority_criteria;
+	uint16_t	 licences_required;
+	int		 nreq;		/* required skills */
+	int		 req[OFFER_MAX_SKILLS];
+	int		 req_impossible;	/* a required skill nobody has */
+	int		 nwant;
+	int		 want[OFFER_MAX_SKILLS];	/* -1: nobody has it */
+	double		 max_km;	/* offer's own limit, 0: none */
+	double		 lat, lon;
+	double		 wsum;		/* weights, with distance at 100% */
+	/* Candidates already past "suggested" on this offer, sorted slots. */
+	const uint32_t	*referred;
+	size_t		 nreferred;
+};
+
+struct score_result {
+	double		 score;		/* 0-100, rounded to 0.1 */
+	double		 distance_km;
+	double		 comp[COMP_COUNT];	/* each 0-1 */
+	int		 job;		/* index of the best matching job */
+	int		 exact;		/* 1: same ROME code, 0: same domain */
+	uint32_t	 criteria;	/* with derived ones */
+};
+
+/*
+ * Prepare q for offer o.  idx resolves skill tags (a required tag that no
+ * candidate has makes the offer impossible to fill, cheaply).  referred
+ * (sorted slots, may be NULL) is borrowed for the life of q.
+ */
+void	score_prepare(struct score_query *q, const struct offer *o,
+	    const struct index *idx, const struct conf_matching *m,
+	    int32_t today, const uint32_t *referred, size_t nreferred);
+
+/*
+ * Score the candidate in slot of idx.  Returns the first hard filter that
+ * excludes it (enum score_filter), or -1 when it is eligible, with *res
+ * filled.  Does not apply the sector and status filters, which the ranker
+ * counts in bulk; score_candidate_full() does.
+ */
+int	score_candidate(const struct score_query *q, const struct index *idx,
+	    uint32_t slot, struct score_result *res);
+/* Same with the sector, status and ROME filters: for tests and tools. */
+int	score_candidate_full(const struct score_query *q,
+	    const struct index *idx, uint32_t slot, struct score_result *res);
+
+/*
+ * Candidate criteria with the derived ones (jeune_peu_qualifie, senior)
+ * evaluated on day `on`.
+ */
+uint32_t score_criteria(const struct cand_rec *c,
+	    const struct conf_matching *m, int32_t on);
+
+/*
+ * Reasons in French for an eligible candidate, most important first.
+ * Returns how many were written to reasons[].
+ */
+int	score_reasons(const struct score_query *q, const struct index *idx,
+	    uint32_t slot, const struct score_result *res,
+	    char reasons[][SCORE_REASON_MAX], int max);
+
+#endif

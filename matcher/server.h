@@ -1,0 +1,14 @@
+/*
+ * The TCP listener: accepts clients up to max_clients and pauses accepting
+ * for a second when out of file descriptors (relayd relay_accept).
+ */
+#ifndef MATCHER_SERVER_H
+#define MATCHER_SERVER_H
+
+struct matcherd;
+struct server;
+
+struct server	*server_new(struct matcherd *, const char *host, int port);
+void		 server_free(struct server *);
+
+#endif

@@ -1,0 +1,165 @@
+# shellcheck shell=bash
+#
+# Shared functions of scripts/run, scripts/test and scripts/redis-private.
+# Source it from bash with `set -euo pipefail` already in force:
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# It sets ROOT (the repository root) and defines logging, package
+# installation, the CMake builds, free-port lookup and pidfile handling.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+
+# Debian 12 packages the build, the daemon and the tests need.
+MATCHERD_PACKAGES=(
+	cmake gcc make pkg-config
+	libevent-dev libhiredis-dev libmsgpack-dev libpcre2-dev
+	libjansson-dev libinih-dev libcsv-dev libcmocka-dev
+	redis-server redis-tools
+	python3 python3-msgpack
+)
+
+# The Python that has python3-msgpack (a pyenv or venv python3 first in
+# PATH may not).
+PYTHON3=/usr/bin/python3
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+ncpu() { nproc 2>/dev/null || echo 2; }
+
+# ---------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------
+
+# Print the packages of "$@" that are not installed.
+missing_packages() {
+	local p status
+	for p in "$@"; do
+		status="$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" ||
+			status=""
+		[[ "$status" == installed ]] || printf '%s\n' "$p"
+	done
+}
+
+# Install what is missing of MATCHERD_PACKAGES with apt-get, without
+# questions.  apt-get update/install run only when something is missing.
+ensure_packages() {
+	local missing sudo=()
+	command -v dpkg-query >/dev/null 2>&1 ||
+		die "dpkg-query not found: this script expects Debian 12"
+	mapfile -t missing < <(missing_packages "${MATCHERD_PACKAGES[@]}")
+	if ((${#missing[@]} == 0)); then
+		log "packages: all present"
+		return 0
+	fi
+	if ((EUID != 0)); then
+		command -v sudo >/dev/null 2>&1 ||
+			die "missing packages (${missing[*]}) and not root; install them as root"
+		sudo=(sudo)
+	fi
+	log "installing: ${missing[*]}"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends -o Dpkg::Options::=--force-confdef \
+		-o Dpkg::Options::=--force-confold "${missing[@]}"
+	# The Debian package starts a system redis-server on 6379; we never use
+	# it (every redis here is private), so it is left alone.
+}
+
+# ---------------------------------------------------------------------------
+# Builds
+# ---------------------------------------------------------------------------
+
+# build_tree DIR [cmake -D options...]: configure and build into DIR.
+build_tree() {
+	local dir="$1"
+	shift
+	log "building $dir/"
+	cmake -S "$ROOT" -B "$ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake --build "$ROOT/$dir" -j "$(ncpu)"
+}
+
+# The normal build: build/matcherd, build/matchctl, build/matcher-gen.
+build_normal() {
+	build_tree build
+	local b
+	for b in matcherd matchctl; do
+		[[ -x "$ROOT/build/$b" ]] || die "build/$b was not built"
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Ports and processes
+# ---------------------------------------------------------------------------
+
+# port_free PORT: true if nothing can be listening on 127.0.0.1:PORT (we can
+# bind it ourselves).
+port_free() {
+	"$PYTHON3" - "$1" <<-'EOF'
+	import socket, sys
+	s = socket.socket()
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	try:
+	    s.bind(("127.0.0.1", int(sys.argv[1])))
+	except OSError:
+	    sys.exit(1)
+	EOF
+}
+
+# free_port: print a loopback TCP port that is free right now.
+free_port() {
+	"$PYTHON3" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# wait_tcp HOST PORT SECONDS: wait until something accepts on HOST:PORT.
+wait_tcp() {
+	local host="$1" port="$2" secs="$3" i
+	for ((i = 0; i < secs * 10; i++)); do
+		if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# pidfile_pid FILE [COMM]: print the pid in FILE if that process is alive
+# (and, when COMM is given, its command name is COMM); fail otherwise.  The
+# name check keeps a stale pidfile from pointing us at a recycled pid.
+pidfile_pid() {
+	local file="$1" comm="${2:-}" pid
+	[[ -r "$file" ]] || return 1
+	pid="$(tr -dc '0-9' <"$file")"
+	[[ -n "$pid" ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	if [[ -n "$comm" && -r "/proc/$pid/comm" ]]; then
+		[[ "$(cat "/proc/$pid/comm")" == "$comm"* ]] || return 1
+	fi
+	printf '%s\n' "$pid"
+}
+
+# stop_pid PID NAME [SECONDS]: SIGTERM, wait, then SIGKILL.
+stop_pid() {
+	local pid="$1" name="$2" secs="${3:-15}" i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || {
+			log "$name (pid $pid) stopped"
+			return 0
+		}
+		sleep 0.1
+	done
+	warn "$name (pid $pid) did not stop in ${secs}s; killing it"
+	kill -KILL "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}

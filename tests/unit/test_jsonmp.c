@@ -1,0 +1,318 @@
+/*
+ * Unit tests of matcher/jsonmp.c: JSON -> MessagePack -> JSON round trips,
+ * the depth bound both ways, UTF-8 strings, and the msgpack types JSON
+ * lacks (bin, ext, non-str keys, huge unsigned, non-finite floats).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <msgpack.h>
+
+#include "jsonmp.h"
+
+/* Pack j, unpack the bytes with msgpack-c and convert back. */
+static json_t *
+round_trip(const json_t *j)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_unpacked up;
+	size_t off = 0;
+	char err[128];
+	json_t *out;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	assert_int_equal(jsonmp_pack(&pk, j, err, sizeof(err)), 0);
+	msgpack_unpacked_init(&up);
+	assert_int_equal(msgpack_unpack_next(&up, sb.data, sb.size, &off),
+	    MSGPACK_UNPACK_SUCCESS);
+	assert_int_equal(off, sb.size);
+	out = jsonmp_to_json(&up.data, err, sizeof(err));
+	assert_non_null(out);
+	msgpack_unpacked_destroy(&up);
+	msgpack_sbuffer_destroy(&sb);
+	return out;
+}
+
+static void
+check_round_trip(const char *text)
+{
+	json_error_t jerr;
+	json_t *in, *out;
+
+	in = json_loads(text, JSON_DECODE_ANY, &jerr);
+	assert_non_null(in);
+	out = round_trip(in);
+	if (!json_equal(in, out))
+		fail_msg("round trip changed %s", text);
+	json_decref(in);
+	json_decref(out);
+}
+
+static void
+test_round_trip_scalars(void **state)
+{
+	check_round_trip("null");
+	check_round_trip("true");
+	check_round_trip("false");
+	check_round_trip("0");
+	check_round_trip("-1");
+	check_round_trip("127");
+	check_round_trip("-33");
+	check_round_trip("4294967296");
+	check_round_trip("9223372036854775807");
+	check_round_trip("-9223372036854775808");
+	check_round_trip("4.2");
+	check_round_trip("-0.5");
+	check_round_trip("1e300");
+	check_round_trip("\"\"");
+	check_round_trip("\"F1701\"");
+}
+
+static void
+test_round_trip_records(void **state)
+{
+	check_round_trip("{}");
+	check_round_trip("{\"\": \"\"}");
+	check_round_trip("[]");
+	check_round_trip("{\"id\": \"c-0000001\", \"sectors\": [\"batiment\"],"
+	    " \"jobs\": [{\"rome\": \"F1701\", \"months\": 24}],"
+	    " \"vehicle\": false, \"lat\": 51.03, \"lon\": 2.33,"
+	    " \"available_from\": null, \"level\": 3}");
+	check_round_trip("[[1, [2, [3, {\"a\": [true]}]]], {\"b\": {}}]");
+}
+
+static void
+test_round_trip_unicode(void **state)
+{
+	json_t *in, *out;
+
+	check_round_trip("\"Hôtellerie/restauration/transports\"");
+	check_round_trip("\"Manœuvre — à 4,2 km, permis B\"");
+	check_round_trip("{\"clé\": \"Saint-Georges-sur-l'Aa\", \"€\": \"😀\"}");
+	check_round_trip("\"\\u00e9\\ud83d\\ude00\"");
+
+	/*
+	 * An embedded NUL survives in strings and in keys (checked by hand:
+	 * json_equal() compares keys as C strings).
+	 */
+	in = json_object();
+	json_object_setn_new(in, "a\0b", 3, json_stringn("x\0y", 3));
+	out = round_trip(in);
+	assert_int_equal(json_object_size(out), 1);
+	assert_null(json_object_get(out, "a"));
+	assert_int_equal(json_string_length(json_object_getn(out, "a\0b", 3)),
+	    3);
+	assert_memory_equal(json_string_value(json_object_getn(out, "a\0b",
+	    3)), "x\0y", 3);
+	json_decref(in);
+	json_decref(out);
+}
+
+/* Preserves member order, which makes printed results readable. */
+static void
+test_key_order(void **state)
+{
+	json_t *in, *out;
+	char *s;
+
+	in = json_loads("{\"z\": 1, \"a\": 2, \"m\": 3}", 0, NULL);
+	out = round_trip(in);
+	s = json_dumps(out, JSON_COMPACT);
+	assert_string_equal(s, "{\"z\":1,\"a\":2,\"m\":3}");
+	free(s);
+	json_decref(in);
+	json_decref(out);
+}
+
+static json_t *
+nested_json(int levels)
+{
+	json_t *j, *outer;
+	int i;
+
+	j = json_integer(1);
+	for (i = 0; i < levels; i++) {
+		outer = (i % 2) ? json_array() : json_object();
+		if (json_is_array(outer))
+			json_array_append_new(outer, j);
+		else
+			json_object_set_new(outer, "k", j);
+		j = outer;
+	}
+	return j;
+}
+
+static void
+test_pack_depth(void **state)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	char err[128];
+	json_t *j, *out;
+
+	j = nested_json(JSONMP_MAX_DEPTH);
+	out = round_trip(j);
+	assert_true(json_equal(j, out));
+	json_decref(j);
+	json_decref(out);
+
+	/* One level more is refused and nothing is written. */
+	j = nested_json(JSONMP_MAX_DEPTH + 1);
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	assert_int_equal(jsonmp_pack(&pk, j, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "deeper"));
+	assert_int_equal(sb.size, 0);
+	msgpack_sbuffer_destroy(&sb);
+	json_decref(j);
+}
+
+static void
+test_to_json_depth(void **state)
+{
+	msgpack_object o[JSONMP_MAX_DEPTH + 2];
+	char err[128];
+	json_t *j;
+	int i, n;
+
+	/* Built by hand: msgpack-c's own unpacker stops at 32 levels. */
+	for (n = JSONMP_MAX_DEPTH; n <= JSONMP_MAX_DEPTH + 1; n++) {
+		o[n].type = MSGPACK_OBJECT_NIL;
+		for (i = n - 1; i >= 0; i--) {
+			o[i].type = MSGPACK_OBJECT_ARRAY;
+			o[i].via.array.size = 1;
+			o[i].via.array.ptr = &o[i + 1];
+		}
+		j = jsonmp_to_json(&o[0], err, sizeof(err));
+		if (n == JSONMP_MAX_DEPTH) {
+			assert_non_null(j);
+			json_decref(j);
+		} else {
+			assert_null(j);
+			assert_non_null(strstr(err, "deeper"));
+		}
+	}
+}
+
+static char *
+dump(const msgpack_object *o)
+{
+	char err[128], *s;
+	json_t *j;
+
+	j = jsonmp_to_json(o, err, sizeof(err));
+	assert_non_null(j);
+	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	return s;
+}
+
+static void
+test_msgpack_only_types(void **state)
+{
+	msgpack_object o, kv[2];
+	msgpack_object_kv pairs[3];
+	char err[128], *s;
+
+	o.type = MSGPACK_OBJECT_BIN;
+	o.via.bin.ptr = "\x00\xffhi";
+	o.via.bin.size = 4;
+	s = dump(&o);
+	assert_string_equal(s, "\"AP9oaQ==\"");
+	free(s);
+	o.via.bin.size = 0;
+	s = dump(&o);
+	assert_string_equal(s, "\"\"");
+	free(s);
+
+	o.type = MSGPACK_OBJECT_EXT;
+	o.via.ext.type = 1;
+	o.via.ext.ptr = "x";
+	o.via.ext.size = 1;
+	s = dump(&o);
+	assert_string_equal(s, "null");
+	free(s);
+
+	o.type = MSGPACK_OBJECT_FLOAT32;
+	o.via.f64 = 0.5;
+	s = dump(&o);
+	assert_string_equal(s, "0.5");
+	free(s);
+
+	/* Keys that are not strings become their JSON text. */
+	pairs[0].key.type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+	pairs[0].key.via.u64 = 7;
+	pairs[0].val.type = MSGPACK_OBJECT_BOOLEAN;
+	pairs[0].val.via.boolean = true;
+	pairs[1].key.type = MSGPACK_OBJECT_NIL;
+	pairs[1].val.type = MSGPACK_OBJECT_NIL;
+	kv[0].type = MSGPACK_OBJECT_STR;
+	kv[0].via.str.ptr = "é";
+	kv[0].via.str.size = strlen("é");
+	pairs[2].key.type = MSGPACK_OBJECT_ARRAY;
+	pairs[2].key.via.array.size = 1;
+	pairs[2].key.via.array.ptr = &kv[0];
+	pairs[2].val.type = MSGPACK_OBJECT_NEGATIVE_INTEGER;
+	pairs[2].val.via.i64 = -5;
+	o.type = MSGPACK_OBJECT_MAP;
+	o.via.map.size = 3;
+	o.via.map.ptr = pairs;
+	s = dump(&o);
+	assert_string_equal(s, "{\"7\":true,\"null\":null,\"[\\\"é\\\"]\":-5}");
+	free(s);
+
+	/* What JSON cannot hold is refused. */
+	o.type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+	o.via.u64 = (uint64_t)INT64_MAX + 1;
+	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	assert_non_null(strstr(err, "out of range"));
+	o.type = MSGPACK_OBJECT_FLOAT64;
+	o.via.f64 = NAN;
+	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	o.via.f64 = INFINITY;
+	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	o.type = MSGPACK_OBJECT_STR;
+	o.via.str.ptr = "caf\xe9";	/* Latin-1, not UTF-8 */
+	o.via.str.size = 4;
+	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	assert_non_null(strstr(err, "UTF-8"));
+
+	/* A bad value deep inside frees what was built and fails. */
+	kv[1] = o;
+	o.type = MSGPACK_OBJECT_ARRAY;
+	o.via.array.size = 2;
+	o.via.array.ptr = kv;
+	kv[0].type = MSGPACK_OBJECT_NIL;
+	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	pairs[0].key = kv[1];
+	pairs[0].val.type = MSGPACK_OBJECT_NIL;
+	o.type = MSGPACK_OBJECT_MAP;
+	o.via.map.size = 1;
+	o.via.map.ptr = pairs;
+	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_scalars),
+		cmocka_unit_test(test_round_trip_records),
+		cmocka_unit_test(test_round_trip_unicode),
+		cmocka_unit_test(test_key_order),
+		cmocka_unit_test(test_pack_depth),
+		cmocka_unit_test(test_to_json_depth),
+		cmocka_unit_test(test_msgpack_only_types),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
