@@ -1,0 +1,400 @@
+/*
+ * matcher-bench: the figures of docs/BENCHMARKS.md (run by scripts/bench).
+ *
+ *   matcher-bench score FILE.jsonl OFFERS.json [--runs N]
+ *	Load candidates (JSON Lines, as matcher-gen writes them) through the
+ *	real decoder into the index, then rank each offer N times with the
+ *	index (the matcher) and with a plain scan of every record (the peer
+ *	the issue names), reporting p50/p99 latencies and index memory.
+ *   matcher-bench rpc HOST:PORT OFFERS.json [--runs N] [--window W]
+ *	offer.put over loopback: sequential latency (p50/p99) and pipelined
+ *	throughput with W requests in flight.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <malloc.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <msgpack.h>
+
+#include "candidate.h"
+#include "conf.h"
+#include "dates.h"
+#include "domain.h"
+#include "frame.h"
+#include "index.h"
+#include "jsonmp.h"
+#include "offer.h"
+#include "rank.h"
+#include "refdata.h"
+#include "rpc.h"
+#include "score.h"
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+pct(double *v, size_t n, double p)
+{
+	size_t i;
+
+	qsort(v, n, sizeof(double), cmp_double);
+	i = (size_t)(p * (n - 1) + 0.5);
+	return v[i];
+}
+
+static __attribute__((noreturn)) void
+die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "matcher-bench: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+/* JSON value -> msgpack object in zone, via the client's converter. */
+static int
+json_to_object(const json_t *j, msgpack_sbuffer *sb, msgpack_zone *zone,
+    msgpack_object *obj)
+{
+	msgpack_packer pk;
+	char err[128];
+	size_t off = 0;
+
+	msgpack_sbuffer_clear(sb);
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	if (jsonmp_pack(&pk, j, err, sizeof(err)) == -1)
+		return -1;
+	return msgpack_unpack(sb->data, sb->size, &off, zone, obj) ==
+	    MSGPACK_UNPACK_SUCCESS ? 0 : -1;
+}
+
+static struct offer *
+load_offers(const char *path, const struct refdata *ref, size_t *n)
+{
+	struct field_error ferr;
+	json_error_t jerr;
+	msgpack_sbuffer sb;
+	msgpack_zone zone;
+	msgpack_object obj;
+	struct offer *o;
+	json_t *arr;
+	size_t i;
+
+	if ((arr = json_load_file(path, 0, &jerr)) == NULL ||
+	    !json_is_array(arr))
+		die("%s: not a JSON array of offers", path);
+	o = calloc(json_array_size(arr), sizeof(*o));
+	msgpack_sbuffer_init(&sb);
+	msgpack_zone_init(&zone, 4096);
+	for (i = 0, *n = 0; i < json_array_size(arr); i++) {
+		if (json_to_object(json_array_get(arr, i), &sb, &zone,
+		    &obj) == -1 ||
+		    offer_decode(&obj, ref, &o[*n], &ferr) == -1) {
+			fprintf(stderr, "offer %zu: %s: %s\n", i, ferr.field,
+			    ferr.message);
+			continue;
+		}
+		(*n)++;
+		msgpack_zone_clear(&zone);
+	}
+	msgpack_zone_destroy(&zone);
+	msgpack_sbuffer_destroy(&sb);
+	json_decref(arr);
+	return o;
+}
+
+/* The peer: score every record, no posting lists, same top-k rule. */
+static uint32_t
+plain_scan(const struct index *idx, const struct score_query *q)
+{
+	struct score_result r;
+	uint32_t s, eligible = 0;
+
+	for (s = 0; s < idx->nrecs; s++) {
+		if (!(idx->recs[s].flags & CAND_F_LIVE))
+			continue;
+		if (score_candidate_full(q, idx, s, &r) < 0)
+			eligible++;
+	}
+	return eligible;
+}
+
+static int
+bench_score(int argc, char **argv)
+{
+	struct match_result *mr;
+	struct score_query q;
+	struct candidate *c;
+	struct conf conf;
+	struct refdata *ref;
+	struct index *idx;
+	struct offer *offers;
+	struct field_error ferr;
+	struct mallinfo2 m0, m1;
+	json_error_t jerr;
+	msgpack_sbuffer sb;
+	msgpack_zone zone;
+	msgpack_object obj;
+	FILE *fp;
+	json_t *j;
+	char err[256], *line = NULL;
+	size_t cap = 0, noffers, i, bad = 0, k;
+	double t0, *lat, *scan, load_s;
+	int runs = 50, created, r;
+	int32_t today = date_today();
+
+	if (argc >= 2 && strcmp(argv[argc - 2], "--runs") == 0) {
+		runs = atoi(argv[argc - 1]);
+		argc -= 2;
+	}
+	if (argc != 3)
+		die("%s", "usage: matcher-bench score FILE.jsonl OFFERS.json "
+		    "[--runs N]");
+	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL)
+		die("%s", err);
+	conf_defaults(&conf);
+	offers = load_offers(argv[2], ref, &noffers);
+	if (strcmp(argv[1], "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(argv[1], "r")) == NULL)
+		die("%s: cannot open", argv[1]);
+
+	c = malloc(sizeof(*c));
+	msgpack_sbuffer_init(&sb);
+	msgpack_zone_init(&zone, 4096);
+	m0 = mallinfo2();
+	idx = index_new(ref);
+	t0 = now_us();
+	while (getline(&line, &cap, fp) > 0) {
+		j = json_loads(line, 0, &jerr);
+		if (j == NULL || json_to_object(j, &sb, &zone, &obj) == -1 ||
+		    candidate_decode(&obj, ref, c, &ferr) == -1 ||
+		    index_put(idx, c, &created) == INDEX_NONE)
+			bad++;
+		json_decref(j);
+		msgpack_zone_clear(&zone);
+	}
+	load_s = (now_us() - t0) / 1e6;
+	m1 = mallinfo2();
+	printf("candidates: %u indexed, %zu rejected, load+decode %.1f s "
+	    "(JSON parsing included)\n", idx->live, bad, load_s);
+	printf("index memory: %zu bytes (%.0f bytes/candidate); heap growth "
+	    "%.0f bytes/candidate\n", index_memory(idx),
+	    (double)index_memory(idx) / (idx->live ? idx->live : 1),
+	    (double)(m1.uordblks - m0.uordblks) / (idx->live ? idx->live : 1));
+
+	mr = malloc(sizeof(*mr));
+	lat = calloc(noffers * runs, sizeof(double));
+	scan = calloc(noffers * runs, sizeof(double));
+	printf("%-14s %-6s %8s %8s %9s %9s %9s\n", "offer", "rome",
+	    "pool", "eligible", "index_us", "scan_us", "speedup");
+	for (i = 0; i < noffers; i++) {
+		double best_i = 1e18, best_s = 1e18, t;
+
+		score_prepare(&q, &offers[i], idx, &conf.matching, today,
+		    NULL, 0);
+		for (r = 0; r < runs; r++) {
+			t = now_us();
+			rank_offer(idx, &q, 20, mr);
+			t = now_us() - t;
+			lat[i * runs + r] = t;
+			if (t < best_i)
+				best_i = t;
+			t = now_us();
+			if (plain_scan(idx, &q) != mr->eligible)
+				die("%s", "plain scan disagrees with the index");
+			t = now_us() - t;
+			scan[i * runs + r] = t;
+			if (t < best_s)
+				best_s = t;
+		}
+		printf("%-14.14s %-6s %8u %8u %9.0f %9.0f %8.1fx\n",
+		    offers[i].id, offers[i].rome, mr->considered, mr->eligible,
+		    best_i, best_s, best_s / best_i);
+	}
+	k = noffers * runs;
+	printf("top-20 in-process, %zu offers x %d runs: index p50 %.0f us, "
+	    "p99 %.0f us; plain scan p50 %.0f us, p99 %.0f us\n", noffers,
+	    runs, pct(lat, k, 0.5), pct(lat, k, 0.99), pct(scan, k, 0.5),
+	    pct(scan, k, 0.99));
+	free(lat);
+	free(scan);
+	free(mr);
+	free(c);
+	free(line);
+	free(offers);
+	msgpack_zone_destroy(&zone);
+	msgpack_sbuffer_destroy(&sb);
+	index_free(idx);
+	refdata_free(ref);
+	if (fp != stdin)
+		fclose(fp);
+	return 0;
+}
+
+static int
+dial(const char *hostport)
+{
+	struct addrinfo hints, *res;
+	char host[256], *colon;
+	int fd, one = 1;
+
+	snprintf(host, sizeof(host), "%s", hostport);
+	if ((colon = strrchr(host, ':')) == NULL)
+		die("%s: expected HOST:PORT", hostport);
+	*colon = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		die("%s: cannot resolve", hostport);
+	fd = socket(res->ai_family, SOCK_STREAM, 0);
+	if (fd == -1 || connect(fd, res->ai_addr, res->ai_addrlen) == -1)
+		die("%s: cannot connect", hostport);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* Read responses until `want` have arrived; returns how many errored. */
+static int
+read_responses(int fd, msgpack_sbuffer *in, int want)
+{
+	msgpack_zone zone;
+	msgpack_object obj;
+	struct rpc_message msg;
+	char buf[65536], err[128];
+	size_t objlen;
+	ssize_t n;
+	int got = 0, errors = 0, known;
+
+	msgpack_zone_init(&zone, 8192);
+	while (got < want) {
+		while (in->size > 0 && frame_scan(in->data, in->size,
+		    64 << 20, &objlen, err, sizeof(err)) == FRAME_OK) {
+			if (frame_unpack(in->data, objlen, &zone, &obj) == -1 ||
+			    rpc_parse(&obj, &msg, &known, err,
+			    sizeof(err)) == -1)
+				die("%s", "bad response");
+			if (msg.error->type != MSGPACK_OBJECT_NIL)
+				errors++;
+			got++;
+			memmove(in->data, in->data + objlen, in->size - objlen);
+			in->size -= objlen;
+			msgpack_zone_clear(&zone);
+		}
+		if (got >= want)
+			break;
+		if ((n = read(fd, buf, sizeof(buf))) <= 0)
+			die("%s", "connection closed");
+		msgpack_sbuffer_write(in, buf, n);
+	}
+	msgpack_zone_destroy(&zone);
+	return errors;
+}
+
+static int
+bench_rpc(int argc, char **argv)
+{
+	json_error_t jerr;
+	msgpack_sbuffer out, in;
+	msgpack_packer pk;
+	json_t *arr;
+	char err[128];
+	double *lat, t, t0;
+	int runs = 200, window = 16, fd, i, k, n, errors = 0, sent, done;
+
+	for (i = 3; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--runs") == 0)
+			runs = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--window") == 0)
+			window = atoi(argv[i + 1]);
+	}
+	if (argc < 3 || runs < 1 || window < 1)
+		die("%s", "usage: matcher-bench rpc HOST:PORT OFFERS.json "
+		    "[--runs N] [--window W]");
+	if ((arr = json_load_file(argv[2], 0, &jerr)) == NULL ||
+	    (n = (int)json_array_size(arr)) == 0)
+		die("%s: not a JSON array of offers", argv[2]);
+	fd = dial(argv[1]);
+	msgpack_sbuffer_init(&out);
+	msgpack_sbuffer_init(&in);
+	msgpack_packer_init(&pk, &out, msgpack_sbuffer_write);
+	lat = calloc(runs, sizeof(double));
+
+#define PUT(k) do {							\
+	msgpack_sbuffer_clear(&out);					\
+	rpc_pack_request_begin(&pk, (uint32_t)(k), "offer.put");	\
+	msgpack_pack_array(&pk, 1);					\
+	jsonmp_pack(&pk, json_array_get(arr, (k) % n), err, sizeof(err)); \
+	if (write(fd, out.data, out.size) != (ssize_t)out.size)		\
+		die("%s", "write failed");				\
+} while (0)
+
+	for (k = 0; k < runs; k++) {
+		t = now_us();
+		PUT(k);
+		errors += read_responses(fd, &in, 1);
+		lat[k] = now_us() - t;
+	}
+	printf("offer.put sequential over loopback, %d calls: p50 %.0f us, "
+	    "p99 %.0f us, %d errors\n", runs, pct(lat, runs, 0.5),
+	    pct(lat, runs, 0.99), errors);
+
+	t0 = now_us();
+	sent = done = 0;
+	errors = 0;
+	while (done < runs) {
+		while (sent < runs && sent - done < window) {
+			PUT(sent);
+			sent++;
+		}
+		errors += read_responses(fd, &in, 1);
+		done++;
+	}
+	t = (now_us() - t0) / 1e6;
+	printf("offer.put pipelined (window %d), %d calls: %.0f offers/s, "
+	    "%d errors\n", window, runs, runs / t, errors);
+#undef PUT
+	free(lat);
+	close(fd);
+	msgpack_sbuffer_destroy(&out);
+	msgpack_sbuffer_destroy(&in);
+	json_decref(arr);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "score") == 0)
+		return bench_score(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "rpc") == 0)
+		return bench_rpc(argc - 1, argv + 1);
+	fprintf(stderr, "usage: matcher-bench score|rpc ...\n");
+	return 64;
+}
