@@ -97,8 +97,8 @@ static const struct key keys[] = {
 	    "least severe message logged: error, warn, info or debug" },
 
 	{ "matching", "rome_domain", KT_BOOL, F(matching.rome_domain), 0, 0,
-	    "yes", "accept candidates whose job is in the offer's ROME "
-	    "domain (same first 3 characters), not only the same code" },
+	    "yes", "yes: a job of the offer's ROME domain (same first 3 "
+	    "characters) matches too; no: only its exact code" },
 	{ "matching", "start_slack_days", KT_INT,
 	    F(matching.start_slack_days), 0, 365, "14",
 	    "days after the offer's start a candidate may become available" },

@@ -310,7 +310,7 @@ decode_vocab_set(const msgpack_object *o, const char *field,
 {
 	char path[sizeof(err->field)];
 	uint32_t i, set = 0;
-	int x;
+	int x = 0;
 
 	if (o == NULL)
 		return 0;
@@ -462,7 +462,7 @@ decode_jobs(const msgpack_object *o, const struct refdata *ref,
     struct candidate *out, struct field_error *err)
 {
 	const msgpack_object *v[JF_COUNT];
-	char path[sizeof(err->field)], field[sizeof(err->field)];
+	char path[32], field[sizeof(err->field)];	/* "jobs[15]" */
 	struct cand_job *job;
 	uint32_t i;
 	int k;
@@ -481,7 +481,8 @@ decode_jobs(const msgpack_object *o, const struct refdata *ref,
 		if (decode_fields(&o->via.array.ptr[i], path, "job",
 		    job_fields, JF_COUNT, 1ull << JF_ROME, v, err) == -1)
 			return -1;
-		path_key(field, sizeof(field), path, "rome", strlen("rome"));
+		path_key(field, sizeof(field), path, job_fields[JF_ROME],
+		    strlen(job_fields[JF_ROME]));
 		if (decode_rome(v[JF_ROME], field, ref, job->rome,
 		    &job->rome_id, err) == -1)
 			return -1;
@@ -489,8 +490,8 @@ decode_jobs(const msgpack_object *o, const struct refdata *ref,
 			if (out->jobs[k].rome_id == job->rome_id)
 				return field_error_set(err, field,
 				    "duplicate job %s", job->rome);
-		path_key(field, sizeof(field), path, "months",
-		    strlen("months"));
+		path_key(field, sizeof(field), path, job_fields[JF_MONTHS],
+		    strlen(job_fields[JF_MONTHS]));
 		if (decode_int(v[JF_MONTHS], field, 0, MONTHS_MAX,
 		    &job->months, err) == -1)
 			return -1;

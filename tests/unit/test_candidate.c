@@ -548,9 +548,8 @@ static const struct {
 	{ "adviser: '\xc3'", "adviser", "UTF-8" },
 	{ "adviser: '\xed\xa0\x80'", "adviser", "UTF-8" },
 	{ "adviser: '\xc0\xaf'", "adviser", "UTF-8" },
-	{ "adviser: "
-	    "'01234567890123456789012345678901234567890123456789012345678901234'",
-	    "adviser", NULL },
+	{ "adviser: '0123456789012345678901234567890123456789"
+	    "0123456789012345678901234'", "adviser", "0 to 64 bytes" },
 	{ "consent_partners: 'yes'", "consent_partners", NULL },
 	{ "consent_partners: 0", "consent_partners", NULL },
 	{ "foo: 1", "foo", "unknown field" },

@@ -213,7 +213,7 @@ static void
 test_shipped_file_documents_every_key(void **state)
 {
 	char section[64] = "", line[512], key[128], *s, *end;
-	char seen[256][160];
+	char seen[256][192];
 	int nseen = 0, i, j, count, prev_comment = 0;
 	const char *sec, *name;
 	FILE *fp;
@@ -228,8 +228,10 @@ test_shipped_file_documents_every_key(void **state)
 			prev_comment = 1;
 			continue;
 		}
-		if (*s == '\0')
+		if (*s == '\0') {
+			prev_comment = 0;
 			continue;
+		}
 		if (*s == '[') {
 			end = strchr(s, ']');
 			assert_non_null(end);
@@ -243,7 +245,10 @@ test_shipped_file_documents_every_key(void **state)
 		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		snprintf(key, sizeof(key), "%.*s", (int)(end - s), s);
-		/* Keys of one group may share the comment above them. */
+		/*
+		 * The line above is a comment, or a key of the same group,
+		 * which shares the comment above the group.
+		 */
 		if (!prev_comment)
 			fail_msg("%s.%s has no comment above it", section, key);
 		assert_true(nseen < 256);
@@ -265,8 +270,6 @@ test_shipped_file_documents_every_key(void **state)
 	}
 	assert_int_equal(nseen, conf_key_count());
 }
-
-/* Shared comment: "prev_comment" stays set across a group of keys. */
 
 static void
 test_key_table(void **state)
@@ -417,12 +420,12 @@ test_string(void **state)
 	expect_good(&c, "redis", "prefix = mat-cher_d2");
 	assert_string_equal(c.redis_prefix, "mat-cher_d2");
 	memset(line, 'p', sizeof(line));
-	snprintf(line, sizeof(line), "prefix = %.63s",
-	    "ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp");
+	memcpy(line, "prefix = ", 9);
+	line[9 + 63] = '\0';
 	expect_good(&c, "redis", line);
 	assert_int_equal(strlen(c.redis_prefix), 63);
-	snprintf(line, sizeof(line), "prefix = %.64s",
-	    "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp");
+	line[9 + 63] = 'p';
+	line[9 + 64] = '\0';
 	expect_bad("redis", line, "has 64 characters, not 1..63");
 	expect_bad("redis", "prefix = \"\"",
 	    "prefix: '' has 0 characters, not 1..63");

@@ -1,0 +1,785 @@
+/*
+ * Unit tests of matcher/offer.c: decoding a full and a minimal offer, the
+ * sector derived from the ROME code, the clause and age rules, an error
+ * naming the right field for every bad input, no crash on any value type,
+ * and the canonical map round trip.
+ *
+ * Inputs are written in a compact notation and packed with msgpack_packer
+ * (see pack_value()); the notation code is the same as test_candidate.c's.
+ */
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <msgpack.h>
+
+#include "dates.h"
+#include "domain.h"
+#include "offer.h"
+#include "refdata.h"
+
+/*
+ * The notation: {k: v, ...} maps whose bare-word keys are strings (any
+ * other key is a value), [a, b] arrays, 'text' strings, b'bytes' bins,
+ * integers, floats (with a '.' or an 'e'), true, false, nil.  Strings have
+ * no escapes: C escapes in the literal carry any byte but the quote.
+ */
+struct note {
+	msgpack_sbuffer		 sb;
+	msgpack_unpacked	 up;
+};
+
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Number of items of the array or map whose body starts at p. */
+static uint32_t
+count_items(const char *p)
+{
+	uint32_t n = 0;
+	int depth = 0, any = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\'') {
+			p = strchr(p + 1, '\'');
+			assert_non_null(p);
+			any = 1;
+			continue;
+		}
+		if (*p == '[' || *p == '{')
+			depth++;
+		else if ((*p == ']' || *p == '}') && depth-- == 0)
+			break;
+		else if (*p == ',' && depth == 0)
+			n++;
+		if (*p != ' ')
+			any = 1;
+	}
+	return any ? n + 1 : 0;
+}
+
+static const char *
+pack_value(msgpack_packer *pk, const char *p)
+{
+	const char *q;
+	uint32_t i, n;
+	int map;
+
+	p = skip_ws(p);
+	if (*p == '{' || *p == '[') {
+		map = *p++ == '{';
+		n = count_items(p);
+		if (map)
+			msgpack_pack_map(pk, n);
+		else
+			msgpack_pack_array(pk, n);
+		for (i = 0; i < n; i++) {
+			p = skip_ws(p);
+			if (map && (isalpha((unsigned char)*p) || *p == '_')) {
+				for (q = p; isalnum((unsigned char)*q) ||
+				    *q == '_'; q++)
+					;
+				msgpack_pack_str(pk, (size_t)(q - p));
+				msgpack_pack_str_body(pk, p, (size_t)(q - p));
+				p = q;
+			} else if (map)
+				p = pack_value(pk, p);
+			if (map) {
+				p = skip_ws(p);
+				assert_int_equal(*p++, ':');
+			}
+			p = skip_ws(pack_value(pk, p));
+			if (*p == ',')
+				p++;
+		}
+		p = skip_ws(p);
+		assert_true(*p == '}' || *p == ']');
+		return p + 1;
+	}
+	if (*p == '\'' || (p[0] == 'b' && p[1] == '\'')) {
+		q = strchr(p + (*p == 'b') + 1, '\'');
+		assert_non_null(q);
+		if (*p == 'b') {
+			msgpack_pack_bin(pk, (size_t)(q - p - 2));
+			msgpack_pack_bin_body(pk, p + 2, (size_t)(q - p - 2));
+		} else {
+			msgpack_pack_str(pk, (size_t)(q - p - 1));
+			msgpack_pack_str_body(pk, p + 1, (size_t)(q - p - 1));
+		}
+		return q + 1;
+	}
+	if (strncmp(p, "true", 4) == 0) {
+		msgpack_pack_true(pk);
+		return p + 4;
+	}
+	if (strncmp(p, "false", 5) == 0) {
+		msgpack_pack_false(pk);
+		return p + 5;
+	}
+	if (strncmp(p, "nil", 3) == 0) {
+		msgpack_pack_nil(pk);
+		return p + 3;
+	}
+	q = p + strspn(p, "+-0123456789.e");
+	assert_true(q > p);
+	if (memchr(p, '.', (size_t)(q - p)) || memchr(p, 'e', (size_t)(q - p)))
+		msgpack_pack_double(pk, strtod(p, NULL));
+	else if (*p == '-')
+		msgpack_pack_int64(pk, strtoll(p, NULL, 10));
+	else
+		msgpack_pack_uint64(pk, strtoull(p, NULL, 10));
+	return q;
+}
+
+static const msgpack_object *
+note_parse(struct note *n, const char *text)
+{
+	msgpack_packer pk;
+	const char *end;
+
+	msgpack_sbuffer_init(&n->sb);
+	msgpack_packer_init(&pk, &n->sb, msgpack_sbuffer_write);
+	end = pack_value(&pk, text);
+	assert_int_equal(*skip_ws(end), '\0');
+	msgpack_unpacked_init(&n->up);
+	assert_int_equal(msgpack_unpack_next(&n->up, n->sb.data, n->sb.size,
+	    NULL), MSGPACK_UNPACK_SUCCESS);
+	return &n->up.data;
+}
+
+static void
+note_free(struct note *n)
+{
+	msgpack_unpacked_destroy(&n->up);
+	msgpack_sbuffer_destroy(&n->sb);
+}
+
+
+/* The smallest valid offer; every case below starts from it. */
+static const char *const base[][2] = {
+	{ "id", "'o-001'" },
+	{ "source", "'pole_emploi'" },
+	{ "title", "'Coffreur bancheur H/F'" },
+	{ "rome", "'F1701'" },
+	{ "commune", "'59183'" },
+	{ "contract", "'cdi'" },
+};
+
+/*
+ * "{base, fragment}", where the base loses the field that the fragment
+ * starts with ("commune: nil, lat: 50.5" drops the base's commune).
+ */
+static void
+with(char *buf, size_t size, const char *fragment)
+{
+	size_t i, klen, off;
+
+	klen = strcspn(fragment, ":");
+	off = (size_t)snprintf(buf, size, "{");
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		if (strlen(base[i][0]) != klen ||
+		    strncmp(base[i][0], fragment, klen) != 0)
+			off += (size_t)snprintf(buf + off, size - off,
+			    "%s: %s, ", base[i][0], base[i][1]);
+	off += (size_t)snprintf(buf + off, size - off, "%s}", fragment);
+	assert_true(off < size);
+}
+
+static int
+decode(const struct refdata *ref, const char *text, struct offer *o,
+    struct field_error *err)
+{
+	struct note n;
+	int rc;
+
+	rc = offer_decode(note_parse(&n, text), ref, o, err);
+	note_free(&n);
+	return rc;
+}
+
+static void
+expect_ok(const struct refdata *ref, const char *text, struct offer *o)
+{
+	struct field_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (decode(ref, text, o, &err) != 0)
+		fail_msg("%s: %s: %s", text, err.field, err.message);
+}
+
+static void
+expect_with_ok(const struct refdata *ref, const char *fragment,
+    struct offer *o)
+{
+	char buf[4096];
+
+	with(buf, sizeof(buf), fragment);
+	expect_ok(ref, buf, o);
+}
+
+/* Decoding text fails on field; message, if given, is part of the error. */
+static void
+expect_err(const struct refdata *ref, const char *text, const char *field,
+    const char *message)
+{
+	struct field_error err;
+	struct offer o;
+
+	memset(&err, 0, sizeof(err));
+	if (decode(ref, text, &o, &err) != -1)
+		fail_msg("%s: accepted", text);
+	if (strcmp(err.field, field) != 0 ||
+	    (message != NULL && strstr(err.message, message) == NULL))
+		fail_msg("%s: got \"%s\": %s; want \"%s\": %s", text,
+		    err.field, err.message, field, message ? message : "...");
+	assert_true(err.message[0] != '\0');
+}
+
+static void
+expect_with_err(const struct refdata *ref, const char *fragment,
+    const char *field, const char *message)
+{
+	char buf[4096];
+
+	with(buf, sizeof(buf), fragment);
+	expect_err(ref, buf, field, message);
+}
+
+static int
+setup(void **state)
+{
+	char msg[256];
+
+	*state = refdata_load(MATCHERD_DATADIR, msg, sizeof(msg));
+	if (*state == NULL)
+		fprintf(stderr, "refdata_load: %s\n", msg);
+	return *state == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	refdata_free(*state);
+	return 0;
+}
+
+static const char full[] = "{id: 'o-2025:42', source: 'clause',"
+    " title: 'Coffreur bancheur H/F', rome: 'F1701', sector: 'industrie',"
+    " employer: 'Bâtiments du Nord', commune: '59183', max_km: 40,"
+    " contract: 'cdd', duration_months: 6, working_time: 'full',"
+    " start: '2025-04-01', positions: 3, level_min: 3,"
+    " experience_months: 12, licences_required: ['C', 'B'],"
+    " skills_required: ['caces-r489-3'], skills_wanted: ['sst', 'oppbtp'],"
+    " age_min: 18, age_max: 30,"
+    " clause: {operation: 'op-2025.01', criteria: ['rsa', 'qpv'],"
+    " hours: 420}}";
+
+static void
+test_full(void **state)
+{
+	const struct refdata *ref = *state;
+	const struct commune *dk;
+	struct offer o;
+
+	expect_ok(ref, full, &o);
+	assert_string_equal(o.id, "o-2025:42");
+	assert_int_equal(o.source, SOURCE_CLAUSE);
+	assert_string_equal(o.title, "Coffreur bancheur H/F");
+	assert_string_equal(o.rome, "F1701");
+	assert_int_equal(o.rome_id, refdata_rome_id(ref, "F1701", 5));
+	/* Given explicitly, the sector wins over the ROME code's. */
+	assert_int_equal(o.sector, SECTOR_INDUSTRIE);
+	assert_string_equal(o.employer, "Bâtiments du Nord");
+	assert_string_equal(o.commune, "59183");
+	dk = refdata_commune(ref, "59183", 5);
+	assert_non_null(dk);
+	assert_true(o.lat == dk->lat && o.lon == dk->lon);
+	assert_int_equal(o.max_km, 40);
+	assert_int_equal(o.contract, CONTRACT_CDD);
+	assert_int_equal(o.duration_months, 6);
+	assert_int_equal(o.working_time, WORKTIME_FULL);
+	assert_int_equal(o.start, date_from_ymd(2025, 4, 1));
+	assert_int_equal(o.positions, 3);
+	assert_int_equal(o.level_min, 3);
+	assert_int_equal(o.experience_months, 12);
+	assert_int_equal(o.licences_required,
+	    (1u << LICENCE_C) | (1u << LICENCE_B));
+	assert_int_equal(o.nskills_required, 1);
+	assert_string_equal(o.skills_required[0], "caces-r489-3");
+	assert_int_equal(o.nskills_wanted, 2);
+	assert_string_equal(o.skills_wanted[1], "oppbtp");
+	assert_int_equal(o.age_min, 18);
+	assert_int_equal(o.age_max, 30);
+	assert_int_equal(o.has_clause, 1);
+	assert_string_equal(o.clause.operation, "op-2025.01");
+	assert_int_equal(o.clause.criteria,
+	    (1u << CRITERION_RSA) | (1u << CRITERION_QPV));
+	assert_int_equal(o.clause.hours, 420);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct offer o;
+
+	expect_with_ok(*state, "positions: nil, max_km: nil, start: nil,"
+	    " age_min: nil, age_max: nil, clause: nil, employer: nil,"
+	    " sector: nil, working_time: nil, skills_required: nil", &o);
+	assert_int_equal(o.source, SOURCE_POLE_EMPLOI);
+	assert_int_equal(o.sector, SECTOR_BATIMENT);
+	assert_string_equal(o.employer, "");
+	assert_int_equal(o.max_km, 0);
+	assert_int_equal(o.contract, CONTRACT_CDI);
+	assert_int_equal(o.duration_months, 0);
+	assert_int_equal(o.working_time, WORKTIME_ANY);
+	assert_int_equal(o.start, DATE_NONE);
+	assert_int_equal(o.positions, 1);
+	assert_int_equal(o.level_min, 0);
+	assert_int_equal(o.experience_months, 0);
+	assert_int_equal(o.licences_required, 0);
+	assert_int_equal(o.nskills_required, 0);
+	assert_int_equal(o.nskills_wanted, 0);
+	assert_int_equal(o.age_min, 0);
+	assert_int_equal(o.age_max, 0);
+	assert_int_equal(o.has_clause, 0);
+
+	/* 0 is "no limit of the offer's own", as stored. */
+	expect_with_ok(*state, "max_km: 0", &o);
+	assert_int_equal(o.max_km, 0);
+}
+
+static void
+test_sector(void **state)
+{
+	static const struct {
+		const char	*rome;
+		int		 sector;
+	} cases[] = {
+		{ "F1701", SECTOR_BATIMENT },
+		{ "G1602", SECTOR_HOTELLERIE },
+		{ "N1101", SECTOR_HOTELLERIE },
+		{ "D1408", SECTOR_TERTIAIRE },
+		{ "M1607", SECTOR_TERTIAIRE },
+		{ "K2111", SECTOR_TERTIAIRE },
+		{ "H2913", SECTOR_INDUSTRIE },
+		{ "A1101", SECTOR_INDUSTRIE },
+		{ "I1101", SECTOR_INDUSTRIE },
+	};
+	struct offer o;
+	char frag[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(frag, sizeof(frag), "rome: '%s'", cases[i].rome);
+		expect_with_ok(*state, frag, &o);
+		assert_string_equal(o.rome, cases[i].rome);
+		if (o.sector != cases[i].sector)
+			fail_msg("%s: sector %d, want %d", cases[i].rome,
+			    o.sector, cases[i].sector);
+	}
+	expect_with_ok(*state, "sector: 'hotellerie'", &o);
+	assert_int_equal(o.sector, SECTOR_HOTELLERIE);
+}
+
+static void
+test_clause(void **state)
+{
+	struct offer o;
+
+	expect_with_ok(*state, "source: 'clause', clause: {operation: 'op-1'}",
+	    &o);
+	assert_int_equal(o.source, SOURCE_CLAUSE);
+	assert_int_equal(o.has_clause, 1);
+	assert_string_equal(o.clause.operation, "op-1");
+	/* No criteria: the configured default list applies. */
+	assert_int_equal(o.clause.criteria, 0);
+	assert_int_equal(o.clause.hours, 0);
+
+	expect_with_ok(*state, "source: 'clause', clause: {operation: 'op-1',"
+	    " criteria: [], hours: 1000000}", &o);
+	assert_int_equal(o.clause.criteria, 0);
+	assert_int_equal(o.clause.hours, CLAUSE_HOURS_MAX);
+
+	/* Another source may carry a clause too; it is kept. */
+	expect_with_ok(*state, "clause: {operation: 'op-2', criteria:"
+	    " ['th', 'senior'], hours: nil}", &o);
+	assert_int_equal(o.source, SOURCE_POLE_EMPLOI);
+	assert_int_equal(o.has_clause, 1);
+	assert_int_equal(o.clause.criteria,
+	    (1u << CRITERION_TH) | (1u << CRITERION_SENIOR));
+}
+
+static void
+test_age(void **state)
+{
+	struct offer o;
+
+	expect_with_ok(*state, "age_min: 16", &o);
+	assert_int_equal(o.age_min, 16);
+	assert_int_equal(o.age_max, 0);
+	expect_with_ok(*state, "age_max: 25", &o);
+	assert_int_equal(o.age_min, 0);
+	assert_int_equal(o.age_max, 25);
+	expect_with_ok(*state, "age_min: 20, age_max: 20", &o);
+	expect_with_ok(*state, "age_min: 14, age_max: 99", &o);
+	expect_with_ok(*state, "source: 'plateforme_jeunes', age_min: 18,"
+	    " age_max: 29", &o);
+	assert_int_equal(o.source, SOURCE_PLATEFORME_JEUNES);
+	expect_with_err(*state, "age_min: 30, age_max: 20", "age_max",
+	    "below age_min");
+	expect_with_err(*state, "age_min: 13", "age_min", NULL);
+	expect_with_err(*state, "age_max: 100", "age_max", NULL);
+	expect_with_err(*state, "age_min: 0", "age_min", NULL);
+}
+
+static void
+test_limits_ok(void **state)
+{
+	struct offer o;
+	char frag[2048];
+	size_t off;
+	int i;
+
+	off = (size_t)snprintf(frag, sizeof(frag), "title: '%0200d', "
+	    "employer: '%0128d', max_km: 300, duration_months: 120,"
+	    " positions: 1000, level_min: 8, experience_months: 600,"
+	    " skills_required: [", 0, 0);
+	for (i = 0; i < OFFER_MAX_SKILLS; i++)
+		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
+		    "%s'req-%d'", i ? ", " : "", i);
+	off += (size_t)snprintf(frag + off, sizeof(frag) - off,
+	    "], skills_wanted: [");
+	for (i = 0; i < OFFER_MAX_SKILLS; i++)
+		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
+		    "%s'want-%d'", i ? ", " : "", i);
+	snprintf(frag + off, sizeof(frag) - off, "]");
+	expect_with_ok(*state, frag, &o);
+	assert_int_equal(strlen(o.title), OFFER_TITLE_MAX);
+	assert_int_equal(strlen(o.employer), OFFER_EMPLOYER_MAX);
+	assert_int_equal(o.max_km, RADIUS_MAX_KM);
+	assert_int_equal(o.positions, OFFER_POSITIONS_MAX);
+	assert_int_equal(o.nskills_required, OFFER_MAX_SKILLS);
+	assert_int_equal(o.nskills_wanted, OFFER_MAX_SKILLS);
+	assert_string_equal(o.skills_wanted[15], "want-15");
+}
+
+/* Each fragment replaces or adds fields of the base offer. */
+static const struct {
+	const char	*fragment;
+	const char	*field;
+	const char	*message;	/* NULL: any */
+} bad[] = {
+	{ "id: nil", "id", "required" },
+	{ "id: 42", "id", NULL },
+	{ "id: 'o 1'", "id", NULL },
+	{ "id: ''", "id", NULL },
+	{ "source: nil", "source", "required" },
+	{ "source: 'pole emploi'", "source", NULL },
+	{ "source: ['clause']", "source", NULL },
+	{ "source: 'clause'", "clause", "required for source clause" },
+	{ "source: 'clause', clause: nil", "clause", NULL },
+	{ "title: nil", "title", "required" },
+	{ "title: ''", "title", NULL },
+	{ "title: 7", "title", NULL },
+	{ "title: 'Ma\xe7on'", "title", "UTF-8" },
+	{ "rome: nil", "rome", "required" },
+	{ "rome: 'Z9999'", "rome", "Z9999" },
+	{ "rome: 'F17011'", "rome", NULL },
+	{ "rome: ['F1701']", "rome", NULL },
+	{ "sector: 'agriculture'", "sector", NULL },
+	{ "sector: ['batiment']", "sector", NULL },
+	{ "employer: 3", "employer", NULL },
+	{ "commune: nil", "commune", "required" },
+	{ "commune: '75056'", "commune", "unknown commune 75056" },
+	{ "lat: 50.6", "lon", NULL },
+	{ "commune: nil, lon: 3.0", "lat", NULL },
+	{ "commune: nil, lat: 91, lon: 3.0", "lat", NULL },
+	{ "commune: nil, lat: 50.6, lon: -181", "lon", NULL },
+	{ "max_km: 301", "max_km", NULL },
+	{ "max_km: -1", "max_km", NULL },
+	{ "max_km: '10'", "max_km", NULL },
+	{ "contract: nil", "contract", "required" },
+	{ "contract: 'stage'", "contract", NULL },
+	{ "contract: ['cdi']", "contract", NULL },
+	{ "duration_months: 121", "duration_months", NULL },
+	{ "duration_months: -1", "duration_months", NULL },
+	{ "working_time: 'night'", "working_time", NULL },
+	{ "start: '2025-13-01'", "start", NULL },
+	{ "start: '2025-04-31'", "start", NULL },
+	{ "start: 1743465600", "start", NULL },
+	{ "positions: 0", "positions", NULL },
+	{ "positions: 1001", "positions", NULL },
+	{ "level_min: 9", "level_min", NULL },
+	{ "level_min: true", "level_min", NULL },
+	{ "experience_months: 601", "experience_months", NULL },
+	{ "licences_required: ['B', 'X']", "licences_required[1]", NULL },
+	{ "licences_required: 'B'", "licences_required", NULL },
+	{ "skills_required: ['Sst']", "skills_required[0]", "lower case" },
+	{ "skills_required: ['sst', 'sst']", "skills_required[1]",
+	    "duplicate" },
+	{ "skills_wanted: ['a b']", "skills_wanted[0]", NULL },
+	{ "skills_wanted: {}", "skills_wanted", NULL },
+	{ "age_min: 'x'", "age_min", NULL },
+	{ "age_max: 25.5", "age_max", NULL },
+	{ "clause: 'op-1'", "clause", "clause must be a map" },
+	{ "clause: []", "clause", NULL },
+	{ "clause: {}", "clause.operation", "required" },
+	{ "clause: {criteria: ['rsa']}", "clause.operation", "required" },
+	{ "clause: {operation: 'op 1'}", "clause.operation", NULL },
+	{ "clause: {operation: 12}", "clause.operation", NULL },
+	{ "clause: {operation: 'op-1', criteria: ['rsa', 'zzz']}",
+	    "clause.criteria[1]", NULL },
+	{ "clause: {operation: 'op-1', criteria: 'rsa'}", "clause.criteria",
+	    NULL },
+	{ "clause: {operation: 'op-1', hours: -1}", "clause.hours", NULL },
+	{ "clause: {operation: 'op-1', hours: 1000001}", "clause.hours",
+	    NULL },
+	{ "clause: {operation: 'op-1', heures: 3}", "clause.heures",
+	    "unknown field" },
+	{ "clause: {operation: 'op-1', operation: 'op-2'}",
+	    "clause.operation", "duplicate field" },
+	{ "clause: {1: 'op-1'}", "clause", "keys must be strings" },
+	{ "status: 'open'", "status", "unknown field" },
+	{ "skills: ['sst']", "skills", "unknown field" },
+};
+
+static void
+test_errors(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_with_err(*state, bad[i].fragment, bad[i].field,
+		    bad[i].message);
+}
+
+static void
+test_errors_built(void **state)
+{
+	const struct refdata *ref = *state;
+	char frag[2048];
+	size_t off;
+	int i;
+
+	expect_err(ref, "['o-1']", "", "offer must be a map");
+	expect_err(ref, "nil", "", "offer must be a map");
+	expect_err(ref, "{}", "id", "required");
+	expect_err(ref, "{id: 'o-1', title: 'a', title: 'b'}", "title",
+	    "duplicate field");
+
+	snprintf(frag, sizeof(frag), "title: '%0201d'", 0);
+	expect_with_err(ref, frag, "title", NULL);
+	snprintf(frag, sizeof(frag), "employer: '%0129d'", 0);
+	expect_with_err(ref, frag, "employer", NULL);
+
+	off = (size_t)snprintf(frag, sizeof(frag), "skills_wanted: [");
+	for (i = 0; i < OFFER_MAX_SKILLS + 1; i++)
+		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
+		    "%s'skill-%d'", i ? ", " : "", i);
+	snprintf(frag + off, sizeof(frag) - off, "]");
+	expect_with_err(ref, frag, "skills_wanted", "at most 16");
+}
+
+/*
+ * Every value type in every field, at the top and inside the clause:
+ * decoding may accept or refuse, but must name a field when it refuses.
+ */
+static void
+test_any_type(void **state)
+{
+	static const char *const fields[] = { "id", "source", "title",
+	    "rome", "sector", "employer", "commune", "lat", "lon", "max_km",
+	    "contract", "duration_months", "working_time", "start",
+	    "positions", "level_min", "experience_months",
+	    "licences_required", "skills_required", "skills_wanted",
+	    "age_min", "age_max", "clause" };
+	static const char *const values[] = { "nil", "true", "false", "0",
+	    "1", "-1", "4294967296", "18446744073709551615",
+	    "-9223372036854775808", "1.5", "-1e308", "1e400", "''", "'x'",
+	    "b''", "b'x'", "[]", "{}", "[nil]", "['x']", "[[]]", "[{}]",
+	    "{x: 1}", "{1: 1}", "[1, 'a', nil, {}, []]" };
+	static const char *const clause[] = { "operation", "criteria",
+	    "hours" };
+	struct field_error err;
+	struct offer o;
+	char buf[4096], frag[256];
+	size_t i, j;
+	int rc;
+
+	for (j = 0; j < sizeof(values) / sizeof(values[0]); j++) {
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			snprintf(frag, sizeof(frag), "%s: %s", fields[i],
+			    values[j]);
+			with(buf, sizeof(buf), frag);
+			memset(&err, 0, sizeof(err));
+			rc = decode(*state, buf, &o, &err);
+			if (rc != 0 && (rc != -1 || err.field[0] == '\0'))
+				fail_msg("%s: rc %d field \"%s\"", buf, rc,
+				    err.field);
+		}
+		for (i = 0; i < sizeof(clause) / sizeof(clause[0]); i++) {
+			snprintf(frag, sizeof(frag), "clause: {%s: %s%s}",
+			    clause[i], values[j],
+			    i == 0 ? "" : ", operation: 'op-1'");
+			with(buf, sizeof(buf), frag);
+			memset(&err, 0, sizeof(err));
+			rc = decode(*state, buf, &o, &err);
+			if (rc != 0 && (rc != -1 ||
+			    strncmp(err.field, "clause", 6) != 0))
+				fail_msg("%s: rc %d field \"%s\"", buf, rc,
+				    err.field);
+		}
+	}
+}
+
+static void
+pack(const struct offer *o, msgpack_sbuffer *sb)
+{
+	msgpack_packer pk;
+
+	msgpack_sbuffer_init(sb);
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	offer_pack(o, &pk);
+}
+
+/* Unpack sb into up and return the map. */
+static const msgpack_object *
+unpack(const msgpack_sbuffer *sb, msgpack_unpacked *up)
+{
+	msgpack_unpacked_init(up);
+	assert_int_equal(msgpack_unpack_next(up, sb->data, sb->size, NULL),
+	    MSGPACK_UNPACK_SUCCESS);
+	assert_int_equal(up->data.type, MSGPACK_OBJECT_MAP);
+	return &up->data;
+}
+
+/* pack, unpack, decode: the same record and the same bytes again. */
+static void
+round_trip(const struct refdata *ref, const char *text)
+{
+	static const char *const order[] = { "id", "source", "title", "rome",
+	    "sector", "employer", "commune", "lat", "lon", "max_km",
+	    "contract", "duration_months", "working_time", "start",
+	    "positions", "level_min", "experience_months",
+	    "licences_required", "skills_required", "skills_wanted",
+	    "age_min", "age_max", "clause" };
+	struct offer a, b;
+	struct field_error err;
+	msgpack_sbuffer sa, sb;
+	msgpack_unpacked up;
+	const msgpack_object *m;
+	size_t i;
+
+	expect_ok(ref, text, &a);
+	pack(&a, &sa);
+	m = unpack(&sa, &up);
+	assert_int_equal(m->via.map.size, sizeof(order) / sizeof(order[0]));
+	for (i = 0; i < m->via.map.size; i++)
+		if (!mp_str_eq(&m->via.map.ptr[i].key, order[i]))
+			fail_msg("key %zu is not %s", i, order[i]);
+	if (offer_decode(m, ref, &b, &err) != 0)
+		fail_msg("canonical map refused: %s: %s", err.field,
+		    err.message);
+	/* decode zeroes the record first, so bytes compare. */
+	assert_memory_equal(&a, &b, sizeof(a));
+	pack(&b, &sb);
+	assert_int_equal(sa.size, sb.size);
+	assert_memory_equal(sa.data, sb.data, sa.size);
+	msgpack_unpacked_destroy(&up);
+	msgpack_sbuffer_destroy(&sa);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void
+test_round_trip(void **state)
+{
+	char buf[4096];
+
+	round_trip(*state, full);
+	with(buf, sizeof(buf), "rome: 'G1602'");
+	round_trip(*state, buf);
+	round_trip(*state, "{id: 'o-2', source: 'clause', title: 'Serveur',"
+	    " rome: 'G1602', contract: 'interim', lat: 50.2978570958,"
+	    " lon: 2.59183341606, clause: {operation: 'op-9', criteria: []}}");
+	with(buf, sizeof(buf), "source: 'plateforme_jeunes', age_max: 25,"
+	    " start: '2026-01-05', positions: 1000");
+	round_trip(*state, buf);
+}
+
+/* Unset optional values go out as nil, set ones as values. */
+static void
+test_canonical(void **state)
+{
+	static const char *const nils[] = { "employer", "max_km", "start",
+	    "age_min", "age_max", "clause" };
+	struct offer o;
+	msgpack_sbuffer sb;
+	msgpack_unpacked up;
+	const msgpack_object *m, *c;
+	size_t i;
+
+	expect_with_ok(*state, "title: 'Serveur'", &o);
+	pack(&o, &sb);
+	m = unpack(&sb, &up);
+	for (i = 0; i < sizeof(nils) / sizeof(nils[0]); i++)
+		if (mp_map_get(m, nils[i])->type != MSGPACK_OBJECT_NIL)
+			fail_msg("%s is not nil", nils[i]);
+	assert_true(mp_str_eq(mp_map_get(m, "sector"), "batiment"));
+	assert_true(mp_str_eq(mp_map_get(m, "working_time"), "any"));
+	assert_int_equal(mp_map_get(m, "positions")->via.u64, 1);
+	assert_int_equal(mp_map_get(m, "duration_months")->via.u64, 0);
+	assert_int_equal(mp_map_get(m, "skills_wanted")->via.array.size, 0);
+	msgpack_unpacked_destroy(&up);
+	msgpack_sbuffer_destroy(&sb);
+
+	expect_ok(*state, full, &o);
+	pack(&o, &sb);
+	m = unpack(&sb, &up);
+	assert_int_equal(mp_map_get(m, "max_km")->via.u64, 40);
+	assert_true(mp_str_eq(mp_map_get(m, "start"), "2025-04-01"));
+	assert_int_equal(mp_map_get(m, "age_min")->via.u64, 18);
+	c = mp_map_get(m, "clause");
+	assert_int_equal(c->type, MSGPACK_OBJECT_MAP);
+	assert_int_equal(c->via.map.size, 3);
+	assert_true(mp_str_eq(mp_map_get(c, "operation"), "op-2025.01"));
+	assert_int_equal(mp_map_get(c, "criteria")->via.array.size, 2);
+	assert_int_equal(mp_map_get(c, "hours")->via.u64, 420);
+	/* Licences in vocabulary order, as given (no closure). */
+	assert_int_equal(mp_map_get(m, "licences_required")->via.array.size,
+	    2);
+	assert_true(mp_str_eq(&mp_map_get(m, "licences_required")
+	    ->via.array.ptr[0], "B"));
+	msgpack_unpacked_destroy(&up);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_sector),
+		cmocka_unit_test(test_clause),
+		cmocka_unit_test(test_age),
+		cmocka_unit_test(test_limits_ok),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_errors_built),
+		cmocka_unit_test(test_any_type),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_canonical),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
