@@ -55,11 +55,11 @@ licence_closure(uint32_t set)
 {
 	/* Each row: holding "from" implies holding "implied". */
 	static const struct { uint32_t from, implied; } rules[] = {
-		{ L(CE), L(C) | L(BE) },
+		{ L(CE), L(C) | L(BE) | L(C1E) },
 		{ L(C), L(C1) | L(B) },
 		{ L(C1E), L(C1) | L(BE) },
 		{ L(C1), L(B) },
-		{ L(DE), L(D) | L(BE) },
+		{ L(DE), L(D) | L(BE) | L(D1E) },
 		{ L(D), L(D1) | L(B) },
 		{ L(D1E), L(D1) | L(BE) },
 		{ L(D1), L(B) },

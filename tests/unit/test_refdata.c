@@ -266,7 +266,7 @@ test_rome_sector(void **state)
 	assert_int_equal(refdata_rome_sector("1F701"), -1);
 	assert_int_equal(refdata_rome_sector("F17O1"), -1);
 	assert_int_equal(refdata_rome_sector("F 701"), -1);
-	assert_int_equal(refdata_rome_sector("\xc3\x891701"), -1);
+	assert_int_equal(refdata_rome_sector("\xc3\x89" "1701"), -1);
 }
 
 static void
