@@ -189,8 +189,7 @@ rpc_pack_request_begin(msgpack_packer *pk, uint32_t msgid, const char *method)
 	(void)msgpack_pack_uint8(pk, RPC_REQUEST);
 	(void)msgpack_pack_uint32(pk, msgid);
 	mp_pack_str(pk, method);
-	/* params holds one map, which the caller packs next */
-	(void)msgpack_pack_array(pk, 1);
+	/* the caller packs params next: [] or [map] */
 }
 
 void
@@ -209,8 +208,7 @@ rpc_pack_notification_begin(msgpack_packer *pk, const char *method)
 	(void)msgpack_pack_array(pk, 3);
 	(void)msgpack_pack_uint8(pk, RPC_NOTIFICATION);
 	mp_pack_str(pk, method);
-	/* payload holds one map, which the caller packs next */
-	(void)msgpack_pack_array(pk, 1);
+	/* the caller packs the payload array next: [map] */
 }
 
 void

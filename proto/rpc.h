@@ -71,11 +71,11 @@ void	rpc_pack_result_begin(msgpack_packer *pk, uint32_t msgid);
 void	rpc_pack_notification_begin(msgpack_packer *pk, const char *method);
 					/* then pack the payload */
 /*
- * rpc_pack_request_begin() and rpc_pack_notification_begin() also write
- * the one-element array header of params / payload: the caller packs only
- * the map itself (an empty map for a method without parameters).
- * rpc_pack_result_begin() writes the nil error; the caller packs the
- * result object.
+ * rpc_pack_request_begin() and rpc_pack_notification_begin() stop after
+ * the method: the caller packs the params / payload array itself,
+ * msgpack_pack_array(pk, 1) then the map (or an empty array for a request
+ * without parameters).  rpc_pack_result_begin() writes the nil error; the
+ * caller packs the result object.
  */
 void	rpc_pack_error(msgpack_packer *pk, uint32_t msgid,
 	    enum rpc_errcode code, const char *message, const char *field);
