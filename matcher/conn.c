@@ -49,6 +49,14 @@ struct conn {
 	int			 throttled;	/* reading paused */
 	int			 in_callback;
 	msgpack_zone		 zone;
+	/*
+	 * Input is copied out of the bufferevent into one flat buffer of at
+	 * most max_message bytes, so the resumable scanner sees contiguous
+	 * bytes without evbuffer_pullup() copying them again on every read.
+	 */
+	char			*ibuf;
+	size_t			 istart, iend, icap;
+	struct frame_scanner	 scan;
 };
 
 static TAILQ_HEAD(, conn) conns = TAILQ_HEAD_INITIALIZER(conns);
@@ -77,6 +85,9 @@ conn_new(struct matcherd *env, struct bufferevent *bev, const char *peer)
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	TAILQ_INIT(&c->queue);
 	msgpack_zone_init(&c->zone, 8192);
+	c->icap = env->conf->max_message;
+	c->ibuf = xmalloc(c->icap);
+	frame_scanner_init(&c->scan);
 	c->resume = event_new(env->base, -1, 0, resume_cb, c);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 	env->stats.clients++;
@@ -142,6 +153,25 @@ pending_new(struct conn *c, uint32_t msgid)
 	return p;
 }
 
+/*
+ * Move what the socket delivered into ibuf, compacting first so a message
+ * always starts at istart and never needs more than icap bytes.
+ */
+static void
+conn_fill(struct conn *c, struct evbuffer *in)
+{
+	int n;
+
+	if (c->istart > 0 && (c->iend == c->icap || c->istart > c->icap / 2)) {
+		memmove(c->ibuf, c->ibuf + c->istart, c->iend - c->istart);
+		c->iend -= c->istart;
+		c->istart = 0;
+	}
+	if (c->iend < c->icap && (n = evbuffer_remove(in, c->ibuf + c->iend,
+	    c->icap - c->iend)) > 0)
+		c->iend += (size_t)n;
+}
+
 static void
 conn_readcb(struct bufferevent *bev, void *arg)
 {
@@ -152,18 +182,19 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	msgpack_object obj;
 	enum frame_status st;
 	char err[256];
-	size_t len, objlen;
+	size_t objlen;
 	const char *data;
 	int n, known;
 
 	c->in_callback = 1;
 	for (n = 0; n < c->env->conf->requests_per_event && !c->closing &&
 	    !c->throttled; n++) {
-		if ((len = evbuffer_get_length(in)) == 0)
+		conn_fill(c, in);
+		if (c->iend == c->istart)
 			break;
-		data = (const char *)evbuffer_pullup(in, -1);
-		st = frame_scan(data, len, c->env->conf->max_message, &objlen,
-		    err, sizeof(err));
+		data = c->ibuf + c->istart;
+		st = frame_scanner_feed(&c->scan, data, c->iend - c->istart,
+		    c->icap, &objlen, err, sizeof(err));
 		if (st == FRAME_NEED_MORE)
 			break;
 		if (st == FRAME_TOO_LARGE) {
@@ -197,8 +228,10 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			handlers_dispatch(c->env, p, msg.method,
 			    msg.method_len, msg.params);
 		}
+		/* Handlers copied what they keep: the request can go. */
 		msgpack_zone_clear(&c->zone);
-		evbuffer_drain(in, objlen);
+		c->istart += objlen;
+		frame_scanner_init(&c->scan);
 	}
 	c->in_callback = 0;
 	if (c->closing) {
@@ -208,7 +241,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	}
 	/* Yield to other clients; come back for the rest of the input. */
 	if (n == c->env->conf->requests_per_event &&
-	    evbuffer_get_length(in) > 0)
+	    (c->iend > c->istart || evbuffer_get_length(in) > 0))
 		event_active(c->resume, 0, 0);
 }
 
@@ -275,6 +308,7 @@ conn_free(struct conn *c)
 	TAILQ_REMOVE(&conns, c, entry);
 	c->env->stats.clients--;
 	msgpack_zone_destroy(&c->zone);
+	free(c->ibuf);
 	event_free(c->resume);
 	bufferevent_free(c->bev);
 	free(c);

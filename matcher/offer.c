@@ -104,8 +104,8 @@ offer_decode(const msgpack_object *map, const struct refdata *ref,
 	    out->employer, err) == -1 ||
 	    decode_location(v[OF_COMMUNE], v[OF_LAT], v[OF_LON], ref,
 	    out->commune, &out->lat, &out->lon, err) == -1 ||
-	    /* 0 is accepted as "no limit", the value the record stores. */
-	    decode_int(v[OF_MAX_KM], OF(MAX_KM), 0, RADIUS_MAX_KM,
+	    /* Absent or nil means no limit (stored as 0); 0 itself is not. */
+	    decode_int(v[OF_MAX_KM], OF(MAX_KM), 1, RADIUS_MAX_KM,
 	    &out->max_km, err) == -1 ||
 	    decode_vocab(v[OF_CONTRACT], OF(CONTRACT), &vocab_contract,
 	    &out->contract, err) == -1 ||
@@ -161,7 +161,13 @@ pack_opt_int(msgpack_packer *pk, const char *key, int v)
 void
 offer_pack(const struct offer *o, msgpack_packer *pk)
 {
-	(void)msgpack_pack_map(pk, OF_COUNT);
+	offer_pack_open(o, pk, 0);
+}
+
+void
+offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra)
+{
+	(void)msgpack_pack_map(pk, OF_COUNT + extra);
 	mp_pack_kv_str(pk, OF(ID), o->id);
 	mp_pack_kv_str(pk, OF(SOURCE), vocab_name(&vocab_source, o->source));
 	mp_pack_kv_str(pk, OF(TITLE), o->title);

@@ -65,5 +65,10 @@ struct offer {
 int	offer_decode(const msgpack_object *map, const struct refdata *ref,
 	    struct offer *out, struct field_error *err);
 void	offer_pack(const struct offer *o, msgpack_packer *pk);
+/*
+ * Same, declaring `extra` more entries in the map, which the caller packs
+ * right after (the match result adds the offer's "status").
+ */
+void	offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra);
 
 #endif

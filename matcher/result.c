@@ -22,9 +22,9 @@ result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	const struct suggestion *s;
 	int i, f, c, n;
 
-	msgpack_pack_map(pk, 7);
+	msgpack_pack_map(pk, 6);
 	mp_pack_str(pk, "offer");
-	offer_pack(o, pk);
+	offer_pack_open(o, pk, 1);
 	mp_pack_kv_str(pk, "status", closed ? "closed" : "open");
 	mp_pack_kv_int(pk, "scored_at", scored_at);
 	mp_pack_kv_int(pk, "considered", mr->considered);

@@ -89,9 +89,11 @@ score_prepare(struct score_query *q, const struct offer *o,
 	q->sector_bit = 1u << o->sector;
 	q->contract_bit = 1u << o->contract;
 	if (o->age_min || o->age_max) {
-		q->age_min = o->age_min ? o->age_min : 0;
+		q->age_rule = 1;
+		q->age_min = o->age_min;
 		q->age_max = o->age_max ? o->age_max : 200;
 	} else if (o->source == SOURCE_PLATEFORME_JEUNES) {
+		q->age_rule = 1;
 		q->age_min = m->youth_age_min;
 		q->age_max = m->youth_age_max;
 	}
@@ -212,7 +214,7 @@ score_candidate(const struct score_query *q, const struct index *idx,
 	if (c->available_from != DATE_NONE &&
 	    c->available_from > q->latest_available)
 		return FILTER_AVAILABILITY;
-	if (q->age_min) {
+	if (q->age_rule) {
 		if (c->birth_date == DATE_NONE)
 			return FILTER_AGE;
 		age = date_age(c->birth_date, q->start);

@@ -68,7 +68,8 @@ struct score_query {
 	int		 dom_first, dom_last;	/* ROME ids searched */
 	uint32_t	 sector_bit;
 	uint32_t	 contract_bit;
-	int		 age_min, age_max;	/* 0: no age rule */
+	int		 age_rule;	/* 1: age_min..age_max apply */
+	int		 age_min, age_max;
 	int		 clause;	/* 1: clause criteria apply */
 	uint32_t	 clause_criteria;
 	uint32_t	 priority_criteria;

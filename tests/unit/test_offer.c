@@ -353,10 +353,6 @@ test_defaults(void **state)
 	assert_int_equal(o.age_min, 0);
 	assert_int_equal(o.age_max, 0);
 	assert_int_equal(o.has_clause, 0);
-
-	/* 0 is "no limit of the offer's own", as stored. */
-	expect_with_ok(*state, "max_km: 0", &o);
-	assert_int_equal(o.max_km, 0);
 }
 
 static void
@@ -506,6 +502,7 @@ static const struct {
 	{ "commune: nil, lon: 3.0", "lat", NULL },
 	{ "commune: nil, lat: 91, lon: 3.0", "lat", NULL },
 	{ "commune: nil, lat: 50.6, lon: -181", "lon", NULL },
+	{ "max_km: 0", "max_km", NULL },
 	{ "max_km: 301", "max_km", NULL },
 	{ "max_km: -1", "max_km", NULL },
 	{ "max_km: '10'", "max_km", NULL },
