@@ -106,6 +106,20 @@ date_age(int32_t birth, int32_t on)
 }
 
 int32_t
+date_latest_birth(int32_t on, int years)
+{
+	int y, m, d, leap;
+
+	date_to_ymd(on, &y, &m, &d);
+	y -= years;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	/* Born on 29 February: a year later is 28 February, not 1 March. */
+	if (m == 2 && d == 29 && !leap)
+		d = 28;
+	return date_from_ymd(y, m, d);
+}
+
+int32_t
 date_today(void)
 {
 	return (int32_t)(time(NULL) / 86400);

@@ -22,6 +22,11 @@ int32_t		 date_from_ymd(int y, int m, int d);
 void		 date_to_ymd(int32_t day, int *y, int *m, int *d);
 /* Age in whole years on day `on` of someone born on `birth`. */
 int		 date_age(int32_t birth, int32_t on);
+/*
+ * The latest birth date of someone at least `years` old on day `on`: age
+ * comparisons become one integer comparison (born <= this).
+ */
+int32_t		 date_latest_birth(int32_t on, int years);
 /* Today (UTC) as a day number; the one impure helper, kept out of score.c. */
 int32_t		 date_today(void);
 

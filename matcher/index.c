@@ -19,7 +19,8 @@
 static void	table_grow(struct index *);
 static uint32_t	*table_probe(const struct index *, const char *, size_t);
 static int	skill_intern(struct index *, const char *);
-static void	posting_add(struct posting *, uint32_t);
+static void	posting_add(struct index *, const struct cand_rec *,
+		    uint32_t, int);
 static void	posting_remove(struct posting *, uint32_t);
 static void	rec_unlink(struct index *, uint32_t);
 static void	counters(struct index *, const struct cand_rec *, int);
@@ -55,7 +56,7 @@ index_free(struct index *idx)
 		free(idx->recs[i].id);
 	}
 	for (r = 0; r < idx->ref->rome_count; r++)
-		free(idx->postings[r].slots);
+		free(idx->postings[r].e);
 	for (i = 0; i < idx->nskills; i++)
 		free(idx->skills[i]);
 	free(idx->skills);
@@ -178,14 +179,26 @@ index_skill_name(const struct index *idx, int id)
 	return idx->skills[id];
 }
 
+/* Add the entry of job j of the record in slot to its code's list. */
 static void
-posting_add(struct posting *p, uint32_t slot)
+posting_add(struct index *idx, const struct cand_rec *r, uint32_t slot,
+    int j)
 {
+	struct posting *p = &idx->postings[r->ext[2 * j]];
+	struct posting_entry *e;
+
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
-		p->slots = xreallocarray(p->slots, p->cap, sizeof(uint32_t));
+		p->e = xreallocarray(p->e, p->cap, sizeof(*p->e));
 	}
-	p->slots[p->n++] = slot;
+	e = &p->e[p->n++];
+	e->slot = slot;
+	e->lat = r->lat;
+	e->lon = r->lon;
+	e->months = r->ext[2 * j + 1];
+	e->bits = (r->radius_km & PE_RADIUS_MASK) |
+	    (r->sectors & 0xf) << PE_SECTOR_SHIFT |
+	    (r->status == STATUS_AVAILABLE ? PE_AVAILABLE : 0);
 }
 
 /*
@@ -198,8 +211,8 @@ posting_remove(struct posting *p, uint32_t slot)
 	uint32_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (p->slots[i] == slot) {
-			p->slots[i] = p->slots[--p->n];
+		if (p->e[i].slot == slot) {
+			p->e[i] = p->e[--p->n];
 			return;
 		}
 }
@@ -237,6 +250,7 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	struct cand_rec *r, tmp;
 	uint32_t slot, *cell;
 	uint16_t ext[2 * CAND_MAX_JOBS + CAND_MAX_SKILLS];
+	uint64_t mask = 0;
 	int i, n = 0, sid;
 
 	/* Intern skills first: failing here must leave the index as it was. */
@@ -248,6 +262,7 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 		if ((sid = skill_intern(idx, c->skills[i])) < 0)
 			return INDEX_NONE;
 		ext[n++] = (uint16_t)sid;
+		mask |= UINT64_C(1) << (sid & 63);
 	}
 
 	memset(&tmp, 0, sizeof(tmp));
@@ -268,6 +283,7 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	tmp.flags = CAND_F_LIVE | (c->vehicle ? CAND_F_VEHICLE : 0);
 	tmp.njobs = (uint8_t)c->njobs;
 	tmp.nskills = (uint8_t)c->nskills;
+	tmp.skillmask = mask;
 
 	slot = index_find(idx, c->id);
 	if (slot != INDEX_NONE) {
@@ -300,7 +316,7 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	memcpy(tmp.ext, ext, n * sizeof(uint16_t));
 	idx->recs[slot] = tmp;
 	for (i = 0; i < c->njobs; i++)
-		posting_add(&idx->postings[c->jobs[i].rome_id], slot);
+		posting_add(idx, &idx->recs[slot], slot, i);
 	counters(idx, &idx->recs[slot], 1);
 	return slot;
 }
@@ -391,7 +407,7 @@ index_memory(const struct index *idx)
 		n += malloc_usable_size(idx->recs[i].id);
 	}
 	for (r = 0; r < idx->ref->rome_count; r++)
-		n += malloc_usable_size(idx->postings[r].slots);
+		n += malloc_usable_size(idx->postings[r].e);
 	for (i = 0; i < idx->nskills; i++)
 		n += malloc_usable_size(idx->skills[i]);
 	return n;

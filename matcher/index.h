@@ -26,7 +26,7 @@
 #define CAND_F_VEHICLE	0x02
 
 /*
- * One candidate as the scorer sees it: about 48 bytes plus its id and a
+ * One candidate as the scorer sees it: 64 bytes plus its id and a
  * small array of (rome id, months) pairs and skill ids.
  */
 struct cand_rec {
@@ -47,13 +47,32 @@ struct cand_rec {
 	uint8_t		 flags;
 	uint8_t		 njobs;
 	uint8_t		 nskills;
+	/* Bit (skill id % 64) set for each skill held: a quick "no". */
+	uint64_t	 skillmask;
 	/* ext[2*i] = rome id, ext[2*i+1] = months; then nskills skill ids. */
 	uint16_t	*ext;
 	char		*id;
 };
 
+/*
+ * One entry of a ROME code's posting list.  It repeats what the ranker's
+ * first tests need (pool, availability, place, radius), so that most
+ * candidates are settled by a sequential walk of the list without touching
+ * their record: 16 bytes instead of a cache miss each.
+ */
+struct posting_entry {
+	uint32_t	 slot;
+	float		 lat, lon;
+	uint16_t	 months;	/* experience in this code */
+	uint16_t	 bits;		/* PE_* below */
+};
+
+#define PE_RADIUS_MASK	0x01ff	/* radius_km, at most RADIUS_MAX_KM */
+#define PE_SECTOR_SHIFT	9	/* 4 bits: the candidate's sectors */
+#define PE_AVAILABLE	0x2000	/* status is available */
+
 struct posting {
-	uint32_t	*slots;
+	struct posting_entry *e;
 	uint32_t	 n, cap;
 };
 

@@ -571,6 +571,8 @@ print_cell(const char *s, int cols, int pad)
 	size_t len = strlen(s), fit;
 	int used = utf8_cols(s, len);
 
+	if (cols < 1)
+		cols = 1;
 	if (used > cols) {
 		fit = utf8_fit(s, len, cols - 1);
 		fwrite(s, 1, fit, stdout);
@@ -624,6 +626,9 @@ print_wrapped(const char *s, int col, int indent, int width)
 	int start = col, wcols;
 	size_t wlen, fit;
 
+	/* Always leave room to make progress. */
+	if (width < indent + 10)
+		width = indent + 10;
 	for (;;) {
 		while (*s == ' ')
 			s++;
@@ -748,6 +753,8 @@ value_text(const json_t *j)
 
 	if (!json_is_object(j))
 		return scalar_text(j);
+	if (json_object_size(j) == 0)
+		return strdup("-");
 	json_object_foreach((json_t *)j, key, v) {
 		if (json_is_object(v) || json_is_array(v))
 			return scalar_text(j);
@@ -776,6 +783,8 @@ print_pairs(const struct ctl *ctl, const json_t *obj)
 		if ((n = utf8_cols(key, strlen(key))) > kw)
 			kw = n;
 	}
+	if (kw > ctl->width / 2)
+		kw = ctl->width / 2;
 	json_object_foreach((json_t *)obj, key, v) {
 		t = value_text(v);
 		printf("%-*s  ", kw, key);
@@ -823,8 +832,9 @@ print_offer_header(const struct ctl *ctl, const json_t *offer)
 	if ((s = jstr(offer, "contract")) != NULL)
 		fprintf(m, ", %s", s);
 	if (json_is_integer(v = json_object_get(offer, "positions")))
-		fprintf(m, " · %lld position%s", (long long)
-		    json_integer_value(v), json_integer_value(v) > 1 ? "s" : "");
+		fprintf(m, " · %lld position%s",
+		    (long long)json_integer_value(v),
+		    json_integer_value(v) > 1 ? "s" : "");
 	if ((s = jstr(offer, "start")) != NULL)
 		fprintf(m, " · start %s", s);
 	if ((s = jstr(offer, "status")) != NULL && strcmp(s, "open") != 0)
@@ -923,6 +933,7 @@ struct reader {
 	int		 lines;		/* JSON Lines mode */
 	char		*line;
 	size_t		 linecap;
+	size_t		 linelen;
 	unsigned long	 lineno;	/* of the last line read */
 	int		 pending;	/* the first line is not returned yet */
 	json_t		*doc;		/* document mode: array or object */
@@ -938,6 +949,7 @@ reader_line(struct reader *rd)
 	n = getline(&rd->line, &rd->linecap, rd->fp);
 	if (n == -1 && ferror(rd->fp))
 		die(EXIT_REFUSED, "%s: %s", rd->name, strerror(errno));
+	rd->linelen = n > 0 ? (size_t)n : 0;
 	if (n > 0)
 		rd->lineno++;
 	return n;
@@ -980,7 +992,7 @@ reader_open(struct reader *rd, const char *path)
 	if (n <= 0)
 		return;		/* empty input: no records */
 	p = rd->line + strspn(rd->line, " \t");
-	first = json_loads(rd->line, 0, NULL);
+	first = json_loadb(rd->line, n, 0, NULL);
 	if (json_is_object(first) ||
 	    (*p == '{' && last_char(rd->line, n) == '}')) {
 		json_decref(first);
@@ -1031,7 +1043,7 @@ reader_next(struct reader *rd, json_t **rec, char *err, size_t errlen)
 		}
 		rd->pending = 0;
 		rd->recno++;
-		*rec = json_loads(rd->line, 0, &jerr);
+		*rec = json_loadb(rd->line, rd->linelen, 0, &jerr);
 		if (*rec == NULL) {
 			snprintf(err, errlen, "line %lu: invalid JSON: %s",
 			    rd->lineno, jerr.text);

@@ -7,6 +7,7 @@
 
 #include "domain.h"
 #include "rank.h"
+#include "xmalloc.h"
 
 /* 1 if a ranks before b: higher score, then smaller id. */
 static int
@@ -62,22 +63,21 @@ sift_up(const struct index *idx, struct suggestion *h, int i)
 	}
 }
 
+/* Posting entries to look ahead when prefetching records. */
+#define PREFETCH_AHEAD 8
+
 /*
- * A candidate seeking several codes of the domain is in several posting
- * lists; it is scored only from the list of its smallest such code.
+ * The order of the walk: the offer's own code first, so that a candidate
+ * who seeks both it and a neighbour of the domain is met first where the
+ * match is exact; then the rest of the domain.
  */
 static int
-first_in_domain(const struct cand_rec *c, const struct score_query *q,
-    int code)
+walk_code(const struct score_query *q, int i)
 {
-	int j, r;
-
-	for (j = 0; j < c->njobs; j++) {
-		r = c->ext[2 * j];
-		if (r >= q->dom_first && r < code)
-			return 0;
-	}
-	return 1;
+	if (i == 0)
+		return q->rome_id;
+	i = q->dom_first + i - 1;
+	return i >= q->rome_id ? i + 1 : i;
 }
 
 void
@@ -85,10 +85,11 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
     struct match_result *out)
 {
 	const struct posting *p;
-	const struct cand_rec *c;
+	const struct posting_entry *e;
 	struct suggestion s, *h = out->top;
-	uint32_t i, reached = 0, sector = 0;
-	int code, f, n = 0;
+	uint64_t *seen = NULL;
+	uint32_t i, reached = 0, sector = 0, pool;
+	int code, k, ncodes, f, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (limit < 1)
@@ -97,25 +98,53 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
 		limit = PROTO_LIMIT_MAX;
 	while (sector < SECTOR_COUNT && !(q->sector_bit & (1u << sector)))
 		sector++;
+	pool = (uint32_t)q->sector_bit << PE_SECTOR_SHIFT;
 	out->considered = idx->sector_live[sector];
 	out->excluded[FILTER_STATUS] = idx->sector_unavailable[sector];
+	ncodes = q->dom_last - q->dom_first + 1;
+	/* A candidate may be in several lists of the domain: score it once. */
+	if (ncodes > 1)
+		seen = xcalloc((idx->nrecs + 63) / 64, sizeof(uint64_t));
 
-	for (code = q->dom_first; code <= q->dom_last; code++) {
+	for (k = 0; k < ncodes; k++) {
+		code = walk_code(q, k);
 		p = &idx->postings[code];
-		for (i = 0; i < p->n; i++) {
-			s.slot = p->slots[i];
-			c = &idx->recs[s.slot];
-			if (!(c->sectors & q->sector_bit) ||
-			    c->status != STATUS_AVAILABLE)
+		for (i = 0, e = p->e; i < p->n; i++, e++) {
+			/*
+			 * The walk is sequential but the records are not:
+			 * ask for one a few entries ahead so the misses
+			 * overlap instead of adding up.
+			 */
+			if (i + PREFETCH_AHEAD < p->n)
+				__builtin_prefetch(
+				    &idx->recs[e[PREFETCH_AHEAD].slot]);
+			/* Pool and availability are counted in bulk. */
+			if (!(e->bits & pool) || !(e->bits & PE_AVAILABLE))
 				continue;
-			if (code > q->dom_first && !first_in_domain(c, q, code))
-				continue;
+			if (seen != NULL) {
+				uint64_t bit = UINT64_C(1) << (e->slot & 63);
+
+				if (seen[e->slot >> 6] & bit)
+					continue;
+				seen[e->slot >> 6] |= bit;
+			}
 			reached++;
-			if ((f = score_candidate(q, idx, s.slot, &s.r)) >= 0) {
+			if (score_surely_far(q, e->lat, e->lon,
+			    e->bits & PE_RADIUS_MASK)) {
+				out->excluded[FILTER_DISTANCE]++;
+				continue;
+			}
+			s.slot = e->slot;
+			/* Once the heap is full, only its worst score matters. */
+			f = score_candidate_job(q, idx, s.slot, code, e->months,
+			    n < limit ? -1.0 : h[0].r.score, &s.r);
+			if (f >= 0) {
 				out->excluded[f]++;
 				continue;
 			}
 			out->eligible++;
+			if (f == SCORE_PRUNED)
+				continue;
 			if (n < limit) {
 				h[n] = s;
 				sift_up(idx, h, n++);
@@ -125,6 +154,7 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
 			}
 		}
 	}
+	free(seen);
 	out->excluded[FILTER_ROME] = out->considered -
 	    out->excluded[FILTER_STATUS] - reached;
 

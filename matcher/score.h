@@ -20,14 +20,14 @@
 #define FILTER_LIST(X)							\
 	X(STATUS, "status")						\
 	X(ROME, "rome")							\
+	X(DISTANCE, "distance")						\
 	X(ALREADY_REFERRED, "already_referred")				\
 	X(CONTRACT, "contract")						\
 	X(AVAILABILITY, "availability")					\
 	X(AGE, "age")							\
 	X(CLAUSE, "clause")						\
 	X(LICENCES, "licences")						\
-	X(SKILLS, "skills")						\
-	X(DISTANCE, "distance")
+	X(SKILLS, "skills")
 
 /* Soft components (wire name). */
 #define COMP_LIST(X)							\
@@ -81,6 +81,13 @@ struct score_query {
 	int		 want[OFFER_MAX_SKILLS];	/* -1: nobody has it */
 	double		 max_km;	/* offer's own limit, 0: none */
 	double		 lat, lon;
+	double		 lat_rad, lon_rad, cos_lat, sin_lat;
+	/* Birth-date bounds of the age rule, for integer comparisons. */
+	int32_t		 born_max;	/* at least age_min at start */
+	int32_t		 born_min;	/* at most age_max at start */
+	/* For derived criteria: jeune_peu_qualifie and senior. */
+	int32_t		 young_born_after;
+	int32_t		 senior_born_by;
 	double		 wsum;		/* weights, with distance at 100% */
 	/* Candidates already past "suggested" on this offer, sorted slots. */
 	const uint32_t	*referred;
@@ -91,7 +98,8 @@ struct score_result {
 	double		 score;		/* 0-100, rounded to 0.1 */
 	double		 distance_km;
 	double		 comp[COMP_COUNT];	/* each 0-1 */
-	int		 job;		/* index of the best matching job */
+	int		 rome_id;	/* the candidate's matching code */
+	int		 months;	/* experience in it */
 	int		 exact;		/* 1: same ROME code, 0: same domain */
 	uint32_t	 criteria;	/* with derived ones */
 };
@@ -113,6 +121,35 @@ void	score_prepare(struct score_query *q, const struct offer *o,
  */
 int	score_candidate(const struct score_query *q, const struct index *idx,
 	    uint32_t slot, struct score_result *res);
+/*
+ * What score_candidate_bounded() returns for an eligible candidate whose
+ * score cannot reach `floor`: counted as eligible, not scored.
+ */
+#define SCORE_PRUNED (-2)
+
+/*
+ * The ranker's variant: an eligible candidate whose best possible score is
+ * below floor is not scored in full (no haversine, no components) and
+ * SCORE_PRUNED is returned.  With floor < 0 it is score_candidate().
+ */
+int	score_candidate_bounded(const struct score_query *q,
+	    const struct index *idx, uint32_t slot, double floor,
+	    struct score_result *res);
+/*
+ * The ranker's entry point: it already knows from the posting list which
+ * of the candidate's codes matches (rome_id, with `months` experience), so
+ * the record's job list is not read.
+ */
+int	score_candidate_job(const struct score_query *q,
+	    const struct index *idx, uint32_t slot, int rome_id, int months,
+	    double floor, struct score_result *res);
+/*
+ * 1 if a candidate at (lat, lon) with this radius is certainly out of
+ * reach of the offer: a cheap test on the estimate, for the ranker's walk
+ * of the posting lists.  0 means score_candidate() decides.
+ */
+int	score_surely_far(const struct score_query *q, float lat, float lon,
+	    int radius_km);
 /* Same with the sector, status and ROME filters: for tests and tools. */
 int	score_candidate_full(const struct score_query *q,
 	    const struct index *idx, uint32_t slot, struct score_result *res);

@@ -97,7 +97,8 @@ test_round_trip_unicode(void **state)
 
 	check_round_trip("\"Hôtellerie/restauration/transports\"");
 	check_round_trip("\"Manœuvre — à 4,2 km, permis B\"");
-	check_round_trip("{\"clé\": \"Saint-Georges-sur-l'Aa\", \"€\": \"😀\"}");
+	check_round_trip("{\"clé\": \"Saint-Georges-sur-l'Aa\","
+	    " \"€\": \"😀\"}");
 	check_round_trip("\"\\u00e9\\ud83d\\ude00\"");
 
 	/*
@@ -149,6 +150,29 @@ nested_json(int levels)
 		j = outer;
 	}
 	return j;
+}
+
+static void
+test_depth(void **state)
+{
+	json_t *j;
+
+	j = json_integer(1);
+	assert_int_equal(jsonmp_depth(j), 0);
+	json_decref(j);
+	j = json_loads("[]", 0, NULL);
+	assert_int_equal(jsonmp_depth(j), 1);
+	json_decref(j);
+	j = json_loads("{\"a\": [1, {\"b\": []}], \"c\": 2}", 0, NULL);
+	assert_int_equal(jsonmp_depth(j), 4);
+	json_decref(j);
+	j = nested_json(JSONMP_MAX_DEPTH);
+	assert_int_equal(jsonmp_depth(j), JSONMP_MAX_DEPTH);
+	json_decref(j);
+	/* The walk stops one past the bound. */
+	j = nested_json(1000);
+	assert_int_equal(jsonmp_depth(j), JSONMP_MAX_DEPTH + 1);
+	json_decref(j);
 }
 
 static void
@@ -267,7 +291,8 @@ test_msgpack_only_types(void **state)
 	o.via.map.size = 3;
 	o.via.map.ptr = pairs;
 	s = dump(&o);
-	assert_string_equal(s, "{\"7\":true,\"null\":null,\"[\\\"é\\\"]\":-5}");
+	assert_string_equal(s,
+	    "{\"7\":true,\"null\":null,\"[\\\"é\\\"]\":-5}");
 	free(s);
 
 	/* What JSON cannot hold is refused. */
@@ -309,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_records),
 		cmocka_unit_test(test_round_trip_unicode),
 		cmocka_unit_test(test_key_order),
+		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_pack_depth),
 		cmocka_unit_test(test_to_json_depth),
 		cmocka_unit_test(test_msgpack_only_types),
