@@ -697,6 +697,59 @@ match_cb(void *arg, redisReply *r)
 }
 
 /*
+ * An offer put again with a code of another sector moves to that sector's
+ * keys, inside the caller's transaction: the old keys go, the referrals
+ * are written again from memory (the same as Redis holds) and the history
+ * is copied.  On Redis Cluster the two sectors' keys live in different
+ * slots, so this one case needs a single-node Redis (docs/REDIS.md).
+ */
+static void
+move_offer_keys(struct matcherd *env, const struct offer_entry *e,
+    const char *to)
+{
+	const char *prefix = store_prefix(env->store);
+	const char *from = vocab_name(&vocab_sector, e->offer.sector);
+	char kold[KEY_MAX], knew[KEY_MAX], val[48];
+	const char *argv[4];
+	uint32_t i;
+
+	argv[0] = "DEL";
+	argv[1] = kold;
+	key_offer(kold, prefix, from, e->offer.id);
+	store_add(env->store, 2, argv, NULL);
+	key_referrals(kold, prefix, from, e->offer.id);
+	store_add(env->store, 2, argv, NULL);
+	argv[0] = "ZREM";
+	argv[1] = kold;
+	argv[2] = e->offer.id;
+	key_sector_offers(kold, prefix, from);
+	store_add(env->store, 3, argv, NULL);
+	key_referrals(knew, prefix, to, e->offer.id);
+	for (i = 0; i < e->nrefs; i++) {
+		snprintf(val, sizeof(val), "%s:%lld",
+		    referral_name(e->refs[i].status),
+		    (long long)e->refs[i].updated_at);
+		argv[0] = "HSET";
+		argv[1] = knew;
+		argv[2] = e->refs[i].candidate;
+		argv[3] = val;
+		store_add(env->store, 4, argv, NULL);
+	}
+	/* COPY of a missing key is a no-op, not an error. */
+	key_referral_history(kold, prefix, from, e->offer.id);
+	key_referral_history(knew, prefix, to, e->offer.id);
+	argv[0] = "COPY";
+	argv[1] = kold;
+	argv[2] = knew;
+	store_add(env->store, 3, argv, NULL);
+	argv[0] = "DEL";
+	argv[1] = kold;
+	store_add(env->store, 2, argv, NULL);
+	log_info("offer %s: moving from sector %s to %s", e->offer.id, from,
+	    to);
+}
+
+/*
  * Score o against the pool, then store the offer, the result and the new
  * "suggested" referrals in one transaction; answer and push once Redis
  * has them.
@@ -764,6 +817,8 @@ match_and_store(struct matcherd *env, struct pending *p,
 	snprintf(now, sizeof(now), "%lld", (long long)op->now);
 
 	store_begin(env->store);
+	if (e != NULL && e->offer.sector != o->sector)
+		move_offer_keys(env, e, sector);
 	argv[0] = "HSET";	lens[0] = 4;
 	argv[1] = kofr;		lens[1] = strlen(kofr);
 	argv[2] = "data";	lens[2] = 4;
@@ -830,12 +885,7 @@ h_offer_put(struct matcherd *env, struct pending *p,
 	if (offer_decode(rec, env->ref, o, &err) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
 		    err.message);
-	} else if ((e = offers_get(env->offers, o->id)) != NULL &&
-	    e->offer.sector != o->sector) {
-		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "sector",
-		    "offer %s exists in sector %s", o->id,
-		    vocab_name(&vocab_sector, e->offer.sector));
-	} else if (e != NULL && e->closed) {
+	} else if ((e = offers_get(env->offers, o->id)) != NULL && e->closed) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id",
 		    "offer %s is closed", o->id);
 	} else

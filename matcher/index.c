@@ -192,13 +192,9 @@ posting_add(struct index *idx, const struct cand_rec *r, uint32_t slot,
 		p->e = xreallocarray(p->e, p->cap, sizeof(*p->e));
 	}
 	e = &p->e[p->n++];
+	e->k = r->k;
 	e->slot = slot;
-	e->lat = r->lat;
-	e->lon = r->lon;
 	e->months = r->ext[2 * j + 1];
-	e->bits = (r->radius_km & PE_RADIUS_MASK) |
-	    (r->sectors & 0xf) << PE_SECTOR_SHIFT |
-	    (r->status == STATUS_AVAILABLE ? PE_AVAILABLE : 0);
 }
 
 /*
@@ -223,11 +219,11 @@ counters(struct index *idx, const struct cand_rec *r, int delta)
 	int s;
 
 	idx->live += delta;
-	idx->status_live[r->status] += delta;
+	idx->status_live[r->k.status] += delta;
 	for (s = 0; s < SECTOR_COUNT; s++)
-		if (r->sectors & (1u << s)) {
+		if (r->k.sectors & (1u << s)) {
 			idx->sector_live[s] += delta;
-			if (r->status != STATUS_AVAILABLE)
+			if (r->k.status != STATUS_AVAILABLE)
 				idx->sector_unavailable[s] += delta;
 		}
 }
@@ -266,24 +262,24 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	}
 
 	memset(&tmp, 0, sizeof(tmp));
-	tmp.lat = (float)c->lat;
-	tmp.lon = (float)c->lon;
-	tmp.available_from = c->available_from;
-	tmp.birth_date = c->birth_date;
+	tmp.k.skillmask = mask;
+	tmp.k.lat = (float)c->lat;
+	tmp.k.lon = (float)c->lon;
+	tmp.k.available_from = c->available_from;
+	tmp.k.birth_date = c->birth_date;
+	tmp.k.criteria = c->criteria;
+	tmp.k.licences = (uint16_t)licence_closure(c->licences);
+	tmp.k.radius_km = (uint16_t)c->radius_km;
+	tmp.k.sectors = (uint8_t)c->sectors;
+	tmp.k.contracts = (uint8_t)c->contracts;
+	tmp.k.status = (uint8_t)c->status;
+	tmp.k.level = (uint8_t)c->level;
+	tmp.k.flags = CAND_F_LIVE | (c->vehicle ? CAND_F_VEHICLE : 0);
 	tmp.last_referral = DATE_NONE;
-	tmp.criteria = c->criteria;
-	tmp.licences = (uint16_t)licence_closure(c->licences);
-	tmp.radius_km = (uint16_t)c->radius_km;
-	tmp.sectors = (uint8_t)c->sectors;
-	tmp.contracts = (uint8_t)c->contracts;
 	tmp.working_time = (uint8_t)c->working_time;
-	tmp.status = (uint8_t)c->status;
-	tmp.level = (uint8_t)c->level;
-	tmp.barriers = (uint8_t)c->barriers;
-	tmp.flags = CAND_F_LIVE | (c->vehicle ? CAND_F_VEHICLE : 0);
+	tmp.k.barriers = (uint8_t)c->barriers;
 	tmp.njobs = (uint8_t)c->njobs;
 	tmp.nskills = (uint8_t)c->nskills;
-	tmp.skillmask = mask;
 
 	slot = index_find(idx, c->id);
 	if (slot != INDEX_NONE) {
@@ -381,9 +377,9 @@ index_next(const struct index *idx, uint32_t cursor, uint32_t sector_mask)
 	uint32_t s;
 
 	for (s = cursor; s < idx->nrecs; s++) {
-		if (!(idx->recs[s].flags & CAND_F_LIVE))
+		if (!(idx->recs[s].k.flags & CAND_F_LIVE))
 			continue;
-		if (sector_mask == 0 || (idx->recs[s].sectors & sector_mask))
+		if (sector_mask == 0 || (idx->recs[s].k.sectors & sector_mask))
 			return s;
 	}
 	return INDEX_NONE;

@@ -26,50 +26,50 @@
 #define CAND_F_VEHICLE	0x02
 
 /*
- * One candidate as the scorer sees it: 64 bytes plus its id and a
- * small array of (rome id, months) pairs and skill ids.
+ * What the hard filters and the score's upper bound read: kept in the
+ * record and copied into each of its posting entries, so the ranker can
+ * settle most candidates by walking a list sequentially, without a cache
+ * miss on the record.  40 bytes.
  */
-struct cand_rec {
+struct cand_key {
+	uint64_t	 skillmask;	/* bit (skill id % 64) per skill held */
 	float		 lat, lon;
 	int32_t		 available_from;	/* DATE_NONE: now */
 	int32_t		 birth_date;		/* DATE_NONE: unknown */
-	int32_t		 last_referral;		/* day; DATE_NONE: never */
 	uint32_t	 criteria;		/* as set by the adviser */
 	uint16_t	 licences;		/* closed under implication */
 	uint16_t	 radius_km;
-	uint16_t	 open_referrals;
 	uint8_t		 sectors;
 	uint8_t		 contracts;
-	uint8_t		 working_time;
 	uint8_t		 status;
 	uint8_t		 level;
+	uint8_t		 flags;			/* CAND_F_* */
 	uint8_t		 barriers;
-	uint8_t		 flags;
+};
+
+/*
+ * One candidate as the scorer sees it: the key, what only the full score
+ * needs, its id and a small array of (rome id, months) pairs and skill
+ * ids.  72 bytes plus those two allocations.
+ */
+struct cand_rec {
+	struct cand_key	 k;
+	int32_t		 last_referral;		/* day; DATE_NONE: never */
+	uint16_t	 open_referrals;
+	uint8_t		 working_time;
 	uint8_t		 njobs;
 	uint8_t		 nskills;
-	/* Bit (skill id % 64) set for each skill held: a quick "no". */
-	uint64_t	 skillmask;
 	/* ext[2*i] = rome id, ext[2*i+1] = months; then nskills skill ids. */
 	uint16_t	*ext;
 	char		*id;
 };
 
-/*
- * One entry of a ROME code's posting list.  It repeats what the ranker's
- * first tests need (pool, availability, place, radius), so that most
- * candidates are settled by a sequential walk of the list without touching
- * their record: 16 bytes instead of a cache miss each.
- */
+/* One entry of a ROME code's posting list: 48 bytes. */
 struct posting_entry {
+	struct cand_key	 k;
 	uint32_t	 slot;
-	float		 lat, lon;
 	uint16_t	 months;	/* experience in this code */
-	uint16_t	 bits;		/* PE_* below */
 };
-
-#define PE_RADIUS_MASK	0x01ff	/* radius_km, at most RADIUS_MAX_KM */
-#define PE_SECTOR_SHIFT	9	/* 4 bits: the candidate's sectors */
-#define PE_AVAILABLE	0x2000	/* status is available */
 
 struct posting {
 	struct posting_entry *e;

@@ -63,9 +63,6 @@ sift_up(const struct index *idx, struct suggestion *h, int i)
 	}
 }
 
-/* Posting entries to look ahead when prefetching records. */
-#define PREFETCH_AHEAD 8
-
 /*
  * The order of the walk: the offer's own code first, so that a candidate
  * who seeks both it and a neighbour of the domain is met first where the
@@ -88,7 +85,7 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
 	const struct posting_entry *e;
 	struct suggestion s, *h = out->top;
 	uint64_t *seen = NULL;
-	uint32_t i, reached = 0, sector = 0, pool;
+	uint32_t i, reached = 0, sector = 0;
 	int code, k, ncodes, f, n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -98,7 +95,6 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
 		limit = PROTO_LIMIT_MAX;
 	while (sector < SECTOR_COUNT && !(q->sector_bit & (1u << sector)))
 		sector++;
-	pool = (uint32_t)q->sector_bit << PE_SECTOR_SHIFT;
 	out->considered = idx->sector_live[sector];
 	out->excluded[FILTER_STATUS] = idx->sector_unavailable[sector];
 	ncodes = q->dom_last - q->dom_first + 1;
@@ -110,16 +106,9 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
 		code = walk_code(q, k);
 		p = &idx->postings[code];
 		for (i = 0, e = p->e; i < p->n; i++, e++) {
-			/*
-			 * The walk is sequential but the records are not:
-			 * ask for one a few entries ahead so the misses
-			 * overlap instead of adding up.
-			 */
-			if (i + PREFETCH_AHEAD < p->n)
-				__builtin_prefetch(
-				    &idx->recs[e[PREFETCH_AHEAD].slot]);
 			/* Pool and availability are counted in bulk. */
-			if (!(e->bits & pool) || !(e->bits & PE_AVAILABLE))
+			if (!(e->k.sectors & q->sector_bit) ||
+			    e->k.status != STATUS_AVAILABLE)
 				continue;
 			if (seen != NULL) {
 				uint64_t bit = UINT64_C(1) << (e->slot & 63);
@@ -129,14 +118,9 @@ rank_offer(const struct index *idx, const struct score_query *q, int limit,
 				seen[e->slot >> 6] |= bit;
 			}
 			reached++;
-			if (score_surely_far(q, e->lat, e->lon,
-			    e->bits & PE_RADIUS_MASK)) {
-				out->excluded[FILTER_DISTANCE]++;
-				continue;
-			}
 			s.slot = e->slot;
 			/* Once the heap is full, only its worst score matters. */
-			f = score_candidate_job(q, idx, s.slot, code, e->months,
+			f = score_entry(q, idx, s.slot, &e->k, code, e->months,
 			    n < limit ? -1.0 : h[0].r.score, &s.r);
 			if (f >= 0) {
 				out->excluded[f]++;

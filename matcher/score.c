@@ -126,8 +126,22 @@ score_prepare(struct score_query *q, const struct offer *o,
 	}
 	q->young_born_after = date_latest_birth(q->start, m->young_age_max + 1);
 	q->senior_born_by = date_latest_birth(q->start, m->senior_age);
-	for (c = 0; c < COMP_COUNT; c++)
-		q->wsum += weight(&m->w, c);
+	{
+		double tm = 0, tw = 0, wd;
+
+		for (c = 0; c < COMP_COUNT; c++) {
+			q->w_mobile[c] = q->w_walking[c] = weight(&m->w, c);
+			tm += q->w_mobile[c];
+		}
+		wd = q->w_mobile[COMP_DISTANCE] * m->no_vehicle_distance_pct /
+		    100.0;
+		tw = tm - q->w_mobile[COMP_DISTANCE] + wd;
+		q->w_walking[COMP_DISTANCE] = wd;
+		for (c = 0; c < COMP_COUNT; c++) {
+			q->w_mobile[c] = tm > 0 ? q->w_mobile[c] / tm : 0;
+			q->w_walking[c] = tw > 0 ? q->w_walking[c] / tw : 0;
+		}
+	}
 	q->referred = referred;
 	q->nreferred = nreferred;
 }
@@ -144,13 +158,13 @@ uint32_t
 score_criteria(const struct cand_rec *c, const struct conf_matching *m,
     int32_t on)
 {
-	uint32_t crit = c->criteria;
+	uint32_t crit = c->k.criteria;
 	int age;
 
-	if (c->birth_date == DATE_NONE)
+	if (c->k.birth_date == DATE_NONE)
 		return crit;
-	age = date_age(c->birth_date, on);
-	if (age <= m->young_age_max && c->level <= m->low_level_max)
+	age = date_age(c->k.birth_date, on);
+	if (age <= m->young_age_max && c->k.level <= m->low_level_max)
 		crit |= 1u << CRITERION_JEUNE_PEU_QUALIFIE;
 	if (age >= m->senior_age)
 		crit |= 1u << CRITERION_SENIOR;
@@ -159,18 +173,25 @@ score_criteria(const struct cand_rec *c, const struct conf_matching *m,
 
 /* score_criteria() with the query's precomputed birth-date bounds. */
 static uint32_t
-query_criteria(const struct score_query *q, const struct cand_rec *c)
+key_criteria(const struct score_query *q, const struct cand_key *k)
 {
-	uint32_t crit = c->criteria;
+	uint32_t crit = k->criteria;
 
-	if (c->birth_date == DATE_NONE)
+	if (k->birth_date == DATE_NONE)
 		return crit;
-	if (c->birth_date > q->young_born_after &&
-	    c->level <= q->m->low_level_max)
+	if (k->birth_date > q->young_born_after &&
+	    k->level <= q->m->low_level_max)
 		crit |= 1u << CRITERION_JEUNE_PEU_QUALIFIE;
-	if (c->birth_date <= q->senior_born_by)
+	if (k->birth_date <= q->senior_born_by)
 		crit |= 1u << CRITERION_SENIOR;
 	return crit;
+}
+
+/* 1 if the key's mask allows the skill: "maybe" held. */
+static int
+may_have_skill(const struct cand_key *k, int skill)
+{
+	return (k->skillmask & (UINT64_C(1) << (skill & 63))) != 0;
 }
 
 static int
@@ -179,8 +200,8 @@ has_skill(const struct cand_rec *c, int skill)
 	const uint16_t *s = c->ext + 2 * c->njobs;
 	int i;
 
-	/* The record's mask says "surely not" without reading ext. */
-	if (!(c->skillmask & (UINT64_C(1) << (skill & 63))))
+	/* The mask says "surely not" without reading ext. */
+	if (!may_have_skill(&c->k, skill))
 		return 0;
 	for (i = 0; i < c->nskills; i++)
 		if (s[i] == skill)
@@ -196,9 +217,9 @@ popcount32(uint32_t x)
 
 /* A candidate can drive to work: licence B (or above) and a vehicle. */
 static int
-mobile(const struct cand_rec *c)
+mobile(const struct cand_key *k)
 {
-	return (c->licences & (1u << LICENCE_B)) && (c->flags & CAND_F_VEHICLE);
+	return (k->licences & (1u << LICENCE_B)) && (k->flags & CAND_F_VEHICLE);
 }
 
 /*
@@ -230,37 +251,23 @@ radius_limit(const struct score_query *q, int radius_km)
 	return r;
 }
 
-int
-score_surely_far(const struct score_query *q, float lat, float lon,
-    int radius_km)
-{
-	double limit = radius_limit(q, radius_km);
-
-	return approx_km(q, lat, lon) > limit * (1 + APPROX_REL) +
-	    APPROX_ABS_KM;
-}
-
 /* Weighted mean of the components, rounded to 0.1. */
 static double
-weighted(const struct score_query *q, const struct cand_rec *c,
+weighted(const struct score_query *q, const struct cand_key *k,
     const double *comp)
 {
-	double w, sum = 0, total = 0;
-	int k;
-
 	/* Distance weighs more for people who cannot drive to work. */
-	for (k = 0; k < COMP_COUNT; k++) {
-		w = weight(&q->m->w, k);
-		if (k == COMP_DISTANCE && !mobile(c))
-			w = w * q->m->no_vehicle_distance_pct / 100.0;
-		sum += w * comp[k];
-		total += w;
-	}
-	return total > 0 ? round(1000.0 * sum / total) / 10.0 : 0;
+	const double *w = mobile(k) ? q->w_mobile : q->w_walking;
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < COMP_COUNT; i++)
+		sum += w[i] * comp[i];
+	return round(1000.0 * sum) / 10.0;
 }
 
 static double
-barriers_component(const struct cand_rec *c, const struct offer *o,
+barriers_component(const struct cand_key *c, const struct offer *o,
     double d)
 {
 	double v = 1.0;
@@ -274,6 +281,120 @@ barriers_component(const struct cand_rec *c, const struct offer *o,
 	if (c->barriers & (1u << BARRIER_SANTE))
 		v -= 0.15;
 	return v < 0 ? 0 : v;
+}
+
+static int
+check_skills(const struct score_query *q, const struct cand_rec *c)
+{
+	int i;
+
+	for (i = 0; i < q->nreq; i++)
+		if (!has_skill(c, q->req[i]))
+			return FILTER_SKILLS;
+	return -1;
+}
+
+/*
+ * The hard filters after status and ROME, on the key alone, in the
+ * documented order.  Required skills are checked against the mask only
+ * ("maybe"); the record's list settles them later (check_skills).  Returns
+ * a filter or -1, with the estimated distance in *da and, when the
+ * estimate was too close to the limit to decide, the exact one in *d
+ * (else -1).
+ */
+static int
+key_filters(const struct score_query *q, const struct cand_key *k,
+    uint32_t slot, double *da, double *d)
+{
+	double limit = radius_limit(q, k->radius_km);
+	int i;
+
+	if (q->nreferred && bsearch(&slot, q->referred, q->nreferred,
+	    sizeof(uint32_t), cmp_slot) != NULL)
+		return FILTER_ALREADY_REFERRED;
+	if (!(k->contracts & q->contract_bit))
+		return FILTER_CONTRACT;
+	if (k->available_from != DATE_NONE &&
+	    k->available_from > q->latest_available)
+		return FILTER_AVAILABILITY;
+	if (q->age_rule && (k->birth_date == DATE_NONE ||
+	    k->birth_date > q->born_max || k->birth_date < q->born_min))
+		return FILTER_AGE;
+	if (q->clause && (key_criteria(q, k) & q->clause_criteria) == 0)
+		return FILTER_CLAUSE;
+	if ((k->licences & q->licences_required) != q->licences_required)
+		return FILTER_LICENCES;
+	if (q->req_impossible)
+		return FILTER_SKILLS;
+	for (i = 0; i < q->nreq; i++)
+		if (!may_have_skill(k, q->req[i]))
+			return FILTER_SKILLS;
+
+	/*
+	 * Distance, last: the cheap estimate decides unless it is within its
+	 * error of the limit, where the haversine settles it.
+	 */
+	*d = -1;
+	*da = approx_km(q, k->lat, k->lon);
+	if (*da > limit * (1 + APPROX_REL) + APPROX_ABS_KM)
+		return FILTER_DISTANCE;
+	if (*da >= limit * (1 - APPROX_REL) - APPROX_ABS_KM) {
+		*d = geo_distance_km(q->lat, q->lon, k->lat, k->lon);
+		if (*d > limit)
+			return FILTER_DISTANCE;
+	}
+	return -1;
+}
+
+/*
+ * The components known from the key (job, experience, level, priority),
+ * and the best case of the others: the score's upper bound.  Fills comp.
+ */
+static double
+key_components(const struct score_query *q, const struct cand_key *k,
+    int rome_id, int months, double dmin, double *comp)
+{
+	const struct offer *o = q->offer;
+	double limit = radius_limit(q, k->radius_km), v;
+
+	comp[COMP_JOB] = rome_id == q->rome_id ? 1.0 : JOB_SAME_DOMAIN;
+	if (o->experience_months > 0)
+		v = months >= o->experience_months ? 1.0 : EXP_BASE_SHORT +
+		    (1.0 - EXP_BASE_SHORT) * months / o->experience_months;
+	else
+		v = EXP_BASE_NONE + (1.0 - EXP_BASE_NONE) *
+		    (months >= EXP_FULL_MONTHS ? 1.0 :
+		    (double)months / EXP_FULL_MONTHS);
+	comp[COMP_EXPERIENCE] = v;
+	comp[COMP_DISTANCE] = limit > 0 ? 1.0 - dmin / limit : 1.0;
+	if (comp[COMP_DISTANCE] < 0)
+		comp[COMP_DISTANCE] = 0;
+	if (o->level_min == 0 || k->level >= o->level_min)
+		v = 1.0;
+	else if (k->level + 1 == o->level_min)
+		v = 0.5;
+	else
+		v = 0.0;
+	comp[COMP_LEVEL] = v;
+	switch (popcount32(key_criteria(q, k) & q->priority_criteria)) {
+	case 0:  v = 0.0; break;
+	case 1:  v = 0.6; break;
+	case 2:  v = 0.85; break;
+	default: v = 1.0; break;
+	}
+	comp[COMP_PRIORITY] = v;
+	/* The mask may say a skill is held when it is not: a bound. */
+	if (q->nwant > 0) {
+		int i, maybe = 0;
+
+		for (i = 0; i < q->nwant; i++)
+			maybe += q->want[i] >= 0 && may_have_skill(k, q->want[i]);
+		comp[COMP_SKILLS] = (double)maybe / q->nwant;
+	} else
+		comp[COMP_SKILLS] = 1.0;
+	comp[COMP_FAIRNESS] = 1.0;
+	comp[COMP_BARRIERS] = barriers_component(k, o, dmin);
+	return weighted(q, k, comp);
 }
 
 int
@@ -290,7 +411,11 @@ score_candidate_bounded(const struct score_query *q, const struct index *idx,
 	const struct cand_rec *c = &idx->recs[slot];
 	int i, best = -1;
 
-	/* Job fit: the exact code wins over a code of the same domain. */
+	/*
+	 * Job fit: the exact code, else the smallest code of the domain (the
+	 * ranker meets the candidate first in that list), whatever the order
+	 * of the candidate's list.
+	 */
 	for (i = 0; i < c->njobs; i++) {
 		int r = c->ext[2 * i];
 
@@ -298,73 +423,53 @@ score_candidate_bounded(const struct score_query *q, const struct index *idx,
 			best = i;
 			break;
 		}
-		if (best < 0 && r >= q->dom_first && r <= q->dom_last)
+		if (r >= q->dom_first && r <= q->dom_last &&
+		    (best < 0 || r < c->ext[2 * best]))
 			best = i;
 	}
 	if (best < 0)
 		return FILTER_ROME;
-	return score_candidate_job(q, idx, slot, c->ext[2 * best],
+	return score_entry(q, idx, slot, &c->k, c->ext[2 * best],
 	    c->ext[2 * best + 1], floor, res);
 }
 
 int
-score_candidate_job(const struct score_query *q, const struct index *idx,
-    uint32_t slot, int rome_id, int months, double floor,
-    struct score_result *res)
+score_entry(const struct score_query *q, const struct index *idx,
+    uint32_t slot, const struct cand_key *k, int rome_id, int months,
+    double floor, struct score_result *res)
 {
-	const struct cand_rec *c = &idx->recs[slot];
-	const struct offer *o = q->offer;
+	const struct cand_rec *c;
 	const struct conf_matching *m = q->m;
-	double limit, d, da, v, *comp = res->comp;
-	int i, held, exact = rome_id == q->rome_id;
-	uint32_t crit;
+	double d, da, dmin, v, *comp = res->comp;
+	int f, i, held;
+
 	/*
-	 * Distance: the cheap estimate decides unless it is within its error
-	 * of the limit, where the haversine settles it.
+	 * A skill the mask wrongly allowed comes before the distance in the
+	 * filter order: settle it from the record for the few offers that
+	 * require skills.
 	 */
-	limit = radius_limit(q, c->radius_km);
-	da = approx_km(q, c->lat, c->lon);
-	if (da > limit * (1 + APPROX_REL) + APPROX_ABS_KM)
-		return FILTER_DISTANCE;
-	d = -1;
-	if (da >= limit * (1 - APPROX_REL) - APPROX_ABS_KM) {
-		d = geo_distance_km(q->lat, q->lon, c->lat, c->lon);
-		if (d > limit)
-			return FILTER_DISTANCE;
-	}
+	if ((f = key_filters(q, k, slot, &da, &d)) >= 0)
+		return f == FILTER_DISTANCE && q->nreq &&
+		    check_skills(q, &idx->recs[slot]) >= 0 ? FILTER_SKILLS : f;
+	/*
+	 * Upper bound from the key: if even the best case of the rest
+	 * cannot reach the floor, the record is not read (unless required
+	 * skills need its list to tell eligible from not).
+	 */
+	dmin = d >= 0 ? d : da * (1 - APPROX_REL) - APPROX_ABS_KM;
+	if (dmin < 0)
+		dmin = 0;
+	if (floor >= 0 && key_components(q, k, rome_id, months, dmin, comp) +
+	    0.05 < floor)
+		return q->nreq && check_skills(q, &idx->recs[slot]) >= 0 ?
+		    FILTER_SKILLS : SCORE_PRUNED;
 
-	if (q->nreferred && bsearch(&slot, q->referred, q->nreferred,
-	    sizeof(uint32_t), cmp_slot) != NULL)
-		return FILTER_ALREADY_REFERRED;
-	if (!(c->contracts & q->contract_bit))
-		return FILTER_CONTRACT;
-	if (c->available_from != DATE_NONE &&
-	    c->available_from > q->latest_available)
-		return FILTER_AVAILABILITY;
-	if (q->age_rule && (c->birth_date == DATE_NONE ||
-	    c->birth_date > q->born_max || c->birth_date < q->born_min))
-		return FILTER_AGE;
-	crit = query_criteria(q, c);
-	if (q->clause && (crit & q->clause_criteria) == 0)
-		return FILTER_CLAUSE;
-	if ((c->licences & q->licences_required) != q->licences_required)
-		return FILTER_LICENCES;
-	if (q->req_impossible)
-		return FILTER_SKILLS;
-	for (i = 0; i < q->nreq; i++)
-		if (!has_skill(c, q->req[i]))
-			return FILTER_SKILLS;
-
-	comp[COMP_JOB] = exact ? 1.0 : JOB_SAME_DOMAIN;
-
-	if (o->experience_months > 0)
-		v = months >= o->experience_months ? 1.0 : EXP_BASE_SHORT +
-		    (1.0 - EXP_BASE_SHORT) * months / o->experience_months;
-	else
-		v = EXP_BASE_NONE + (1.0 - EXP_BASE_NONE) *
-		    (months >= EXP_FULL_MONTHS ? 1.0 :
-		    (double)months / EXP_FULL_MONTHS);
-	comp[COMP_EXPERIENCE] = v;
+	c = &idx->recs[slot];
+	if (q->nreq && (f = check_skills(q, c)) >= 0)
+		return f;
+	if (d < 0)
+		d = geo_distance_km(q->lat, q->lon, k->lat, k->lon);
+	key_components(q, k, rome_id, months, d, comp);
 
 	if (q->nwant > 0) {
 		held = 0;
@@ -372,24 +477,7 @@ score_candidate_job(const struct score_query *q, const struct index *idx,
 			if (q->want[i] >= 0 && has_skill(c, q->want[i]))
 				held++;
 		comp[COMP_SKILLS] = (double)held / q->nwant;
-	} else
-		comp[COMP_SKILLS] = 1.0;
-
-	if (o->level_min == 0 || c->level >= o->level_min)
-		v = 1.0;
-	else if (c->level + 1 == o->level_min)
-		v = 0.5;
-	else
-		v = 0.0;
-	comp[COMP_LEVEL] = v;
-
-	switch (popcount32(crit & q->priority_criteria)) {
-	case 0:  v = 0.0; break;
-	case 1:  v = 0.6; break;
-	case 2:  v = 0.85; break;
-	default: v = 1.0; break;
 	}
-	comp[COMP_PRIORITY] = v;
 
 	/* People without a recent referral first, people with many last. */
 	v = 1.0;
@@ -406,34 +494,14 @@ score_candidate_job(const struct score_query *q, const struct index *idx,
 	else
 		v *= 1.0 - (double)c->open_referrals / m->open_referrals_max;
 	comp[COMP_FAIRNESS] = v;
-
-	/*
-	 * Best case for the distance-dependent parts from the estimate; if
-	 * even that cannot reach the floor, skip the exact distance.
-	 */
-	if (floor >= 0 && d < 0) {
-		double dmin = da * (1 - APPROX_REL) - APPROX_ABS_KM;
-
-		if (dmin < 0)
-			dmin = 0;
-		comp[COMP_DISTANCE] = limit > 0 ? 1.0 - dmin / limit : 1.0;
-		comp[COMP_BARRIERS] = barriers_component(c, o, dmin);
-		if (weighted(q, c, comp) + 0.05 < floor)
-			return SCORE_PRUNED;
-	}
-	if (d < 0)
-		d = geo_distance_km(q->lat, q->lon, c->lat, c->lon);
-	comp[COMP_DISTANCE] = limit > 0 ? 1.0 - d / limit : 1.0;
-	if (comp[COMP_DISTANCE] < 0)
-		comp[COMP_DISTANCE] = 0;
-	comp[COMP_BARRIERS] = barriers_component(c, o, d);
+	comp[COMP_BARRIERS] = barriers_component(k, q->offer, d);
 
 	res->distance_km = d;
 	res->rome_id = rome_id;
 	res->months = months;
-	res->exact = exact;
-	res->criteria = crit;
-	res->score = weighted(q, c, comp);
+	res->exact = rome_id == q->rome_id;
+	res->criteria = key_criteria(q, k);
+	res->score = weighted(q, k, comp);
 	return -1;
 }
 
@@ -443,7 +511,8 @@ score_candidate_full(const struct score_query *q, const struct index *idx,
 {
 	const struct cand_rec *c = &idx->recs[slot];
 
-	if (!(c->sectors & q->sector_bit) || c->status != STATUS_AVAILABLE)
+	if (!(c->k.sectors & q->sector_bit) ||
+	    c->k.status != STATUS_AVAILABLE)
 		return FILTER_STATUS;
 	return score_candidate(q, idx, slot, res);
 }
@@ -533,11 +602,11 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		    o->experience_months);
 
 	km_fr(res->distance_km, km, sizeof(km));
-	if (mobile(c))
+	if (mobile(&c->k))
 		ADD("à %s km, permis B et véhicule", km);
-	else if (c->licences & (1u << LICENCE_B))
+	else if (c->k.licences & (1u << LICENCE_B))
 		ADD("à %s km, permis B sans véhicule", km);
-	else if (c->flags & CAND_F_VEHICLE)
+	else if (c->k.flags & CAND_F_VEHICLE)
 		ADD("à %s km, véhicule sans permis B", km);
 	else
 		ADD("à %s km, sans permis ni véhicule", km);
@@ -580,11 +649,12 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		else
 			ADD("aucune des %d compétences souhaitées", q->nwant);
 	}
-	if (o->level_min && c->level < o->level_min)
-		ADD("niveau %d pour %d demandé", c->level, o->level_min);
+	if (o->level_min && c->k.level < o->level_min)
+		ADD("niveau %d pour %d demandé", c->k.level, o->level_min);
 
-	if (c->available_from != DATE_NONE && c->available_from > q->today) {
-		date_format(c->available_from, date);
+	if (c->k.available_from != DATE_NONE &&
+	    c->k.available_from > q->today) {
+		date_format(c->k.available_from, date);
 		ADD("disponible à partir du %s", date);
 	}
 	if (c->open_referrals > 0)
@@ -598,16 +668,16 @@ score_reasons(const struct score_query *q, const struct index *idx,
 	else
 		ADD("pas de mise en relation récente");
 
-	if (c->barriers) {
+	if (c->k.barriers) {
 		off = 0;
 		labels[0] = '\0';
 		for (i = 0; i < BARRIER_COUNT; i++)
-			if (c->barriers & (1u << i))
+			if (c->k.barriers & (1u << i))
 				list_add(labels, sizeof(labels), &off, "%s",
 				    vocab_label(&vocab_barrier, i));
 		ADD("frein%s signalé%s : %s",
-		    popcount32(c->barriers) > 1 ? "s" : "",
-		    popcount32(c->barriers) > 1 ? "s" : "", labels);
+		    popcount32(c->k.barriers) > 1 ? "s" : "",
+		    popcount32(c->k.barriers) > 1 ? "s" : "", labels);
 	}
 #undef ADD
 	return n;

@@ -20,14 +20,14 @@
 #define FILTER_LIST(X)							\
 	X(STATUS, "status")						\
 	X(ROME, "rome")							\
-	X(DISTANCE, "distance")						\
 	X(ALREADY_REFERRED, "already_referred")				\
 	X(CONTRACT, "contract")						\
 	X(AVAILABILITY, "availability")					\
 	X(AGE, "age")							\
 	X(CLAUSE, "clause")						\
 	X(LICENCES, "licences")						\
-	X(SKILLS, "skills")
+	X(SKILLS, "skills")						\
+	X(DISTANCE, "distance")
 
 /* Soft components (wire name). */
 #define COMP_LIST(X)							\
@@ -88,7 +88,12 @@ struct score_query {
 	/* For derived criteria: jeune_peu_qualifie and senior. */
 	int32_t		 young_born_after;
 	int32_t		 senior_born_by;
-	double		 wsum;		/* weights, with distance at 100% */
+	/*
+	 * Component weights divided by their sum, for mobile people and for
+	 * people without licence B and vehicle (distance weighs more).
+	 */
+	double		 w_mobile[COMP_COUNT];
+	double		 w_walking[COMP_COUNT];
 	/* Candidates already past "suggested" on this offer, sorted slots. */
 	const uint32_t	*referred;
 	size_t		 nreferred;
@@ -136,20 +141,14 @@ int	score_candidate_bounded(const struct score_query *q,
 	    const struct index *idx, uint32_t slot, double floor,
 	    struct score_result *res);
 /*
- * The ranker's entry point: it already knows from the posting list which
- * of the candidate's codes matches (rome_id, with `months` experience), so
- * the record's job list is not read.
+ * The ranker's entry point, from a posting entry: it knows which of the
+ * candidate's codes matches (rome_id, with `months` experience) and has
+ * the candidate's key at hand, so the record itself is read only for
+ * candidates that can still make the list.
  */
-int	score_candidate_job(const struct score_query *q,
-	    const struct index *idx, uint32_t slot, int rome_id, int months,
+int	score_entry(const struct score_query *q, const struct index *idx,
+	    uint32_t slot, const struct cand_key *k, int rome_id, int months,
 	    double floor, struct score_result *res);
-/*
- * 1 if a candidate at (lat, lon) with this radius is certainly out of
- * reach of the offer: a cheap test on the estimate, for the ranker's walk
- * of the posting lists.  0 means score_candidate() decides.
- */
-int	score_surely_far(const struct score_query *q, float lat, float lon,
-	    int radius_km);
 /* Same with the sector, status and ROME filters: for tests and tools. */
 int	score_candidate_full(const struct score_query *q,
 	    const struct index *idx, uint32_t slot, struct score_result *res);

@@ -73,20 +73,30 @@ ensure_packages() {
 # Builds
 # ---------------------------------------------------------------------------
 
-# build_tree DIR [cmake -D options...]: configure and build into DIR.
+# configure_tree DIR [cmake -D options...]
+configure_tree() {
+	local dir="$1"
+	shift
+	cmake -S "$ROOT" -B "$ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+}
+
+# build_tree DIR [cmake -D options...]: configure and build all of DIR.
 build_tree() {
 	local dir="$1"
 	shift
 	log "building $dir/"
-	cmake -S "$ROOT" -B "$ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	configure_tree "$dir" "$@"
 	cmake --build "$ROOT/$dir" -j "$(ncpu)"
 }
 
-# The normal build: build/matcherd, build/matchctl, build/matcher-gen.
+# The normal build, programs only: build/matcherd, build/matchctl,
+# build/matcher-gen (the tests are built and run from build-san/).
 build_normal() {
-	build_tree build
+	log "building build/"
+	configure_tree build
+	cmake --build "$ROOT/build" -j "$(ncpu)" --target matcherd matchctl matcher-gen
 	local b
-	for b in matcherd matchctl; do
+	for b in matcherd matchctl matcher-gen; do
 		[[ -x "$ROOT/build/$b" ]] || die "build/$b was not built"
 	done
 }

@@ -14,7 +14,7 @@ own code, so that the tests check the wire protocol of proto/PROTOCOL.md.
 Environment:
   MATCHERD_BUILD_DIR   where matcherd and matchctl are (default: build/)
   MATCHERD_SOURCE_DIR  the source tree (default: two levels above this file)
-  MATCHERD_KEEP_TMP=1  keep the temporary directories of failed tests
+  MATCHERD_KEEP_TMP=1  keep the temporary directories (logs, Redis data)
 """
 
 import atexit
@@ -22,7 +22,6 @@ import datetime
 import math
 import os
 import re
-import select
 import shutil
 import signal
 import socket
@@ -250,6 +249,23 @@ def offer(oid, **fields):
 
 _LIVE = set()
 
+try:
+    import ctypes
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+except OSError:  # pragma: no cover - not glibc
+    _LIBC = None
+
+
+def _die_with_parent():
+    """preexec_fn: the child gets SIGKILL when this process dies, even by
+    SIGKILL (as ctest does on a timeout), so no redis-server or matcherd
+    outlives its test."""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+_TMPDIRS = set()
+
 
 def _kill_leftovers():
     for proc in list(_LIVE):
@@ -260,18 +276,33 @@ def _kill_leftovers():
             except Exception:  # noqa: BLE001 - best effort at exit
                 pass
     _LIVE.clear()
+    if not os.environ.get("MATCHERD_KEEP_TMP"):
+        for d in list(_TMPDIRS):
+            shutil.rmtree(d, ignore_errors=True)
+    _TMPDIRS.clear()
+
+
+def mkdtemp(prefix):
+    """A temporary directory removed at exit, whatever happens."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    _TMPDIRS.add(d)
+    return d
 
 
 atexit.register(_kill_leftovers)
 
 
 def _term_handler(signum, frame):
-    # ctest kills a test that times out; make sure its children go too.
+    # ctest or timeout(1) stops the test: its children go too, at once
+    # (SystemExit would be caught by unittest and the next test would run).
     _kill_leftovers()
-    sys.exit(128 + signum)
+    sys.stderr.write("terminated by signal %d\n" % signum)
+    sys.stderr.flush()
+    os._exit(128 + signum)
 
 
 signal.signal(signal.SIGTERM, _term_handler)
+signal.signal(signal.SIGHUP, _term_handler)
 
 
 # --------------------------------------------------------------------------
@@ -288,7 +319,7 @@ class RedisServer:
     def __init__(self, persist=False, port=None, tmpdir=None):
         self.persist = persist
         self.port = port
-        self.tmpdir = tmpdir or tempfile.mkdtemp(prefix="matcherd-redis-")
+        self.tmpdir = tmpdir or mkdtemp("matcherd-redis-")
         self._own_tmpdir = tmpdir is None
         self.proc = None
         self.logfile = os.path.join(self.tmpdir, "redis.log")
@@ -307,7 +338,8 @@ class RedisServer:
                 args += ["--appendonly", "no"]
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
+                                         stderr=subprocess.DEVNULL,
+                                         preexec_fn=_die_with_parent)
             _LIVE.add(self.proc)
             try:
                 wait_until(lambda: self._ping(port), timeout,
@@ -609,7 +641,7 @@ class Matcherd:
                  port=None):
         self.redis = redis
         self.config = config
-        self.tmpdir = tmpdir or tempfile.mkdtemp(prefix="matcherd-")
+        self.tmpdir = tmpdir or mkdtemp("matcherd-")
         self._own_tmpdir = tmpdir is None
         self.extra_args = list(extra_args)
         self.port = port
@@ -648,7 +680,8 @@ class Matcherd:
             log.flush()
             self.proc = subprocess.Popen(self.args(), stdin=subprocess.DEVNULL,
                                          stdout=log, stderr=log,
-                                         cwd=SOURCE_DIR)
+                                         cwd=SOURCE_DIR,
+                                         preexec_fn=_die_with_parent)
             log.close()
             _LIVE.add(self.proc)
             try:
@@ -819,11 +852,13 @@ class MatcherdTestCase(unittest.TestCase):
     START_MATCHERD = True
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="matcherd-test-")
+        self.tmp = mkdtemp("matcherd-test-")
         self.clients = []
         self.daemons = []
         self.redis = RedisServer(persist=self.REDIS_PERSIST,
                                  tmpdir=os.path.join(self.tmp, "redis"))
+        # Runs even when setUp fails half-way (then tearDown does not).
+        self.addCleanup(self._kill_all)
         os.mkdir(self.redis.tmpdir)
         self.redis.start()
         self.config = CONFIG
@@ -851,13 +886,25 @@ class MatcherdTestCase(unittest.TestCase):
         self.clients.append(c)
         return c
 
+    def _kill_all(self):
+        for c in self.clients:
+            c.close()
+        for d in self.daemons:
+            d.kill()
+        self.redis.kill()
+        if not os.environ.get("MATCHERD_KEEP_TMP"):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
     def _failed(self):
+        """True if this test has already failed (called from tearDown)."""
         outcome = getattr(self, "_outcome", None)
-        if outcome is None:
+        result = getattr(outcome, "result", None)
+        if result is None:
             return True
-        if hasattr(outcome, "success"):
-            return not outcome.success
-        return bool(getattr(outcome, "errors", None))
+        for test, _ in list(result.errors) + list(result.failures):
+            if test is self or getattr(test, "test_case", None) is self:
+                return True
+        return False
 
     def tearDown(self):
         for c in self.clients:

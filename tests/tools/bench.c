@@ -136,7 +136,7 @@ plain_scan(const struct index *idx, const struct score_query *q)
 	uint32_t s, eligible = 0;
 
 	for (s = 0; s < idx->nrecs; s++) {
-		if (!(idx->recs[s].flags & CAND_F_LIVE))
+		if (!(idx->recs[s].k.flags & CAND_F_LIVE))
 			continue;
 		if (score_candidate_full(q, idx, s, &r) < 0)
 			eligible++;
@@ -165,16 +165,20 @@ bench_score(int argc, char **argv)
 	char err[256], *line = NULL;
 	size_t cap = 0, noffers, i, bad = 0, k;
 	double t0, *lat, *scan, load_s;
-	int runs = 50, created, r;
+	int runs = 50, created, r, noscan = 0;
 	int32_t today = date_today();
 
+	if (argc >= 2 && strcmp(argv[argc - 1], "--no-scan") == 0) {
+		noscan = 1;
+		argc--;
+	}
 	if (argc >= 2 && strcmp(argv[argc - 2], "--runs") == 0) {
 		runs = atoi(argv[argc - 1]);
 		argc -= 2;
 	}
 	if (argc != 3)
 		die("%s", "usage: matcher-bench score FILE.jsonl OFFERS.json "
-		    "[--runs N]");
+		    "[--runs N] [--no-scan]");
 	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL)
 		die("%s", err);
 	conf_defaults(&conf);
@@ -225,6 +229,8 @@ bench_score(int argc, char **argv)
 			lat[i * runs + r] = t;
 			if (t < best_i)
 				best_i = t;
+			if (noscan)
+				continue;
 			t = now_us();
 			if (plain_scan(idx, &q) != mr->eligible)
 				die("%s", "plain scan disagrees with the index");
@@ -235,9 +241,13 @@ bench_score(int argc, char **argv)
 		}
 		printf("%-14.14s %-6s %8u %8u %9.0f %9.0f %8.1fx\n",
 		    offers[i].id, offers[i].rome, mr->considered, mr->eligible,
-		    best_i, best_s, best_s / best_i);
+		    best_i, noscan ? 0 : best_s, noscan ? 0 : best_s / best_i);
 	}
 	k = noffers * runs;
+	printf("excluded by filter for the last offer:");
+	for (r = 0; r < FILTER_COUNT; r++)
+		printf(" %s %u", score_filter_name(r), mr->excluded[r]);
+	printf("\n");
 	printf("top-20 in-process, %zu offers x %d runs: index p50 %.0f us, "
 	    "p99 %.0f us; plain scan p50 %.0f us, p99 %.0f us\n", noffers,
 	    runs, pct(lat, k, 0.5), pct(lat, k, 0.99), pct(scan, k, 0.5),

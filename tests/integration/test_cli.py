@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""matchctl, the command-line client, against a real matcherd: ping,
+candidate put from files and stdin, offer tables with French reasons,
+--json output, watch, referral, call, and exit statuses."""
+
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import MATCHCTL, RpcError, candidate, offer  # noqa: E402
+
+
+class Cli(harness.MatcherdTestCase):
+
+    def setUp(self):
+        super().setUp()
+        if not os.access(MATCHCTL, os.X_OK):
+            self.fail("%s is missing" % MATCHCTL)
+
+    def ctl(self, *args, input=None, json_out=False, ok=True):
+        r = harness.matchctl(self.d.addr, *args, input=input,
+                             json_out=json_out)
+        if ok:
+            self.assertEqual(r.returncode, 0, "matchctl %s failed (%d):\n"
+                             "%s\n%s" % (" ".join(map(str, args)),
+                                         r.returncode, r.stdout, r.stderr))
+        return r
+
+    def write(self, name, data, lines=False):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            if lines:
+                f.write("".join(json.dumps(d, ensure_ascii=False) + "\n"
+                                for d in data))
+            else:
+                json.dump(data, f, ensure_ascii=False, indent=1)
+        return path
+
+    def get(self, cid):
+        return self.c.call("candidate.get", {"id": cid})
+
+    # ---- basics -----------------------------------------------------------
+
+    def test_ping(self):
+        r = self.ctl("ping")
+        self.assertTrue(r.stdout.strip(), "ping printed nothing")
+        j = json.loads(self.ctl("ping", json_out=True).stdout)
+        self.assertIs(j["pong"], True)
+        self.assertEqual(j["version"], 1)
+
+    def test_unreachable_daemon_fails(self):
+        r = harness.matchctl("127.0.0.1:%d" % harness.free_port(), "ping")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertTrue(r.stderr.strip(), "no error message")
+
+    def test_bad_usage_fails(self):
+        r = self.ctl("no-such-command", ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        r = self.ctl("candidate", "get", ok=False)
+        self.assertNotEqual(r.returncode, 0)
+
+    # ---- candidates -------------------------------------------------------
+
+    def test_candidate_put_of_a_json_array_file(self):
+        cands = [candidate("cli-%d" % i, adviser="Mme Lefèvre")
+                 for i in range(5)]
+        self.ctl("candidate", "put", self.write("cands.json", cands))
+        for i in range(5):
+            got = self.get("cli-%d" % i)
+            self.assertEqual(got["adviser"], "Mme Lefèvre")
+
+    def test_candidate_put_of_one_object(self):
+        self.ctl("candidate", "put",
+                 self.write("one.json", candidate("cli-one", level=4)))
+        self.assertEqual(self.get("cli-one")["level"], 4)
+
+    def test_candidate_put_of_json_lines_from_stdin(self):
+        cands = [candidate("cli-l%03d" % i) for i in range(150)]
+        text = "".join(json.dumps(c) + "\n" for c in cands)
+        self.ctl("candidate", "put", "-", input=text)
+        self.assertEqual(self.c.call("stats")["candidates"], 150)
+        self.assertEqual(self.get("cli-l149")["id"], "cli-l149")
+
+    def test_candidate_put_reports_a_bad_record(self):
+        cands = [candidate("cli-good"),
+                 candidate("cli-bad", jobs=[{"rome": "Z9999", "months": 1}])]
+        r = self.ctl("candidate", "put", self.write("mixed.json", cands),
+                     ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        out = r.stdout + r.stderr
+        self.assertIn("cli-bad", out)
+        self.assertIn("jobs[0].rome", out)
+        with self.assertRaises(RpcError):
+            self.get("cli-bad")
+
+    def test_candidate_get_list_delete(self):
+        self.put_candidates([candidate("cli-g1"), candidate("cli-g2")])
+        r = self.ctl("candidate", "get", "cli-g1")
+        self.assertIn("cli-g1", r.stdout)
+        j = json.loads(self.ctl("candidate", "get", "cli-g1",
+                                json_out=True).stdout)
+        self.assertEqual(j["id"], "cli-g1")
+        self.assertEqual(j["commune"], "59183")
+        r = self.ctl("candidate", "list")
+        self.assertIn("cli-g1", r.stdout)
+        self.assertIn("cli-g2", r.stdout)
+        self.ctl("candidate", "delete", "cli-g1")
+        with self.assertRaises(RpcError) as cm:
+            self.get("cli-g1")
+        self.assertEqual(cm.exception.code, "not_found")
+
+    def test_candidate_get_unknown_fails_with_the_error(self):
+        r = self.ctl("candidate", "get", "cli-nobody", ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not_found", r.stdout + r.stderr)
+
+    # ---- offers -----------------------------------------------------------
+
+    def put_pool(self):
+        self.put_candidates([
+            candidate("cli-top", jobs=[{"rome": "F1701", "months": 60}]),
+            candidate("cli-mid", jobs=[{"rome": "F1701", "months": 12}],
+                      commune="59271"),
+            candidate("cli-low", jobs=[{"rome": "F1704", "months": 0}],
+                      commune="59273")])
+
+    def test_offer_put_prints_a_ranked_table_with_french_reasons(self):
+        self.put_pool()
+        path = self.write("offers.json", [offer("o-cli")])
+        out = self.ctl("offer", "put", path).stdout
+        self.assertIn("o-cli", out)
+        for cid in ("cli-top", "cli-mid", "cli-low"):
+            self.assertIn(cid, out)
+        # Ranked: best first, rank numbers shown.
+        self.assertLess(out.index("cli-top"), out.index("cli-mid"))
+        self.assertLess(out.index("cli-mid"), out.index("cli-low"))
+        top_line = [ln for ln in out.splitlines() if "cli-top" in ln][0]
+        self.assertRegex(top_line, r"(^|\D)1(\D|$)")
+        self.assertIn("même métier", out)
+        self.assertRegex(out, r"\d+,\d km")
+
+    def test_offer_put_limit(self):
+        self.put_pool()
+        path = self.write("offers.json", [offer("o-cli-lim")])
+        out = self.ctl("offer", "put", path, "--limit", "1").stdout
+        self.assertIn("cli-top", out)
+        self.assertNotIn("cli-mid", out)
+        self.assertNotIn("cli-low", out)
+
+    def test_offer_put_json(self):
+        self.put_pool()
+        path = self.write("offers.json", [offer("o-cli-json")])
+        j = json.loads(self.ctl("offer", "put", path, json_out=True).stdout)
+        if isinstance(j, list):
+            self.assertEqual(len(j), 1)
+            j = j[0]
+        self.assertEqual(j["offer"]["id"], "o-cli-json")
+        self.assertEqual([s["candidate"] for s in j["suggestions"]],
+                         ["cli-top", "cli-mid", "cli-low"])
+        self.assertEqual(j["suggestions"][0]["rank"], 1)
+
+    def test_demo_offers_file_posts_every_offer(self):
+        demo = os.path.join(harness.SOURCE_DIR, "scripts", "demo",
+                            "offers.json")
+        if not os.path.exists(demo):
+            self.fail("scripts/demo/offers.json is missing")
+        with open(demo) as f:
+            offers = json.load(f)
+        self.put_pool()
+        self.ctl("offer", "put", demo)
+        stats = self.c.call("stats")
+        self.assertEqual(stats["offers"]["open"], len(offers))
+        for o in offers:
+            self.assertEqual(self.c.call("offer.get",
+                                         {"id": o["id"]})["status"], "open")
+
+    def test_offer_get_match_close(self):
+        self.put_pool()
+        self.put_offer(offer("o-cli-2"))
+        self.assertIn("o-cli-2", self.ctl("offer", "get", "o-cli-2").stdout)
+        out = self.ctl("offer", "match", "o-cli-2").stdout
+        self.assertIn("cli-top", out)
+        self.ctl("offer", "close", "o-cli-2")
+        self.assertEqual(self.c.call("offer.get", {"id": "o-cli-2"})["status"],
+                         "closed")
+
+    def test_referral(self):
+        self.put_pool()
+        self.put_offer(offer("o-cli-ref"))
+        self.ctl("referral", "o-cli-ref", "cli-top", "validated",
+                 "--note", "appelé le 3")
+        refs = {r["candidate"]: r["status"] for r in
+                self.c.call("offer.get", {"id": "o-cli-ref"})["referrals"]}
+        self.assertEqual(refs["cli-top"], "validated")
+        hist = self.redis.cli("LRANGE", harness.refhist_key("batiment",
+                                                            "o-cli-ref"),
+                              0, -1)
+        self.assertIn("appelé le 3", hist)
+        r = self.ctl("referral", "o-cli-ref", "cli-mid", "hired", ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("invalid_argument", r.stdout + r.stderr)
+
+    def test_stats_and_call(self):
+        self.put_pool()
+        j = json.loads(self.ctl("stats", json_out=True).stdout)
+        self.assertEqual(j["candidates"], 3)
+        self.assertTrue(self.ctl("stats").stdout.strip())
+        j = json.loads(self.ctl("call", "candidate.get",
+                                '{"id": "cli-mid"}').stdout)
+        self.assertEqual(j["id"], "cli-mid")
+        self.assertEqual(j["commune"], "59271")
+        j = json.loads(self.ctl("call", "ping").stdout)
+        self.assertIs(j["pong"], True)
+
+    # ---- watch ------------------------------------------------------------
+
+    def test_watch_prints_pushed_suggestions(self):
+        self.put_pool()
+        proc = subprocess.Popen([MATCHCTL, "-s", self.d.addr, "watch",
+                                 "--sector", "batiment"],
+                                stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        harness._LIVE.add(proc)
+        try:
+            harness.wait_until(
+                lambda: self.c.call("stats")["subscribers"] == 1, 10,
+                what="matchctl watch to subscribe")
+            self.put_offer(offer("o-hot", rome="G1602"))    # other sector
+            self.put_offer(offer("o-watched"))
+            out = b""
+            deadline = time.monotonic() + 10
+            while b"cli-top" not in out and time.monotonic() < deadline:
+                ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+                if ready:
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    out += chunk
+            text = out.decode("utf-8", "replace")
+            self.assertIn("o-watched", text)
+            self.assertIn("cli-top", text)
+            self.assertNotIn("o-hot", text)
+            self.assertIsNone(proc.poll(), "watch exited")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            harness._LIVE.discard(proc)
+            proc.stdout.close()
+            proc.stderr.close()
+
+
+if __name__ == "__main__":
+    harness.main()

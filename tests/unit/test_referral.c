@@ -1,0 +1,681 @@
+/*
+ * Tests for referral.c (the transition table, names, the generated Redis
+ * script), offers.c (the offer table, referral counters, the referred
+ * slots the scorer skips) and keys.c (Redis key names, docs/REDIS.md).
+ * The candidate bucket hash is recomputed here independently.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "domain.h"
+#include "index.h"
+#include "keys.h"
+#include "offer.h"
+#include "offers.h"
+#include "refdata.h"
+#include "referral.h"
+
+#define R(x)	REFERRAL_##x
+
+static struct refdata *ref;
+
+static int
+group_setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "refdata_load: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	refdata_free(ref);
+	return 0;
+}
+
+/* --- referral.c --- */
+
+/* Every legal move (proto/PROTOCOL.md, "Referrals"), and nothing else. */
+static const struct { int from, to; } legal[] = {
+	{ R(SUGGESTED), R(VALIDATED) },
+	{ R(SUGGESTED), R(WITHDRAWN) },
+	{ R(VALIDATED), R(SENT) },
+	{ R(VALIDATED), R(WITHDRAWN) },
+	{ R(SENT), R(INTERVIEW) },
+	{ R(SENT), R(NOT_RETAINED) },
+	{ R(SENT), R(WITHDRAWN) },
+	{ R(INTERVIEW), R(HIRED) },
+	{ R(INTERVIEW), R(NOT_RETAINED) },
+	{ R(INTERVIEW), R(WITHDRAWN) },
+};
+#define NLEGAL (sizeof(legal) / sizeof(legal[0]))
+
+static int
+is_legal(int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < NLEGAL; i++)
+		if (legal[i].from == from && legal[i].to == to)
+			return 1;
+	return 0;
+}
+
+static void
+test_every_legal_transition_allowed(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NLEGAL; i++)
+		if (!referral_transition_ok(legal[i].from, legal[i].to))
+			fail_msg("%s -> %s refused",
+			    referral_name(legal[i].from),
+			    referral_name(legal[i].to));
+}
+
+static void
+test_every_other_transition_refused(void **state)
+{
+	int from, to;
+
+	(void)state;
+	for (from = 0; from < REFERRAL_COUNT; from++)
+		for (to = 0; to < REFERRAL_COUNT; to++)
+			if (referral_transition_ok(from, to) !=
+			    is_legal(from, to))
+				fail_msg("%s -> %s: %d", referral_name(from),
+				    referral_name(to),
+				    referral_transition_ok(from, to));
+}
+
+static void
+test_illegal_transitions_table(void **state)
+{
+	static const struct { int from, to; const char *why; } bad[] = {
+		/* Terminal states. */
+		{ R(HIRED), R(WITHDRAWN), "hired is final" },
+		{ R(HIRED), R(NOT_RETAINED), "hired is final" },
+		{ R(HIRED), R(INTERVIEW), "hired is final" },
+		{ R(NOT_RETAINED), R(WITHDRAWN), "not_retained is final" },
+		{ R(NOT_RETAINED), R(HIRED), "not_retained is final" },
+		{ R(WITHDRAWN), R(SUGGESTED), "withdrawn is final" },
+		{ R(WITHDRAWN), R(VALIDATED), "withdrawn is final" },
+		/* To the same status. */
+		{ R(SUGGESTED), R(SUGGESTED), "same" },
+		{ R(VALIDATED), R(VALIDATED), "same" },
+		{ R(SENT), R(SENT), "same" },
+		{ R(INTERVIEW), R(INTERVIEW), "same" },
+		{ R(HIRED), R(HIRED), "same" },
+		{ R(NOT_RETAINED), R(NOT_RETAINED), "same" },
+		{ R(WITHDRAWN), R(WITHDRAWN), "same" },
+		/* Skipping a step, or going back. */
+		{ R(SUGGESTED), R(SENT), "skips validated" },
+		{ R(SUGGESTED), R(HIRED), "skips everything" },
+		{ R(SUGGESTED), R(NOT_RETAINED), "not sent yet" },
+		{ R(VALIDATED), R(INTERVIEW), "skips sent" },
+		{ R(VALIDATED), R(NOT_RETAINED), "not sent yet" },
+		{ R(SENT), R(HIRED), "skips interview" },
+		{ R(SENT), R(VALIDATED), "backwards" },
+		{ R(INTERVIEW), R(SENT), "backwards" },
+		{ R(VALIDATED), R(SUGGESTED), "backwards" },
+		/* Unknown ints. */
+		{ -1, R(VALIDATED), "unknown from" },
+		{ R(SUGGESTED), -1, "unknown to" },
+		{ REFERRAL_COUNT, R(WITHDRAWN), "unknown from" },
+		{ R(INTERVIEW), REFERRAL_COUNT, "unknown to" },
+		{ 100, 101, "unknown" },
+		{ INT_MIN, INT_MAX, "unknown" },
+		{ INT_MAX, R(WITHDRAWN), "unknown from" },
+		{ R(SENT), 31, "unknown to" },
+		{ R(SENT), 32, "unknown to" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (referral_transition_ok(bad[i].from, bad[i].to))
+			fail_msg("%d -> %d allowed (%s)", bad[i].from,
+			    bad[i].to, bad[i].why);
+}
+
+static void
+test_lookup_name_round_trip(void **state)
+{
+	static const char *const names[] = { "suggested", "validated",
+	    "sent", "interview", "hired", "not_retained", "withdrawn" };
+	int i;
+
+	(void)state;
+	assert_int_equal(REFERRAL_COUNT, 7);
+	for (i = 0; i < REFERRAL_COUNT; i++) {
+		assert_string_equal(referral_name(i), names[i]);
+		assert_int_equal(referral_lookup(names[i], strlen(names[i])),
+		    i);
+		assert_int_equal(referral_lookup(referral_name(i),
+		    strlen(referral_name(i))), i);
+	}
+	assert_string_equal(referral_name(-1), "?");
+	assert_string_equal(referral_name(REFERRAL_COUNT), "?");
+	assert_string_equal(referral_name(INT_MAX), "?");
+	/* Exact, length-delimited matches only. */
+	assert_int_equal(referral_lookup("sentx", 4), R(SENT));
+	assert_int_equal(referral_lookup("sentx", 5), -1);
+	assert_int_equal(referral_lookup("sen", 3), -1);
+	assert_int_equal(referral_lookup("Sent", 4), -1);
+	assert_int_equal(referral_lookup("SENT", 4), -1);
+	assert_int_equal(referral_lookup("", 0), -1);
+	assert_int_equal(referral_lookup("withdrawn ", 10), -1);
+	assert_int_equal(referral_lookup("not retained", 12), -1);
+	assert_int_equal(referral_lookup("?", 1), -1);
+}
+
+static void
+test_open_statuses(void **state)
+{
+	int s;
+
+	(void)state;
+	for (s = 0; s < REFERRAL_COUNT; s++)
+		assert_int_equal(referral_is_open(s), s == R(VALIDATED) ||
+		    s == R(SENT) || s == R(INTERVIEW));
+	assert_int_equal(referral_is_open(-1), 0);
+	assert_int_equal(referral_is_open(REFERRAL_COUNT), 0);
+}
+
+static void
+test_lua_script_generated_from_table(void **state)
+{
+	char buf[8192], want[256], *p;
+	size_t n, count;
+	int from, to;
+
+	(void)state;
+	n = referral_lua_script(buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(strlen(buf), n);
+	for (from = 0; from < REFERRAL_COUNT; from++)
+		assert_non_null(strstr(buf, referral_name(from)));
+	/* Each state's table lists exactly its legal moves. */
+	for (from = 0; from < REFERRAL_COUNT; from++) {
+		p = want;
+		p += sprintf(p, "%s={", referral_name(from));
+		for (to = 0; to < REFERRAL_COUNT; to++)
+			if (is_legal(from, to))
+				p += sprintf(p, "%s=true,", referral_name(to));
+		sprintf(p, "},");
+		if (strstr(buf, want) == NULL)
+			fail_msg("no \"%s\" in:\n%s", want, buf);
+	}
+	assert_non_null(strstr(buf, "hired={}"));
+	assert_non_null(strstr(buf, "withdrawn={}"));
+	assert_non_null(strstr(buf, "HGET"));
+	assert_non_null(strstr(buf, "HSET"));
+	assert_non_null(strstr(buf, "RPUSH"));
+	/* As many "=true" as legal moves. */
+	count = 0;
+	for (p = buf; (p = strstr(p, "=true")) != NULL; p++)
+		count++;
+	assert_int_equal(count, NLEGAL);
+}
+
+static void
+test_lua_script_buffer_too_small(void **state)
+{
+	char buf[8192], small[8192];
+	size_t n, len;
+
+	(void)state;
+	n = referral_lua_script(buf, sizeof(buf));
+	assert_true(n > 0);
+	/* The length plus its NUL is enough; one byte less is not. */
+	memset(small, 'Z', sizeof(small));
+	assert_int_equal(referral_lua_script(small, n + 1), n);
+	assert_string_equal(small, buf);
+	assert_int_equal(referral_lua_script(small, n), 0);
+	for (len = 0; len < n; len += 97)
+		assert_int_equal(referral_lua_script(small, len), 0);
+	assert_int_equal(referral_lua_script(small, 1), 0);
+	/* Nothing written past the given length. */
+	memset(small, 'Z', sizeof(small));
+	assert_int_equal(referral_lua_script(small, 100), 0);
+	for (len = 100; len < n + 10; len++)
+		assert_int_equal(small[len], 'Z');
+}
+
+/* --- offers.c --- */
+
+static void
+offer_init(struct offer *o, const char *id)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->id, sizeof(o->id), "%s", id);
+	o->source = SOURCE_POLE_EMPLOI;
+	snprintf(o->title, sizeof(o->title), "Coffreur");
+	snprintf(o->rome, sizeof(o->rome), "F1701");
+	o->rome_id = refdata_rome_id(ref, "F1701", 5);
+	o->sector = SECTOR_BATIMENT;
+	o->contract = CONTRACT_CDI;
+	o->start = DATE_NONE;
+	o->positions = 1;
+}
+
+static void
+test_offers_put_get_replace(void **state)
+{
+	struct offers *t;
+	struct offer o;
+	struct offer_entry *e, *e2;
+
+	(void)state;
+	t = offers_new();
+	assert_null(offers_get(t, "o1"));
+	offer_init(&o, "o1");
+	e = offers_put(t, &o, 1000);
+	assert_non_null(e);
+	assert_ptr_equal(offers_get(t, "o1"), e);
+	assert_string_equal(e->offer.id, "o1");
+	assert_int_equal(e->created_at, 1000);
+	assert_int_equal(e->closed, 0);
+	assert_int_equal(t->count, 1);
+	assert_int_equal(t->open, 1);
+	assert_int_equal(t->closed, 0);
+	assert_null(offers_get(t, "o2"));
+	assert_null(offers_get(t, "o"));
+
+	/* Replacement keeps the entry, its creation time and referrals. */
+	assert_int_equal(offers_ref_set(t, e, "c1", R(VALIDATED), 1100), -1);
+	snprintf(o.title, sizeof(o.title), "Coffreur bancheur");
+	o.positions = 3;
+	e2 = offers_put(t, &o, 2000);
+	assert_ptr_equal(e2, e);
+	assert_string_equal(e->offer.title, "Coffreur bancheur");
+	assert_int_equal(e->offer.positions, 3);
+	assert_int_equal(e->created_at, 1000);
+	assert_int_equal(e->nrefs, 1);
+	assert_non_null(offers_ref_find(e, "c1"));
+	assert_int_equal(t->count, 1);
+	assert_int_equal(t->open, 1);
+	assert_int_equal(t->referrals[R(VALIDATED)], 1);
+
+	/* Closing and reopening. */
+	offers_set_closed(t, e, 1);
+	assert_int_equal(t->open, 0);
+	assert_int_equal(t->closed, 1);
+	offers_set_closed(t, e, 1);
+	assert_int_equal(t->open, 0);
+	assert_int_equal(t->closed, 1);
+	/* A closed offer put again stays closed. */
+	offers_put(t, &o, 3000);
+	assert_int_equal(e->closed, 1);
+	assert_int_equal(t->closed, 1);
+	offers_set_closed(t, e, 0);
+	assert_int_equal(t->open, 1);
+	assert_int_equal(t->closed, 0);
+	offers_free(t);
+}
+
+static void
+test_offers_many_and_iteration(void **state)
+{
+	enum { N = 3000 };
+	struct offers *t;
+	struct offer o;
+	struct offer_entry *e;
+	char *seen;
+	uint32_t pos = 0;
+	int i, n = 0;
+
+	(void)state;
+	t = offers_new();
+	offer_init(&o, "x");
+	for (i = 0; i < N; i++) {
+		snprintf(o.id, sizeof(o.id), "offer-%d", i);
+		e = offers_put(t, &o, i);
+		/* Entries survive the table's growth. */
+		offers_ref_set(t, e, "c1", R(SUGGESTED), i);
+	}
+	assert_int_equal(t->count, N);
+	assert_int_equal(t->open, N);
+	assert_int_equal(t->referrals[R(SUGGESTED)], N);
+	for (i = 0; i < N; i++) {
+		snprintf(o.id, sizeof(o.id), "offer-%d", i);
+		e = offers_get(t, o.id);
+		if (e == NULL)
+			fail_msg("%s lost", o.id);
+		assert_string_equal(e->offer.id, o.id);
+		assert_int_equal(e->created_at, i);
+	}
+	seen = calloc(N, 1);
+	assert_non_null(seen);
+	while ((e = offers_next(t, &pos)) != NULL) {
+		i = atoi(e->offer.id + strlen("offer-"));
+		assert_true(i >= 0 && i < N);
+		assert_int_equal(seen[i], 0);
+		seen[i] = 1;
+		n++;
+	}
+	assert_int_equal(n, N);
+	assert_null(offers_next(t, &pos));
+	free(seen);
+	offers_free(t);
+}
+
+static void
+test_ref_set_counts_per_status(void **state)
+{
+	struct offers *t;
+	struct offer o;
+	struct offer_entry *e1, *e2;
+	struct offer_ref *r;
+	uint32_t want[REFERRAL_COUNT];
+	int s;
+
+	(void)state;
+	t = offers_new();
+	offer_init(&o, "o1");
+	e1 = offers_put(t, &o, 1);
+	offer_init(&o, "o2");
+	e2 = offers_put(t, &o, 2);
+
+	assert_int_equal(offers_ref_set(t, e1, "c1", R(SUGGESTED), 10), -1);
+	assert_int_equal(offers_ref_set(t, e1, "c2", R(SUGGESTED), 11), -1);
+	assert_int_equal(offers_ref_set(t, e2, "c1", R(SUGGESTED), 12), -1);
+	assert_int_equal(offers_ref_set(t, e1, "c1", R(VALIDATED), 20),
+	    R(SUGGESTED));
+	assert_int_equal(offers_ref_set(t, e1, "c1", R(SENT), 30),
+	    R(VALIDATED));
+	assert_int_equal(offers_ref_set(t, e2, "c1", R(WITHDRAWN), 31),
+	    R(SUGGESTED));
+	assert_int_equal(offers_ref_set(t, e1, "c3", R(HIRED), 40), -1);
+
+	memset(want, 0, sizeof(want));
+	want[R(SUGGESTED)] = 1;		/* o1/c2 */
+	want[R(SENT)] = 1;		/* o1/c1 */
+	want[R(WITHDRAWN)] = 1;		/* o2/c1 */
+	want[R(HIRED)] = 1;		/* o1/c3 */
+	for (s = 0; s < REFERRAL_COUNT; s++)
+		if (t->referrals[s] != want[s])
+			fail_msg("%s: %u, want %u", referral_name(s),
+			    t->referrals[s], want[s]);
+
+	assert_int_equal(e1->nrefs, 3);
+	assert_int_equal(e2->nrefs, 1);
+	r = offers_ref_find(e1, "c1");
+	assert_non_null(r);
+	assert_int_equal(r->status, R(SENT));
+	assert_int_equal(r->updated_at, 30);
+	r = offers_ref_find(e2, "c1");
+	assert_non_null(r);
+	assert_int_equal(r->status, R(WITHDRAWN));
+	assert_null(offers_ref_find(e2, "c2"));
+	assert_null(offers_ref_find(e1, "c"));
+	/* Setting the same status again counts it once. */
+	assert_int_equal(offers_ref_set(t, e1, "c3", R(HIRED), 41), R(HIRED));
+	assert_int_equal(t->referrals[R(HIRED)], 1);
+	/* Many referrals on one offer. */
+	{
+		char id[16];
+		int i;
+
+		for (i = 0; i < 100; i++) {
+			snprintf(id, sizeof(id), "m%d", i);
+			offers_ref_set(t, e2, id, R(VALIDATED), i);
+		}
+		assert_int_equal(e2->nrefs, 101);
+		assert_int_equal(t->referrals[R(VALIDATED)], 100);
+		assert_non_null(offers_ref_find(e2, "m99"));
+	}
+	offers_free(t);
+}
+
+static uint32_t
+put_cand(struct index *idx, const char *id)
+{
+	const struct commune *cm = refdata_commune(ref, "59183", 5);
+	struct candidate c;
+	uint32_t slot;
+	int created;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "%s", id);
+	c.sectors = 1u << SECTOR_BATIMENT;
+	snprintf(c.jobs[0].rome, sizeof(c.jobs[0].rome), "F1701");
+	c.jobs[0].rome_id = refdata_rome_id(ref, "F1701", 5);
+	c.njobs = 1;
+	c.lat = cm->lat;
+	c.lon = cm->lon;
+	c.radius_km = 15;
+	c.available_from = DATE_NONE;
+	c.birth_date = DATE_NONE;
+	c.contracts = (1u << CONTRACT_COUNT) - 1;
+	c.status = STATUS_AVAILABLE;
+	slot = index_put(idx, &c, &created);
+	assert_int_not_equal(slot, INDEX_NONE);
+	return slot;
+}
+
+static void
+test_referred_slots_sorted_without_suggested(void **state)
+{
+	static const struct { const char *cand; int status; } refs[] = {
+		{ "c1", R(SUGGESTED) },
+		{ "c2", R(VALIDATED) },
+		{ "c3", R(WITHDRAWN) },
+		{ "c4", R(HIRED) },
+		{ "c5", R(SENT) },
+		{ "ghost", R(INTERVIEW) },	/* not in the index */
+		{ "c6", R(NOT_RETAINED) },
+		{ "c7", R(INTERVIEW) },
+		{ "c8", R(SUGGESTED) },
+	};
+	struct index *idx;
+	struct offers *t;
+	struct offer o;
+	struct offer_entry *e;
+	uint32_t slot[9], *out, dummy = 0;
+	size_t n, i, j;
+	int k, found;
+	char id[8];
+
+	(void)state;
+	idx = index_new(ref);
+	/* Slots in the reverse order of the ids. */
+	for (k = 8; k >= 1; k--) {
+		snprintf(id, sizeof(id), "c%d", k);
+		slot[k] = put_cand(idx, id);
+	}
+	t = offers_new();
+	offer_init(&o, "o1");
+	e = offers_put(t, &o, 1);
+
+	/* No referrals yet, or no entry: nothing, and *out is NULL. */
+	out = &dummy;
+	assert_int_equal(offers_referred_slots(e, idx, &out), 0);
+	free(out == &dummy ? NULL : out);
+	out = &dummy;
+	assert_int_equal(offers_referred_slots(NULL, idx, &out), 0);
+	assert_null(out);
+
+	/* Only suggested: none. */
+	offers_ref_set(t, e, "c1", R(SUGGESTED), 1);
+	assert_int_equal(offers_referred_slots(e, idx, &out), 0);
+	free(out);
+
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+		offers_ref_set(t, e, refs[i].cand, refs[i].status, 2);
+	n = offers_referred_slots(e, idx, &out);
+	assert_int_equal(n, 6);		/* c2 c3 c4 c5 c6 c7 */
+	assert_non_null(out);
+	for (i = 1; i < n; i++)
+		if (out[i - 1] >= out[i])
+			fail_msg("slots not sorted: %u then %u", out[i - 1],
+			    out[i]);
+	for (k = 2; k <= 7; k++) {
+		for (found = 0, j = 0; j < n; j++)
+			found += out[j] == slot[k];
+		if (found != 1)
+			fail_msg("c%d (slot %u) found %d times", k, slot[k],
+			    found);
+	}
+	for (j = 0; j < n; j++)
+		assert_true(out[j] != slot[1] && out[j] != slot[8]);
+	free(out);
+
+	/* A candidate deleted from the index drops out. */
+	assert_int_equal(index_delete(idx, "c4"), 0);
+	n = offers_referred_slots(e, idx, &out);
+	assert_int_equal(n, 5);
+	free(out);
+	offers_free(t);
+	index_free(idx);
+}
+
+/* --- keys.c --- */
+
+/* FNV-1a, 32 bits, written from the published definition. */
+static uint32_t
+fnv1a32(const char *s)
+{
+	uint32_t h = 0x811c9dc5u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)*s;
+		h *= 0x01000193u;
+	}
+	return h;
+}
+
+static void
+test_fnv1a_reference_vectors(void **state)
+{
+	(void)state;
+	/* From the FNV reference test suite. */
+	assert_int_equal(fnv1a32(""), 0x811c9dc5u);
+	assert_int_equal(fnv1a32("a"), 0xe40c292cu);
+	assert_int_equal(fnv1a32("foobar"), 0xbf9cf968u);
+}
+
+#define expect_key(len, buf, want) do {					\
+	assert_string_equal((buf), (want));				\
+	assert_int_equal((len), strlen(want));				\
+} while (0)
+
+static void
+test_key_formats(void **state)
+{
+	char buf[KEY_MAX];
+	int n;
+
+	(void)state;
+	n = key_meta(buf, "matcherd");
+	expect_key(n, buf, "matcherd:meta");
+	n = key_offer_sectors(buf, "matcherd");
+	expect_key(n, buf, "matcherd:offers");
+	n = key_sector_offers(buf, "matcherd", "batiment");
+	expect_key(n, buf, "matcherd:{batiment}:offers");
+	n = key_offer(buf, "matcherd", "batiment", "o1");
+	expect_key(n, buf, "matcherd:{batiment}:offer:o1");
+	n = key_referrals(buf, "matcherd", "batiment", "o1");
+	expect_key(n, buf, "matcherd:{batiment}:ref:o1");
+	n = key_referral_history(buf, "matcherd", "batiment", "o1");
+	expect_key(n, buf, "matcherd:{batiment}:refhist:o1");
+	n = key_offer(buf, "p", "hotellerie", "a.b:c-d_e");
+	expect_key(n, buf, "p:{hotellerie}:offer:a.b:c-d_e");
+}
+
+static void
+test_key_candidate_buckets(void **state)
+{
+	static const char *const ids[] = { "c1", "c-00042", "a", "o1",
+	    "x", "candidate.with:every-char_9", "Z" };
+	char buf[KEY_MAX], want[KEY_MAX];
+	size_t i;
+	int n;
+
+	(void)state;
+	/* Worked by hand: FNV-1a("c-00042") = 0xac9439b9. */
+	n = key_cand_bucket(buf, "matcherd", "c-00042");
+	expect_key(n, buf, "matcherd:cand:{cb9}");
+	n = key_cand_bucket(buf, "matcherd", "c1");	/* 0x8829dfd9 */
+	expect_key(n, buf, "matcherd:cand:{cd9}");
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(want, sizeof(want), "matcherd:cand:{c%02x}",
+		    (unsigned)(fnv1a32(ids[i]) & 0xff));
+		n = key_cand_bucket(buf, "matcherd", ids[i]);
+		expect_key(n, buf, want);
+	}
+	/* Buckets by number: two lower-case hex digits, modulo 256. */
+	n = key_cand_bucket_n(buf, "matcherd", 0);
+	expect_key(n, buf, "matcherd:cand:{c00}");
+	n = key_cand_bucket_n(buf, "matcherd", 10);
+	expect_key(n, buf, "matcherd:cand:{c0a}");
+	n = key_cand_bucket_n(buf, "matcherd", 0xab);
+	expect_key(n, buf, "matcherd:cand:{cab}");
+	n = key_cand_bucket_n(buf, "matcherd", 255);
+	expect_key(n, buf, "matcherd:cand:{cff}");
+	n = key_cand_bucket_n(buf, "matcherd", 256);
+	expect_key(n, buf, "matcherd:cand:{c00}");
+	assert_int_equal(KEY_CAND_BUCKETS, 256);
+}
+
+static void
+test_longest_keys_fit(void **state)
+{
+	char prefix[64], id[RECORD_ID_MAX + 1], buf[KEY_MAX];
+	int n;
+
+	(void)state;
+	memset(prefix, 'p', 63);
+	prefix[63] = '\0';
+	memset(id, 'i', RECORD_ID_MAX);
+	id[RECORD_ID_MAX] = '\0';
+	n = key_referral_history(buf, prefix, "hotellerie", id);
+	assert_true(n > 0 && n < KEY_MAX);
+	assert_int_equal(strlen(buf), n);
+	n = key_offer(buf, prefix, "hotellerie", id);
+	assert_int_equal(strlen(buf), n);
+	n = key_cand_bucket(buf, prefix, id);
+	assert_int_equal(strlen(buf), n);
+	assert_int_equal(n, 63 + strlen(":cand:{c00}"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_legal_transition_allowed),
+		cmocka_unit_test(test_every_other_transition_refused),
+		cmocka_unit_test(test_illegal_transitions_table),
+		cmocka_unit_test(test_lookup_name_round_trip),
+		cmocka_unit_test(test_open_statuses),
+		cmocka_unit_test(test_lua_script_generated_from_table),
+		cmocka_unit_test(test_lua_script_buffer_too_small),
+		cmocka_unit_test(test_offers_put_get_replace),
+		cmocka_unit_test(test_offers_many_and_iteration),
+		cmocka_unit_test(test_ref_set_counts_per_status),
+		cmocka_unit_test(test_referred_slots_sorted_without_suggested),
+		cmocka_unit_test(test_fnv1a_reference_vectors),
+		cmocka_unit_test(test_key_formats),
+		cmocka_unit_test(test_key_candidate_buckets),
+		cmocka_unit_test(test_longest_keys_fit),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
