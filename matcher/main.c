@@ -72,10 +72,11 @@ load_conf(const char *path, int explicit, const struct overrides *ov)
 		nerr = -1;
 	}
 	if (nerr > 0) {
+		/* Plain "file:line: message" lines, as editors expect. */
 		for (i = 0; i < nerr && i < CONF_MAX_ERRORS; i++)
-			log_error("%s", errs.msg[i]);
+			fprintf(stderr, "%s\n", errs.msg[i]);
 		if (nerr > CONF_MAX_ERRORS)
-			log_error("%s: %d more errors", path,
+			fprintf(stderr, "%s: %d more errors\n", path,
 			    nerr - CONF_MAX_ERRORS);
 	}
 	if (nerr != 0) {
