@@ -66,6 +66,28 @@ weight(const struct conf_weights *w, int comp)
 	}
 }
 
+static double
+radius_limit(const struct score_query *q, int radius_km)
+{
+	double r = radius_km;
+
+	if (q->max_km > 0 && q->max_km < r)
+		r = q->max_km;
+	return r;
+}
+
+/* The experience component for `months` in the matched job. */
+static double
+experience_value(const struct offer *o, int months)
+{
+	if (o->experience_months > 0)
+		return months >= o->experience_months ? 1.0 : EXP_BASE_SHORT +
+		    (1.0 - EXP_BASE_SHORT) * months / o->experience_months;
+	return EXP_BASE_NONE + (1.0 - EXP_BASE_NONE) *
+	    (months >= EXP_FULL_MONTHS ? 1.0 :
+	    (double)months / EXP_FULL_MONTHS);
+}
+
 void
 score_prepare(struct score_query *q, const struct offer *o,
     const struct index *idx, const struct conf_matching *m, int32_t today,
@@ -144,6 +166,25 @@ score_prepare(struct score_query *q, const struct offer *o,
 	}
 	q->referred = referred;
 	q->nreferred = nreferred;
+
+	for (i = 0; i <= MONTHS_MAX; i++)
+		q->experience[i] = experience_value(o, i);
+	for (i = 0; i <= RADIUS_MAX_KM; i++) {
+		double limit = radius_limit(q, i);
+
+		q->inv_limit[i] = limit > 0 ? 1.0 / limit : 0;
+	}
+	q->want_bits_exact = 1;
+	for (i = 0; i < q->nwant; i++) {
+		uint64_t bit;
+
+		if (q->want[i] < 0)
+			continue;
+		bit = UINT64_C(1) << (q->want[i] & 63);
+		if (q->want_bits & bit)
+			q->want_bits_exact = 0;
+		q->want_bits |= bit;
+	}
 }
 
 static int
@@ -241,15 +282,6 @@ approx_km(const struct score_query *q, float lat, float lon)
 	return GEO_EARTH_RADIUS_KM * sqrt(x * x + dlat * dlat);
 }
 
-static double
-radius_limit(const struct score_query *q, int radius_km)
-{
-	double r = radius_km;
-
-	if (q->max_km > 0 && q->max_km < r)
-		r = q->max_km;
-	return r;
-}
 
 /* Weighted mean of the components, rounded to 0.1. */
 static double
@@ -355,20 +387,16 @@ key_components(const struct score_query *q, const struct cand_key *k,
     int rome_id, int months, double dmin, double *comp)
 {
 	const struct offer *o = q->offer;
-	double limit = radius_limit(q, k->radius_km), v;
+	const double *w = mobile(k) ? q->w_mobile : q->w_walking;
+	double v, sum;
+	int i, maybe;
 
 	comp[COMP_JOB] = rome_id == q->rome_id ? 1.0 : JOB_SAME_DOMAIN;
-	if (o->experience_months > 0)
-		v = months >= o->experience_months ? 1.0 : EXP_BASE_SHORT +
-		    (1.0 - EXP_BASE_SHORT) * months / o->experience_months;
-	else
-		v = EXP_BASE_NONE + (1.0 - EXP_BASE_NONE) *
-		    (months >= EXP_FULL_MONTHS ? 1.0 :
-		    (double)months / EXP_FULL_MONTHS);
-	comp[COMP_EXPERIENCE] = v;
-	comp[COMP_DISTANCE] = limit > 0 ? 1.0 - dmin / limit : 1.0;
-	if (comp[COMP_DISTANCE] < 0)
-		comp[COMP_DISTANCE] = 0;
+	comp[COMP_EXPERIENCE] = q->experience[months <= MONTHS_MAX ?
+	    months : MONTHS_MAX];
+	v = 1.0 - dmin * q->inv_limit[k->radius_km <= RADIUS_MAX_KM ?
+	    k->radius_km : RADIUS_MAX_KM];
+	comp[COMP_DISTANCE] = v < 0 ? 0 : v;
 	if (o->level_min == 0 || k->level >= o->level_min)
 		v = 1.0;
 	else if (k->level + 1 == o->level_min)
@@ -385,16 +413,21 @@ key_components(const struct score_query *q, const struct cand_key *k,
 	comp[COMP_PRIORITY] = v;
 	/* The mask may say a skill is held when it is not: a bound. */
 	if (q->nwant > 0) {
-		int i, maybe = 0;
-
-		for (i = 0; i < q->nwant; i++)
-			maybe += q->want[i] >= 0 && may_have_skill(k, q->want[i]);
+		if (q->want_bits_exact)
+			maybe = __builtin_popcountll(k->skillmask &
+			    q->want_bits);
+		else
+			for (i = 0, maybe = 0; i < q->nwant; i++)
+				maybe += q->want[i] >= 0 &&
+				    may_have_skill(k, q->want[i]);
 		comp[COMP_SKILLS] = (double)maybe / q->nwant;
 	} else
 		comp[COMP_SKILLS] = 1.0;
 	comp[COMP_FAIRNESS] = 1.0;
 	comp[COMP_BARRIERS] = barriers_component(k, o, dmin);
-	return weighted(q, k, comp);
+	for (i = 0, sum = 0; i < COMP_COUNT; i++)
+		sum += w[i] * comp[i];
+	return 100.0 * sum;
 }
 
 int
@@ -459,8 +492,9 @@ score_entry(const struct score_query *q, const struct index *idx,
 	dmin = d >= 0 ? d : da * (1 - APPROX_REL) - APPROX_ABS_KM;
 	if (dmin < 0)
 		dmin = 0;
-	if (floor >= 0 && key_components(q, k, rome_id, months, dmin, comp) +
-	    0.05 < floor)
+	/* The score is rounded to 0.1: a bound under floor - 0.05 loses. */
+	if (floor >= 0 && key_components(q, k, rome_id, months, dmin, comp) <
+	    floor - 0.05)
 		return q->nreq && check_skills(q, &idx->recs[slot]) >= 0 ?
 		    FILTER_SKILLS : SCORE_PRUNED;
 

@@ -94,6 +94,11 @@ struct score_query {
 	 */
 	double		 w_mobile[COMP_COUNT];
 	double		 w_walking[COMP_COUNT];
+	/* Per-query tables: no division in the per-candidate loop. */
+	double		 experience[MONTHS_MAX + 1];	/* by months */
+	double		 inv_limit[RADIUS_MAX_KM + 1];	/* by radius_km */
+	uint64_t	 want_bits;	/* mask bits of the wanted skills */
+	int		 want_bits_exact;	/* one bit per wanted skill */
 	/* Candidates already past "suggested" on this offer, sorted slots. */
 	const uint32_t	*referred;
 	size_t		 nreferred;
