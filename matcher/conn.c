@@ -35,6 +35,9 @@ struct pending {
 	char			*buf;		/* packed response */
 	size_t			 len;
 	struct event		*deadline;
+	int			 via_sink;	/* not from a connection */
+	pending_sink		*sink;		/* NULL once detached */
+	void			*sink_arg;
 };
 
 struct conn {
@@ -44,7 +47,6 @@ struct conn {
 	struct event		*resume;	/* more input to process */
 	char			 peer[64];
 	TAILQ_HEAD(, pending)	 queue;
-	struct feed_sub		*sub;
 	int			 closing;
 	int			 throttled;	/* reading paused */
 	int			 in_callback;
@@ -103,19 +105,6 @@ const char *
 conn_peer(const struct conn *c)
 {
 	return c->peer;
-}
-
-struct feed_sub *
-conn_sub(struct conn *c)
-{
-	return c->sub;
-}
-
-void
-conn_set_sub(struct conn *c, struct feed_sub *sub)
-{
-	free(c->sub);
-	c->sub = sub;
 }
 
 /*
@@ -304,7 +293,6 @@ conn_free(struct conn *c)
 		pending_maybe_free(p);
 	}
 	feeds_unsubscribe(c->env, c);
-	free(c->sub);
 	TAILQ_REMOVE(&conns, c, entry);
 	c->env->stats.clients--;
 	msgpack_zone_destroy(&c->zone);
@@ -349,9 +337,10 @@ conn_flush(struct conn *c)
 }
 
 void
-conn_notify(struct conn *c, const char *method, const char *payload,
-    size_t len)
+conn_push_suggestions(void *arg, const char *payload, size_t len)
 {
+	struct conn *c = arg;
+	const char *method = "suggestions";
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	struct evbuffer *out = bufferevent_get_output(c->bev);
@@ -398,6 +387,42 @@ pending_answer(struct pending *p, msgpack_sbuffer *sb)
 	conn_flush(p->conn);
 }
 
+struct pending *
+pending_new_sink(struct matcherd *env, pending_sink *sink, void *arg)
+{
+	struct pending *p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->env = env;
+	p->via_sink = 1;
+	p->sink = sink;
+	p->sink_arg = arg;
+	/* Not queued: it is freed once answered and no longer held. */
+	return p;
+}
+
+void
+pending_detach_sink(struct pending *p)
+{
+	p->sink = NULL;
+	if (p->answered)
+		pending_maybe_free(p);
+}
+
+/* Answer a sink request: call the sink once, then free if unheld. */
+static void
+pending_sink_answer(struct pending *p, int code, const char *buf,
+    size_t len, const char *message, const char *field)
+{
+	p->answered = 1;
+	if (p->deadline != NULL)
+		evtimer_del(p->deadline);
+	if (p->sink != NULL)
+		p->sink(p->sink_arg, code, buf, len, message, field);
+	p->sink = NULL;
+	pending_maybe_free(p);
+}
+
 void
 pending_result(struct pending *p, const char *buf, size_t len)
 {
@@ -406,6 +431,10 @@ pending_result(struct pending *p, const char *buf, size_t len)
 
 	if (p->answered)
 		return;
+	if (p->via_sink) {
+		pending_sink_answer(p, -1, buf, len, NULL, NULL);
+		return;
+	}
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	rpc_pack_result_begin(&pk, p->msgid);
@@ -430,6 +459,10 @@ pending_error(struct pending *p, enum rpc_errcode code, const char *field,
 	p->env->stats.errors[code]++;
 	if (code == RPC_ERR_INTERNAL)
 		log_warnx("internal error: %s", msg);
+	if (p->via_sink) {
+		pending_sink_answer(p, code, NULL, 0, msg, field);
+		return;
+	}
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	rpc_pack_error(&pk, p->msgid, code, msg, field);
@@ -442,10 +475,14 @@ pending_answered(const struct pending *p)
 	return p->answered;
 }
 
-struct conn *
-pending_conn(const struct pending *p)
+int
+pending_subscribe(struct pending *p, uint32_t sectors, uint32_t sources)
 {
-	return p->conn;
+	if (p->conn == NULL)
+		return -1;
+	feeds_subscribe(p->env, p->conn, sectors, sources,
+	    conn_push_suggestions);
+	return 0;
 }
 
 static void

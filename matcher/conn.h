@@ -29,16 +29,30 @@ struct conn	*conn_new(struct matcherd *, struct bufferevent *,
 /* Close now (after flushing what is written), logging reason once. */
 void		 conn_close(struct conn *, const char *reason);
 void		 conn_free_all(void);
-/* Subscription state, owned by the conn, managed by feeds.c. */
-struct feed_sub	*conn_sub(struct conn *);
-void		 conn_set_sub(struct conn *, struct feed_sub *);
 const char	*conn_peer(const struct conn *);
 /*
- * Queue a notification with a raw payload (one packed msgpack object).
- * A client whose unsent output passes the high-water mark is closed.
+ * feeds.c delivery callback (owner is the conn): queue the notification
+ * [2, "suggestions", [result]].  A client whose unsent output passes the
+ * high-water mark is closed rather than buffered without end.
  */
-void		 conn_notify(struct conn *, const char *method,
-		    const char *payload, size_t len);
+void		 conn_push_suggestions(void *conn, const char *result,
+		    size_t len);
+
+/*
+ * A request that did not come from a MessagePack-RPC connection (the HTTP
+ * API): its answer goes to sink instead of a socket.  On success code is
+ * -1 and result/len hold the packed result object; on error code is the
+ * error and message/field describe it.  The sink is called at most once.
+ */
+typedef void pending_sink(void *arg, int code, const char *result,
+    size_t len, const char *message, const char *field);
+struct pending	*pending_new_sink(struct matcherd *, pending_sink *,
+		    void *arg);
+/*
+ * The sink's owner went away (client disconnected): drop the answer when
+ * it comes.
+ */
+void		 pending_detach_sink(struct pending *);
 
 /* Answer a request with a packed result object. */
 void		 pending_result(struct pending *, const char *buf, size_t len);
@@ -49,6 +63,12 @@ void		 pending_error(struct pending *, enum rpc_errcode,
 int		 pending_answered(const struct pending *);
 void		 pending_hold(struct pending *);
 void		 pending_release(struct pending *);
-struct conn	*pending_conn(const struct pending *);
+/*
+ * Subscribe the request's client to suggestions (MessagePack-RPC
+ * connections only); -1 if the request has no connection that can
+ * receive notifications.
+ */
+int		 pending_subscribe(struct pending *, uint32_t sectors,
+		    uint32_t sources);
 
 #endif

@@ -1,72 +1,87 @@
 /*
- * Fan-out of scored offers to subscribed connections.  Subscribers are
- * few (advisers' screens, partner feeds), so a flat array is enough.
+ * Fan-out of scored offers to subscribers.  Subscribers are few (advisers'
+ * screens, partner feeds), so a flat array is enough.
  */
 #include <stdlib.h>
 
-#include "conn.h"
 #include "feeds.h"
 #include "matcherd.h"
 #include "xmalloc.h"
 
-static struct conn	**subs;
+struct subscriber {
+	void		*owner;
+	uint32_t	 sectors;	/* 1u << enum sector */
+	uint32_t	 sources;	/* 1u << enum source */
+	feed_deliver	*deliver;
+};
+
+static struct subscriber *subs;
 static size_t		  nsubs, capsubs;
 
 void
-feeds_subscribe(struct matcherd *env, struct conn *c, uint32_t sectors,
-    uint32_t sources)
+feeds_subscribe(struct matcherd *env, void *owner, uint32_t sectors,
+    uint32_t sources, feed_deliver *deliver)
 {
-	struct feed_sub *s;
+	struct subscriber *s = NULL;
+	size_t i;
 
-	if (conn_sub(c) == NULL) {
+	for (i = 0; i < nsubs; i++)
+		if (subs[i].owner == owner)
+			s = &subs[i];
+	if (s == NULL) {
 		if (nsubs == capsubs) {
 			capsubs = capsubs ? capsubs * 2 : 16;
 			subs = xreallocarray(subs, capsubs, sizeof(*subs));
 		}
-		subs[nsubs++] = c;
+		s = &subs[nsubs++];
 		env->stats.subscribers++;
 	}
-	s = xmalloc(sizeof(*s));
+	s->owner = owner;
 	s->sectors = sectors;
 	s->sources = sources;
-	conn_set_sub(c, s);
+	s->deliver = deliver;
 }
 
 void
-feeds_unsubscribe(struct matcherd *env, struct conn *c)
+feeds_unsubscribe(struct matcherd *env, void *owner)
 {
 	size_t i;
 
 	for (i = 0; i < nsubs; i++)
-		if (subs[i] == c) {
+		if (subs[i].owner == owner) {
 			subs[i] = subs[--nsubs];
 			env->stats.subscribers--;
-			break;
+			return;
 		}
-	if (nsubs == 0) {
-		free(subs);
-		subs = NULL;
-		capsubs = 0;
-	}
 }
 
 void
 feeds_publish(struct matcherd *env, int sector, int source,
     const char *result, size_t len)
 {
-	struct feed_sub *s;
+	struct subscriber s;
 	size_t i;
 
 	/*
-	 * Walk backwards: conn_notify() may close a slow subscriber, which
-	 * unsubscribes it and moves the last entry into its place.
+	 * Walk backwards: a delivery may drop a slow subscriber, which moves
+	 * the last entry (already visited) into its place.
 	 */
 	for (i = nsubs; i-- > 0;) {
-		s = conn_sub(subs[i]);
-		if (!(s->sectors & (1u << sector)) ||
-		    !(s->sources & (1u << source)))
+		if (i >= nsubs)
+			continue;
+		s = subs[i];
+		if (!(s.sectors & (1u << sector)) ||
+		    !(s.sources & (1u << source)))
 			continue;
 		env->stats.pushes++;
-		conn_notify(subs[i], "suggestions", result, len);
+		s.deliver(s.owner, result, len);
 	}
+}
+
+void
+feeds_free(void)
+{
+	free(subs);
+	subs = NULL;
+	nsubs = capsubs = 0;
 }

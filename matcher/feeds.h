@@ -1,6 +1,8 @@
 /*
- * Subscriptions: which connections want the suggestions of which sectors
- * and sources, and the fan-out of each scored offer to them.
+ * Subscriptions: which subscribers want the suggestions of which sectors
+ * and sources, and the fan-out of each scored offer to them.  A subscriber
+ * is any transport (a MessagePack-RPC connection, an HTTP event stream)
+ * that registers a delivery callback.
  */
 #ifndef MATCHER_FEEDS_H
 #define MATCHER_FEEDS_H
@@ -8,21 +10,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct conn;
 struct matcherd;
 
-struct feed_sub {
-	uint32_t	 sectors;	/* 1u << enum sector */
-	uint32_t	 sources;	/* 1u << enum source */
-};
+/*
+ * Deliver one packed match result (a msgpack map) to owner.  The bytes
+ * are borrowed for the call.  The callback may unsubscribe owner.
+ */
+typedef void feed_deliver(void *owner, const char *result, size_t len);
 
-/* Subscribe c (replacing an earlier subscription). */
-void	feeds_subscribe(struct matcherd *, struct conn *, uint32_t sectors,
-	    uint32_t sources);
-/* Forget c; called when it closes. */
-void	feeds_unsubscribe(struct matcherd *, struct conn *);
+/* Subscribe owner, or replace its filter if it is subscribed already. */
+void	feeds_subscribe(struct matcherd *, void *owner, uint32_t sectors,
+	    uint32_t sources, feed_deliver *deliver);
+/* Forget owner (no-op if it is not subscribed); call it before freeing. */
+void	feeds_unsubscribe(struct matcherd *, void *owner);
 /* Push a packed match result to every matching subscriber. */
 void	feeds_publish(struct matcherd *, int sector, int source,
 	    const char *result, size_t len);
+/* Forget every subscriber (shutdown). */
+void	feeds_free(void);
 
 #endif

@@ -317,9 +317,11 @@ h_subscribe(struct matcherd *env, struct pending *p,
 	if (param_set(p, params, "sectors", &vocab_sector, &sectors) == -1 ||
 	    param_set(p, params, "sources", &vocab_source, &sources) == -1)
 		return;
-	if (pending_conn(p) == NULL)
+	if (pending_subscribe(p, sectors, sources) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    "this transport cannot receive pushed suggestions");
 		return;
-	feeds_subscribe(env, pending_conn(p), sectors, sources);
+	}
 	packbuf_init(&b);
 	msgpack_pack_map(&b.pk, 2);
 	mp_pack_str(&b.pk, "sectors");

@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "conn.h"
+#include "feeds.h"
 #include "index.h"
 #include "log.h"
 #include "matcherd.h"
@@ -222,6 +223,7 @@ main(int argc, char *argv[])
 	/* Orderly teardown, so the leak checker stays quiet. */
 	server_free(env.server);
 	conn_free_all();
+	feeds_free();
 	store_free(env.store);
 	event_free(ev_int);
 	event_free(ev_term);
