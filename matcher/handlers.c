@@ -249,6 +249,36 @@ pack_counts(msgpack_packer *pk, const char *key, const struct vocab *v,
 		mp_pack_kv_int(pk, vocab_name(v, i), counts[i]);
 }
 
+/*
+ * referrals_by_sector {sector: {status: n}} and the conversion from a
+ * referral (validated or later) to a hire, from the offer table.
+ */
+static void
+pack_referrals_by_sector(struct matcherd *env, msgpack_packer *pk)
+{
+	uint32_t counts[SECTOR_COUNT][REFERRAL_COUNT], pos = 0, i;
+	uint64_t referred = 0;
+	struct offer_entry *e;
+	int sct, st;
+
+	memset(counts, 0, sizeof(counts));
+	while ((e = offers_next(env->offers, &pos)) != NULL)
+		for (i = 0; i < e->nrefs; i++)
+			counts[e->offer.sector][e->refs[i].status]++;
+	mp_pack_str(pk, "referrals_by_sector");
+	msgpack_pack_map(pk, SECTOR_COUNT);
+	for (sct = 0; sct < SECTOR_COUNT; sct++) {
+		mp_pack_str(pk, vocab_name(&vocab_sector, sct));
+		msgpack_pack_map(pk, REFERRAL_COUNT);
+		for (st = 0; st < REFERRAL_COUNT; st++)
+			mp_pack_kv_int(pk, referral_name(st), counts[sct][st]);
+	}
+	for (st = REFERRAL_VALIDATED; st < REFERRAL_COUNT; st++)
+		referred += env->offers->referrals[st];
+	mp_pack_kv_double(pk, "conversion", referred ?
+	    (double)env->offers->referrals[REFERRAL_HIRED] / referred : 0);
+}
+
 static void
 h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 {
@@ -256,7 +286,7 @@ h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 	int i;
 
 	packbuf_init(&b);
-	msgpack_pack_map(&b.pk, 14);
+	msgpack_pack_map(&b.pk, 16);
 	mp_pack_kv_int(&b.pk, "candidates", env->idx->live);
 	pack_counts(&b.pk, "candidates_by_sector", &vocab_sector,
 	    env->idx->sector_live);
@@ -271,6 +301,7 @@ h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 	for (i = 0; i < REFERRAL_COUNT; i++)
 		mp_pack_kv_int(&b.pk, referral_name(i),
 		    env->offers->referrals[i]);
+	pack_referrals_by_sector(env, &b.pk);
 	mp_pack_kv_int(&b.pk, "offers_scored", env->stats.offers_scored);
 	mp_pack_kv_int(&b.pk, "suggestions", env->stats.suggestions);
 	mp_pack_kv_double(&b.pk, "scoring_mean_us",
@@ -794,8 +825,8 @@ match_and_store(struct matcherd *env, struct pending *p,
 	    (int32_t)(op->now / 86400), referred, nref);
 	rank_offer(env->idx, &q, limit, mr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	env->stats.score_us_total += (t1.tv_sec - t0.tv_sec) * 1e6 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e3;
+	stats_score(&env->stats, (t1.tv_sec - t0.tv_sec) * 1e6 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e3);
 
 	packbuf_init(&res);
 	result_pack(&res.pk, &op->offer, 0, op->now, env->idx, &q, mr);
@@ -1125,6 +1156,178 @@ h_offer_close(struct matcherd *env, struct pending *p,
 	}
 }
 
+/* Most offers offer.list returns at once. */
+#define OFFER_LIST_MAX 500
+
+static int
+cmp_entry_newest(const void *a, const void *b)
+{
+	const struct offer_entry *x = *(const struct offer_entry *const *)a;
+	const struct offer_entry *y = *(const struct offer_entry *const *)b;
+
+	if (x->created_at != y->created_at)
+		return x->created_at > y->created_at ? -1 : 1;
+	return strcmp(x->offer.id, y->offer.id);
+}
+
+/*
+ * offer.list: the offers of a sector (or all), open by default, newest
+ * first, from the in-memory table (no Redis round trip).
+ */
+static void
+h_offer_list(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct offer_entry **v, *e;
+	const msgpack_object *o;
+	struct packbuf b;
+	uint32_t sectors, pos = 0, n = 0, i, counts[REFERRAL_COUNT];
+	const char *s;
+	size_t len;
+	int count, want = 0, st;	/* 0 open, 1 closed, 2 all */
+
+	if (param_set(p, params, "sectors", &vocab_sector, &sectors) == -1)
+		return;
+	if ((o = param(params, "sector")) != NULL) {
+		if (mp_get_str(o, &s, &len) == -1 ||
+		    (st = vocab_lookup(&vocab_sector, s, len)) < 0) {
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, "sector",
+			    "unknown sector");
+			return;
+		}
+		sectors = 1u << st;
+	}
+	if ((o = param(params, "status")) != NULL) {
+		if (mp_str_eq(o, "open"))
+			want = 0;
+		else if (mp_str_eq(o, "closed"))
+			want = 1;
+		else if (mp_str_eq(o, "all"))
+			want = 2;
+		else {
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, "status",
+			    "status must be open, closed or all");
+			return;
+		}
+	}
+	if (param_int(p, params, "count", 1, OFFER_LIST_MAX, 100,
+	    &count) == -1)
+		return;
+	v = xreallocarray(NULL, env->offers->count + 1, sizeof(*v));
+	while ((e = offers_next(env->offers, &pos)) != NULL)
+		if ((sectors & (1u << e->offer.sector)) &&
+		    (want == 2 || e->closed == want))
+			v[n++] = e;
+	qsort(v, n, sizeof(*v), cmp_entry_newest);
+	if (n > (uint32_t)count)
+		n = (uint32_t)count;
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 1);
+	mp_pack_str(&b.pk, "offers");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < n; i++) {
+		e = v[i];
+		memset(counts, 0, sizeof(counts));
+		for (pos = 0; pos < e->nrefs; pos++)
+			counts[e->refs[pos].status]++;
+		msgpack_pack_map(&b.pk, 12);
+		mp_pack_kv_str(&b.pk, "id", e->offer.id);
+		mp_pack_kv_str(&b.pk, "title", e->offer.title);
+		mp_pack_kv_str(&b.pk, "employer", e->offer.employer[0] ?
+		    e->offer.employer : NULL);
+		mp_pack_kv_str(&b.pk, "sector",
+		    vocab_name(&vocab_sector, e->offer.sector));
+		mp_pack_kv_str(&b.pk, "source",
+		    vocab_name(&vocab_source, e->offer.source));
+		mp_pack_kv_str(&b.pk, "rome", e->offer.rome);
+		mp_pack_kv_str(&b.pk, "commune", e->offer.commune[0] ?
+		    e->offer.commune : NULL);
+		mp_pack_kv_str(&b.pk, "contract",
+		    vocab_name(&vocab_contract, e->offer.contract));
+		mp_pack_kv_int(&b.pk, "positions", e->offer.positions);
+		mp_pack_kv_str(&b.pk, "status", e->closed ? "closed" : "open");
+		mp_pack_kv_int(&b.pk, "created_at", e->created_at);
+		mp_pack_str(&b.pk, "referrals");
+		msgpack_pack_map(&b.pk, REFERRAL_COUNT);
+		for (st = 0; st < REFERRAL_COUNT; st++)
+			mp_pack_kv_int(&b.pk, referral_name(st), counts[st]);
+	}
+	free(v);
+	packbuf_answer(&b, p);
+}
+
+struct cand_referral {
+	const struct offer_entry *e;
+	const struct offer_ref	 *r;
+};
+
+static int
+cmp_referral_newest(const void *a, const void *b)
+{
+	const struct cand_referral *x = a, *y = b;
+
+	if (x->r->updated_at != y->r->updated_at)
+		return x->r->updated_at > y->r->updated_at ? -1 : 1;
+	return strcmp(x->e->offer.id, y->e->offer.id);
+}
+
+/*
+ * candidate.referrals: every referral of one candidate, newest first.
+ * The offer table is walked whole: offers number in the thousands, and
+ * this is an adviser opening one candidate, not a hot path.
+ */
+static void
+h_candidate_referrals(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct cand_referral *v = NULL;
+	const struct offer_ref *r;
+	struct offer_entry *e;
+	struct packbuf b;
+	char id[RECORD_ID_MAX + 1];
+	uint32_t pos = 0, n = 0, cap = 0, i;
+
+	if (param_id(p, params, "id", id) == -1)
+		return;
+	if (index_find(env->idx, id) == INDEX_NONE) {
+		pending_error(p, RPC_ERR_NOT_FOUND, "id", "no candidate %s", id);
+		return;
+	}
+	while ((e = offers_next(env->offers, &pos)) != NULL) {
+		if ((r = offers_ref_find(e, id)) == NULL)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].e = e;
+		v[n++].r = r;
+	}
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_referral_newest);
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_kv_str(&b.pk, "candidate", id);
+	mp_pack_str(&b.pk, "referrals");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < n; i++) {
+		msgpack_pack_map(&b.pk, 8);
+		mp_pack_kv_str(&b.pk, "offer", v[i].e->offer.id);
+		mp_pack_kv_str(&b.pk, "title", v[i].e->offer.title);
+		mp_pack_kv_str(&b.pk, "employer", v[i].e->offer.employer[0] ?
+		    v[i].e->offer.employer : NULL);
+		mp_pack_kv_str(&b.pk, "sector",
+		    vocab_name(&vocab_sector, v[i].e->offer.sector));
+		mp_pack_kv_str(&b.pk, "offer_status",
+		    v[i].e->closed ? "closed" : "open");
+		mp_pack_kv_str(&b.pk, "status", referral_name(v[i].r->status));
+		mp_pack_kv_bool(&b.pk, "open", referral_is_open(v[i].r->status));
+		mp_pack_kv_int(&b.pk, "updated_at", v[i].r->updated_at);
+	}
+	free(v);
+	packbuf_answer(&b, p);
+}
+
 /* ------------------------------------------------------------------ */
 /* Referrals                                                          */
 
@@ -1268,8 +1471,10 @@ static const struct {
 	{ "candidate.get",	h_candidate_get },
 	{ "candidate.list",	h_candidate_list },
 	{ "candidate.put",	h_candidate_put },
+	{ "candidate.referrals", h_candidate_referrals },
 	{ "offer.close",	h_offer_close },
 	{ "offer.get",		h_offer_get },
+	{ "offer.list",		h_offer_list },
 	{ "offer.match",	h_offer_match },
 	{ "offer.put",		h_offer_put },
 	{ "ping",		h_ping },

@@ -9,6 +9,14 @@
 
 #include "rpc.h"
 
+/*
+ * Upper bounds (microseconds) of the in-process scoring latency histogram
+ * buckets, for the Prometheus /metrics endpoint; the last bucket is +Inf.
+ */
+#define STATS_SCORE_BUCKETS_US { 100, 250, 500, 1000, 2500, 5000, 10000, \
+	25000, 50000 }
+#define STATS_SCORE_NBUCKETS 10	/* the nine bounds above and +Inf */
+
 struct stats {
 	uint64_t	requests;
 	uint64_t	errors[RPC_ERR_COUNT];
@@ -18,6 +26,21 @@ struct stats {
 	uint32_t	clients;
 	uint32_t	subscribers;
 	double		score_us_total;		/* in-process ranking time */
+	/* Non-cumulative counts per bucket of STATS_SCORE_BUCKETS_US. */
+	uint64_t	score_hist[STATS_SCORE_NBUCKETS];
 };
+
+/* Count one ranking of `us` microseconds. */
+static inline void
+stats_score(struct stats *st, double us)
+{
+	static const double bounds[] = STATS_SCORE_BUCKETS_US;
+	int i;
+
+	st->score_us_total += us;
+	for (i = 0; i < STATS_SCORE_NBUCKETS - 1 && us > bounds[i]; i++)
+		;
+	st->score_hist[i]++;
+}
 
 #endif

@@ -16,7 +16,6 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,7 +154,6 @@ bench_score(int argc, char **argv)
 	struct index *idx;
 	struct offer *offers;
 	struct field_error ferr;
-	struct mallinfo2 m0, m1;
 	json_error_t jerr;
 	msgpack_sbuffer sb;
 	msgpack_zone zone;
@@ -191,7 +189,6 @@ bench_score(int argc, char **argv)
 	c = malloc(sizeof(*c));
 	msgpack_sbuffer_init(&sb);
 	msgpack_zone_init(&zone, 4096);
-	m0 = mallinfo2();
 	idx = index_new(ref);
 	t0 = now_us();
 	while (getline(&line, &cap, fp) > 0) {
@@ -204,13 +201,12 @@ bench_score(int argc, char **argv)
 		msgpack_zone_clear(&zone);
 	}
 	load_s = (now_us() - t0) / 1e6;
-	m1 = mallinfo2();
 	printf("candidates: %u indexed, %zu rejected, load+decode %.1f s "
 	    "(JSON parsing included)\n", idx->live, bad, load_s);
-	printf("index memory: %zu bytes (%.0f bytes/candidate); heap growth "
-	    "%.0f bytes/candidate\n", index_memory(idx),
-	    (double)index_memory(idx) / (idx->live ? idx->live : 1),
-	    (double)(m1.uordblks - m0.uordblks) / (idx->live ? idx->live : 1));
+	/* malloc_usable_size() of every block: mallinfo misses mmap'd ones. */
+	printf("index memory: %zu bytes (%.0f bytes/candidate)\n",
+	    index_memory(idx),
+	    (double)index_memory(idx) / (idx->live ? idx->live : 1));
 
 	mr = malloc(sizeof(*mr));
 	lat = calloc(noffers * runs, sizeof(double));
@@ -304,8 +300,8 @@ read_responses(int fd, msgpack_sbuffer *in, int want)
 
 	msgpack_zone_init(&zone, 8192);
 	while (got < want) {
-		while (in->size > 0 && frame_scan(in->data, in->size,
-		    64 << 20, &objlen, err, sizeof(err)) == FRAME_OK) {
+		while (got < want && in->size > 0 && frame_scan(in->data,
+		    in->size, 64 << 20, &objlen, err, sizeof(err)) == FRAME_OK) {
 			if (frame_unpack(in->data, objlen, &zone, &obj) == -1 ||
 			    rpc_parse(&obj, &msg, &known, err,
 			    sizeof(err)) == -1)
