@@ -615,7 +615,7 @@ score_reasons(const struct score_query *q, const struct index *idx,
 	const struct cand_rec *c = &idx->recs[slot];
 	const struct offer *o = q->offer;
 	const struct rome_code *rc;
-	char km[32], labels[120], date[11];
+	char km[32], labels[120], date[11], exp[32];
 	int n = 0, months, i, held, since;
 	size_t off;
 
@@ -626,11 +626,14 @@ score_reasons(const struct score_query *q, const struct index *idx,
 
 	rc = &idx->ref->rome[res->rome_id];
 	months = res->months;
-	if (res->exact)
-		ADD("même métier %s, %d mois d'expérience", rc->code, months);
+	if (months == 0)
+		snprintf(exp, sizeof(exp), "sans expérience");
 	else
-		ADD("métier proche %s (%s), %d mois d'expérience", rc->code,
-		    rc->label, months);
+		snprintf(exp, sizeof(exp), "%d mois d'expérience", months);
+	if (res->exact)
+		ADD("même métier %s, %s", rc->code, exp);
+	else
+		ADD("métier proche %s (%s), %s", rc->code, rc->label, exp);
 	if (o->experience_months > months)
 		ADD("expérience : %d mois pour %d demandés", months,
 		    o->experience_months);
@@ -680,6 +683,9 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		if (held)
 			ADD("compétences souhaitées : %d sur %d (%s)", held,
 			    q->nwant, labels);
+		else if (q->nwant == 1)
+			ADD("compétence souhaitée absente : %s",
+			    o->skills_wanted[0]);
 		else
 			ADD("aucune des %d compétences souhaitées", q->nwant);
 	}
