@@ -3,10 +3,9 @@
  * candidate, an error naming the right field for every bad input, no crash
  * on any value type in any field, and the canonical map round trip.
  *
- * Inputs are written in a compact notation and packed with msgpack_packer
- * (see pack_note()), so that each case reads like the map it sends.
+ * Inputs are written in the compact notation of tests/lib/mpnote.h, so
+ * that each case reads like the map it sends.
  */
-#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,147 +22,6 @@
 #include "domain.h"
 #include "refdata.h"
 
-/*
- * The notation: {k: v, ...} maps whose bare-word keys are strings (any
- * other key is a value), [a, b] arrays, 'text' strings, b'bytes' bins,
- * integers, floats (with a '.' or an 'e'), true, false, nil.  Strings have
- * no escapes: C escapes in the literal carry any byte but the quote.
- */
-struct note {
-	msgpack_sbuffer		 sb;
-	msgpack_unpacked	 up;
-};
-
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t')
-		p++;
-	return p;
-}
-
-/* Number of items of the array or map whose body starts at p. */
-static uint32_t
-count_items(const char *p)
-{
-	uint32_t n = 0;
-	int depth = 0, any = 0;
-
-	for (; *p != '\0'; p++) {
-		if (*p == '\'') {
-			p = strchr(p + 1, '\'');
-			assert_non_null(p);
-			any = 1;
-			continue;
-		}
-		if (*p == '[' || *p == '{')
-			depth++;
-		else if ((*p == ']' || *p == '}') && depth-- == 0)
-			break;
-		else if (*p == ',' && depth == 0)
-			n++;
-		if (*p != ' ')
-			any = 1;
-	}
-	return any ? n + 1 : 0;
-}
-
-static const char *
-pack_value(msgpack_packer *pk, const char *p)
-{
-	const char *q;
-	uint32_t i, n;
-	int map;
-
-	p = skip_ws(p);
-	if (*p == '{' || *p == '[') {
-		map = *p++ == '{';
-		n = count_items(p);
-		if (map)
-			msgpack_pack_map(pk, n);
-		else
-			msgpack_pack_array(pk, n);
-		for (i = 0; i < n; i++) {
-			p = skip_ws(p);
-			if (map && (isalpha((unsigned char)*p) || *p == '_')) {
-				for (q = p; isalnum((unsigned char)*q) ||
-				    *q == '_'; q++)
-					;
-				msgpack_pack_str(pk, (size_t)(q - p));
-				msgpack_pack_str_body(pk, p, (size_t)(q - p));
-				p = q;
-			} else if (map)
-				p = pack_value(pk, p);
-			if (map) {
-				p = skip_ws(p);
-				assert_int_equal(*p++, ':');
-			}
-			p = skip_ws(pack_value(pk, p));
-			if (*p == ',')
-				p++;
-		}
-		p = skip_ws(p);
-		assert_true(*p == '}' || *p == ']');
-		return p + 1;
-	}
-	if (*p == '\'' || (p[0] == 'b' && p[1] == '\'')) {
-		q = strchr(p + (*p == 'b') + 1, '\'');
-		assert_non_null(q);
-		if (*p == 'b') {
-			msgpack_pack_bin(pk, (size_t)(q - p - 2));
-			msgpack_pack_bin_body(pk, p + 2, (size_t)(q - p - 2));
-		} else {
-			msgpack_pack_str(pk, (size_t)(q - p - 1));
-			msgpack_pack_str_body(pk, p + 1, (size_t)(q - p - 1));
-		}
-		return q + 1;
-	}
-	if (strncmp(p, "true", 4) == 0) {
-		msgpack_pack_true(pk);
-		return p + 4;
-	}
-	if (strncmp(p, "false", 5) == 0) {
-		msgpack_pack_false(pk);
-		return p + 5;
-	}
-	if (strncmp(p, "nil", 3) == 0) {
-		msgpack_pack_nil(pk);
-		return p + 3;
-	}
-	q = p + strspn(p, "+-0123456789.e");
-	assert_true(q > p);
-	if (memchr(p, '.', (size_t)(q - p)) || memchr(p, 'e', (size_t)(q - p)))
-		msgpack_pack_double(pk, strtod(p, NULL));
-	else if (*p == '-')
-		msgpack_pack_int64(pk, strtoll(p, NULL, 10));
-	else
-		msgpack_pack_uint64(pk, strtoull(p, NULL, 10));
-	return q;
-}
-
-static const msgpack_object *
-note_parse(struct note *n, const char *text)
-{
-	msgpack_packer pk;
-	const char *end;
-
-	msgpack_sbuffer_init(&n->sb);
-	msgpack_packer_init(&pk, &n->sb, msgpack_sbuffer_write);
-	end = pack_value(&pk, text);
-	assert_int_equal(*skip_ws(end), '\0');
-	msgpack_unpacked_init(&n->up);
-	assert_int_equal(msgpack_unpack_next(&n->up, n->sb.data, n->sb.size,
-	    NULL), MSGPACK_UNPACK_SUCCESS);
-	return &n->up.data;
-}
-
-static void
-note_free(struct note *n)
-{
-	msgpack_unpacked_destroy(&n->up);
-	msgpack_sbuffer_destroy(&n->sb);
-}
-
 /* The smallest valid candidate; every case below starts from it. */
 static const char *const base[][2] = {
 	{ "id", "'c-001'" },
@@ -172,93 +30,16 @@ static const char *const base[][2] = {
 	{ "commune", "'59183'" },
 };
 
-/*
- * "{base, fragment}", where the base loses the field that the fragment
- * starts with ("commune: nil, lat: 50.5" drops the base's commune).
- */
-static void
-with(char *buf, size_t size, const char *fragment)
-{
-	size_t i, klen, off;
+/* Every field, in the order of the canonical map. */
+static const char *const fields[] = { "id", "sectors", "jobs", "skills",
+    "licences", "vehicle", "level", "commune", "lat", "lon", "radius_km",
+    "available_from", "contracts", "working_time", "birth_date",
+    "criteria", "barriers", "status", "adviser", "consent_partners" };
 
-	klen = strcspn(fragment, ":");
-	off = (size_t)snprintf(buf, size, "{");
-	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
-		if (strlen(base[i][0]) != klen ||
-		    strncmp(base[i][0], fragment, klen) != 0)
-			off += (size_t)snprintf(buf + off, size - off,
-			    "%s: %s, ", base[i][0], base[i][1]);
-	off += (size_t)snprintf(buf + off, size - off, "%s}", fragment);
-	assert_true(off < size);
-}
-
-static int
-decode(const struct refdata *ref, const char *text, struct candidate *c,
-    struct field_error *err)
-{
-	struct note n;
-	int rc;
-
-	rc = candidate_decode(note_parse(&n, text), ref, c, err);
-	note_free(&n);
-	return rc;
-}
-
-static void
-expect_ok(const struct refdata *ref, const char *text, struct candidate *c)
-{
-	struct field_error err;
-
-	memset(&err, 0, sizeof(err));
-	if (decode(ref, text, c, &err) != 0)
-		fail_msg("%s: %s: %s", text, err.field, err.message);
-}
-
-/* Decoding text fails on field; message, if given, is part of the error. */
-static void
-expect_err(const struct refdata *ref, const char *text, const char *field,
-    const char *message)
-{
-	struct field_error err;
-	struct candidate c;
-
-	memset(&err, 0, sizeof(err));
-	if (decode(ref, text, &c, &err) != -1)
-		fail_msg("%s: accepted", text);
-	if (strcmp(err.field, field) != 0 ||
-	    (message != NULL && strstr(err.message, message) == NULL))
-		fail_msg("%s: got \"%s\": %s; want \"%s\": %s", text,
-		    err.field, err.message, field, message ? message : "...");
-	assert_true(err.message[0] != '\0');
-}
-
-static void
-expect_with_err(const struct refdata *ref, const char *fragment,
-    const char *field, const char *message)
-{
-	char buf[4096];
-
-	with(buf, sizeof(buf), fragment);
-	expect_err(ref, buf, field, message);
-}
-
-static int
-setup(void **state)
-{
-	char msg[256];
-
-	*state = refdata_load(MATCHERD_DATADIR, msg, sizeof(msg));
-	if (*state == NULL)
-		fprintf(stderr, "refdata_load: %s\n", msg);
-	return *state == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	refdata_free(*state);
-	return 0;
-}
+#define NOTE_RECORD	struct candidate
+#define NOTE_DECODE	candidate_decode
+#define NOTE_PACK	candidate_pack
+#include "../lib/record_note.h"
 
 static void
 test_record_id(void **state)
@@ -420,12 +201,10 @@ test_limits_ok(void **state)
 		    "%s{rome: '%s', months: %d}", i ? ", " : "",
 		    ref->rome[i].code, i == 0 ? MONTHS_MAX : i);
 	off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-	    "], skills: [");
-	for (i = 0; i < CAND_MAX_SKILLS; i++)
-		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-		    "%s'%02d-%s'", i ? ", " : "", i,
-		    "abcdefghijklmnopqrstuvwxyz._-01234567");
-	snprintf(frag + off, sizeof(frag) - off, "], radius_km: %d, "
+	    "], skills: ");
+	off = note_list(frag, sizeof(frag), off,
+	    "'%02d-abcdefghijklmnopqrstuvwxyz._-01234567'", CAND_MAX_SKILLS);
+	snprintf(frag + off, sizeof(frag) - off, ", radius_km: %d, "
 	    "level: 8, adviser: '%.*s'", RADIUS_MAX_KM, ADVISER_MAX,
 	    "0123456789012345678901234567890123456789012345678901234567890123");
 	with(buf, sizeof(buf), frag);
@@ -439,11 +218,7 @@ test_limits_ok(void **state)
 }
 
 /* Each fragment replaces or adds fields of the base candidate. */
-static const struct {
-	const char	*fragment;
-	const char	*field;
-	const char	*message;	/* NULL: any */
-} bad[] = {
+static const struct bad_fragment bad[] = {
 	{ "id: nil", "id", "required" },
 	{ "id: 5", "id", NULL },
 	{ "id: ''", "id", NULL },
@@ -561,11 +336,7 @@ static const struct {
 static void
 test_errors(void **state)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_with_err(*state, bad[i].fragment, bad[i].field,
-		    bad[i].message);
+	expect_with_errs(*state, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 static void
@@ -599,11 +370,8 @@ test_errors_built(void **state)
 	snprintf(frag + off, sizeof(frag) - off, "]");
 	expect_with_err(ref, frag, "jobs", NULL);
 
-	off = (size_t)snprintf(frag, sizeof(frag), "skills: [");
-	for (i = 0; i < CAND_MAX_SKILLS + 1; i++)
-		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-		    "%s'skill-%d'", i ? ", " : "", i);
-	snprintf(frag + off, sizeof(frag) - off, "]");
+	off = (size_t)snprintf(frag, sizeof(frag), "skills: ");
+	note_list(frag, sizeof(frag), off, "'skill-%d'", CAND_MAX_SKILLS + 1);
 	expect_with_err(ref, frag, "skills", "at most 32");
 
 	/* Decoding without a report still refuses. */
@@ -628,97 +396,19 @@ test_errors_built(void **state)
 static void
 test_any_type(void **state)
 {
-	static const char *const fields[] = { "id", "sectors", "jobs",
-	    "skills", "licences", "vehicle", "level", "commune", "lat", "lon",
-	    "radius_km", "available_from", "contracts", "working_time",
-	    "birth_date", "criteria", "barriers", "status", "adviser",
-	    "consent_partners" };
-	static const char *const values[] = { "nil", "true", "false", "0",
-	    "1", "-1", "4294967296", "18446744073709551615",
-	    "-9223372036854775808", "1.5", "-1e308", "1e400", "''", "'x'",
-	    "b''", "b'x'", "[]", "{}", "[nil]", "['x']", "[[]]", "[{}]",
-	    "{x: 1}", "{1: 1}", "[1, 'a', nil, {}, []]" };
-	struct field_error err;
-	struct candidate c;
-	char buf[4096], frag[256];
+	char frag[256];
 	size_t i, j;
-	int rc;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		for (j = 0; j < sizeof(values) / sizeof(values[0]); j++) {
+	for (i = 0; i < NOTE_NFIELDS; i++)
+		for (j = 0; j < NOTE_NANY; j++) {
 			snprintf(frag, sizeof(frag), "%s: %s", fields[i],
-			    values[j]);
-			with(buf, sizeof(buf), frag);
-			memset(&err, 0, sizeof(err));
-			rc = decode(*state, buf, &c, &err);
-			if (rc != 0 && (rc != -1 || err.field[0] == '\0'))
-				fail_msg("%s: rc %d field \"%s\"", buf, rc,
-				    err.field);
+			    any_values[j]);
+			expect_any_value(*state, frag, "", 1);
 			snprintf(frag, sizeof(frag),
 			    "jobs: [{rome: %s}, {rome: 'F1701', months: %s}]",
-			    values[j], values[j]);
-			with(buf, sizeof(buf), frag);
-			rc = decode(*state, buf, &c, &err);
-			if (rc != -1 || strncmp(err.field, "jobs[", 5) != 0)
-				fail_msg("%s: rc %d field \"%s\"", buf, rc,
-				    err.field);
+			    any_values[j], any_values[j]);
+			expect_any_value(*state, frag, "jobs[", 0);
 		}
-}
-
-/* Pack c into sb (initialised here). */
-static void
-pack(const struct candidate *c, msgpack_sbuffer *sb)
-{
-	msgpack_packer pk;
-
-	msgpack_sbuffer_init(sb);
-	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-	candidate_pack(c, &pk);
-}
-
-/* pack, unpack, decode: the same record and the same bytes again. */
-static void
-round_trip(const struct refdata *ref, const char *text)
-{
-	static const char *const order[] = { "id", "sectors", "jobs",
-	    "skills", "licences", "vehicle", "level", "commune", "lat", "lon",
-	    "radius_km", "available_from", "contracts", "working_time",
-	    "birth_date", "criteria", "barriers", "status", "adviser",
-	    "consent_partners" };
-	struct candidate a, b;
-	struct field_error err;
-	msgpack_sbuffer sa, sb;
-	msgpack_unpacked up;
-	const msgpack_object *m;
-	size_t i;
-
-	expect_ok(ref, text, &a);
-	pack(&a, &sa);
-	msgpack_unpacked_init(&up);
-	assert_int_equal(msgpack_unpack_next(&up, sa.data, sa.size, NULL),
-	    MSGPACK_UNPACK_SUCCESS);
-	m = &up.data;
-	assert_int_equal(m->type, MSGPACK_OBJECT_MAP);
-	assert_int_equal(m->via.map.size, sizeof(order) / sizeof(order[0]));
-	for (i = 0; i < m->via.map.size; i++) {
-		assert_int_equal(m->via.map.ptr[i].key.type,
-		    MSGPACK_OBJECT_STR);
-		assert_int_equal(m->via.map.ptr[i].key.via.str.size,
-		    strlen(order[i]));
-		assert_memory_equal(m->via.map.ptr[i].key.via.str.ptr,
-		    order[i], strlen(order[i]));
-	}
-	if (candidate_decode(m, ref, &b, &err) != 0)
-		fail_msg("canonical map refused: %s: %s", err.field,
-		    err.message);
-	/* decode zeroes the record first, so bytes compare. */
-	assert_memory_equal(&a, &b, sizeof(a));
-	pack(&b, &sb);
-	assert_int_equal(sa.size, sb.size);
-	assert_memory_equal(sa.data, sb.data, sa.size);
-	msgpack_unpacked_destroy(&up);
-	msgpack_sbuffer_destroy(&sa);
-	msgpack_sbuffer_destroy(&sb);
 }
 
 static void
@@ -751,18 +441,11 @@ static void
 test_canonical(void **state)
 {
 	struct candidate c;
-	msgpack_sbuffer sb;
-	msgpack_unpacked up;
+	struct note n;
 	const msgpack_object *m;
-	char buf[4096];
 
-	with(buf, sizeof(buf), "jobs: [{rome: 'F1701'}]");
-	expect_ok(*state, buf, &c);
-	pack(&c, &sb);
-	msgpack_unpacked_init(&up);
-	assert_int_equal(msgpack_unpack_next(&up, sb.data, sb.size, NULL),
-	    MSGPACK_UNPACK_SUCCESS);
-	m = &up.data;
+	expect_with_ok(*state, "jobs: [{rome: 'F1701'}]", &c);
+	m = canonical_map(&n, &c);
 	assert_true(mp_str_eq(mp_map_get(m, "id"), "c-001"));
 	assert_int_equal(mp_map_get(m, "jobs")->via.array.ptr[0]
 	    .via.map.size, 2);
@@ -784,21 +467,14 @@ test_canonical(void **state)
 	    MSGPACK_OBJECT_NIL);
 	assert_true(mp_str_eq(mp_map_get(m, "status"), "available"));
 	assert_int_equal(mp_map_get(m, "adviser")->type, MSGPACK_OBJECT_NIL);
-	msgpack_unpacked_destroy(&up);
-	msgpack_sbuffer_destroy(&sb);
+	note_free(&n);
 
-	with(buf, sizeof(buf), "commune: nil, lat: 50.6, lon: 3.1,"
-	    " birth_date: '2001-02-03'");
-	expect_ok(*state, buf, &c);
-	pack(&c, &sb);
-	msgpack_unpacked_init(&up);
-	assert_int_equal(msgpack_unpack_next(&up, sb.data, sb.size, NULL),
-	    MSGPACK_UNPACK_SUCCESS);
-	m = &up.data;
+	expect_with_ok(*state, "commune: nil, lat: 50.6, lon: 3.1,"
+	    " birth_date: '2001-02-03'", &c);
+	m = canonical_map(&n, &c);
 	assert_int_equal(mp_map_get(m, "commune")->type, MSGPACK_OBJECT_NIL);
 	assert_true(mp_str_eq(mp_map_get(m, "birth_date"), "2001-02-03"));
-	msgpack_unpacked_destroy(&up);
-	msgpack_sbuffer_destroy(&sb);
+	note_free(&n);
 }
 
 int

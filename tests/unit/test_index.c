@@ -23,98 +23,18 @@
 #include "refdata.h"
 #include "score.h"
 
-#define TODAY		date_from_ymd(2026, 11, 29)
-#define DUNKERQUE	"59183"
-#define B(x)		(1u << (x))
+#include "../lib/core_fixture.h"
 
-static struct refdata *ref;
-static struct conf_matching defm;
-
-static int
-group_setup(void **state)
-{
-	struct conf conf;
-	char err[512];
-
-	(void)state;
-	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "refdata_load: %s\n", err);
-		return -1;
-	}
-	conf_defaults(&conf);
-	defm = conf.matching;
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	refdata_free(ref);
-	return 0;
-}
-
-static int
-rome(const char *code)
-{
-	int id = refdata_rome_id(ref, code, strlen(code));
-
-	assert_true(id >= 0);
-	return id;
-}
-
-static void
-set_job(struct candidate *c, int i, const char *code, int months)
-{
-	snprintf(c->jobs[i].rome, sizeof(c->jobs[i].rome), "%s", code);
-	c->jobs[i].rome_id = rome(code);
-	c->jobs[i].months = months;
-	if (c->njobs <= i)
-		c->njobs = i + 1;
-}
-
-static void
-default_cand(struct candidate *c, const char *id)
-{
-	const struct commune *cm = refdata_commune(ref, DUNKERQUE, 5);
-
-	memset(c, 0, sizeof(*c));
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	c->sectors = B(SECTOR_BATIMENT);
-	set_job(c, 0, "F1701", 24);
-	c->licences = B(LICENCE_B);
-	c->vehicle = 1;
-	c->level = 4;
-	snprintf(c->commune, sizeof(c->commune), DUNKERQUE);
-	c->lat = cm->lat;
-	c->lon = cm->lon;
-	c->radius_km = 30;
-	c->available_from = DATE_NONE;
-	c->contracts = B(CONTRACT_COUNT) - 1;
-	c->working_time = WORKTIME_ANY;
-	c->birth_date = date_from_ymd(1990, 5, 10);
-	c->status = STATUS_AVAILABLE;
-}
-
+/* A CDI "Poste" at Dunkerque in code (and its sector), id "o-<code>". */
 static void
 offer_in(struct offer *o, const char *code)
 {
-	const struct commune *cm = refdata_commune(ref, DUNKERQUE, 5);
+	char id[RECORD_ID_MAX + 1];
 
-	memset(o, 0, sizeof(*o));
-	snprintf(o->id, sizeof(o->id), "o-%s", code);
-	o->source = SOURCE_POLE_EMPLOI;
+	snprintf(id, sizeof(id), "o-%s", code);
+	default_offer(o, id);
 	snprintf(o->title, sizeof(o->title), "Poste");
-	snprintf(o->rome, sizeof(o->rome), "%s", code);
-	o->rome_id = rome(code);
-	o->sector = refdata_rome_sector(code);
-	snprintf(o->commune, sizeof(o->commune), DUNKERQUE);
-	o->lat = cm->lat;
-	o->lon = cm->lon;
-	o->contract = CONTRACT_CDI;
-	o->working_time = WORKTIME_ANY;
-	o->start = DATE_NONE;
-	o->positions = 1;
+	set_offer_rome(o, code);
 }
 
 static uint32_t
@@ -773,5 +693,5 @@ main(void)
 		cmocka_unit_test(test_memory_positive_and_grows),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

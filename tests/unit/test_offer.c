@@ -4,10 +4,9 @@
  * naming the right field for every bad input, no crash on any value type,
  * and the canonical map round trip.
  *
- * Inputs are written in a compact notation and packed with msgpack_packer
- * (see pack_value()); the notation code is the same as test_candidate.c's.
+ * Inputs are written in the compact notation of tests/lib/mpnote.h, so
+ * that each case reads like the map it sends.
  */
-#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,148 +23,6 @@
 #include "offer.h"
 #include "refdata.h"
 
-/*
- * The notation: {k: v, ...} maps whose bare-word keys are strings (any
- * other key is a value), [a, b] arrays, 'text' strings, b'bytes' bins,
- * integers, floats (with a '.' or an 'e'), true, false, nil.  Strings have
- * no escapes: C escapes in the literal carry any byte but the quote.
- */
-struct note {
-	msgpack_sbuffer		 sb;
-	msgpack_unpacked	 up;
-};
-
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t')
-		p++;
-	return p;
-}
-
-/* Number of items of the array or map whose body starts at p. */
-static uint32_t
-count_items(const char *p)
-{
-	uint32_t n = 0;
-	int depth = 0, any = 0;
-
-	for (; *p != '\0'; p++) {
-		if (*p == '\'') {
-			p = strchr(p + 1, '\'');
-			assert_non_null(p);
-			any = 1;
-			continue;
-		}
-		if (*p == '[' || *p == '{')
-			depth++;
-		else if ((*p == ']' || *p == '}') && depth-- == 0)
-			break;
-		else if (*p == ',' && depth == 0)
-			n++;
-		if (*p != ' ')
-			any = 1;
-	}
-	return any ? n + 1 : 0;
-}
-
-static const char *
-pack_value(msgpack_packer *pk, const char *p)
-{
-	const char *q;
-	uint32_t i, n;
-	int map;
-
-	p = skip_ws(p);
-	if (*p == '{' || *p == '[') {
-		map = *p++ == '{';
-		n = count_items(p);
-		if (map)
-			msgpack_pack_map(pk, n);
-		else
-			msgpack_pack_array(pk, n);
-		for (i = 0; i < n; i++) {
-			p = skip_ws(p);
-			if (map && (isalpha((unsigned char)*p) || *p == '_')) {
-				for (q = p; isalnum((unsigned char)*q) ||
-				    *q == '_'; q++)
-					;
-				msgpack_pack_str(pk, (size_t)(q - p));
-				msgpack_pack_str_body(pk, p, (size_t)(q - p));
-				p = q;
-			} else if (map)
-				p = pack_value(pk, p);
-			if (map) {
-				p = skip_ws(p);
-				assert_int_equal(*p++, ':');
-			}
-			p = skip_ws(pack_value(pk, p));
-			if (*p == ',')
-				p++;
-		}
-		p = skip_ws(p);
-		assert_true(*p == '}' || *p == ']');
-		return p + 1;
-	}
-	if (*p == '\'' || (p[0] == 'b' && p[1] == '\'')) {
-		q = strchr(p + (*p == 'b') + 1, '\'');
-		assert_non_null(q);
-		if (*p == 'b') {
-			msgpack_pack_bin(pk, (size_t)(q - p - 2));
-			msgpack_pack_bin_body(pk, p + 2, (size_t)(q - p - 2));
-		} else {
-			msgpack_pack_str(pk, (size_t)(q - p - 1));
-			msgpack_pack_str_body(pk, p + 1, (size_t)(q - p - 1));
-		}
-		return q + 1;
-	}
-	if (strncmp(p, "true", 4) == 0) {
-		msgpack_pack_true(pk);
-		return p + 4;
-	}
-	if (strncmp(p, "false", 5) == 0) {
-		msgpack_pack_false(pk);
-		return p + 5;
-	}
-	if (strncmp(p, "nil", 3) == 0) {
-		msgpack_pack_nil(pk);
-		return p + 3;
-	}
-	q = p + strspn(p, "+-0123456789.e");
-	assert_true(q > p);
-	if (memchr(p, '.', (size_t)(q - p)) || memchr(p, 'e', (size_t)(q - p)))
-		msgpack_pack_double(pk, strtod(p, NULL));
-	else if (*p == '-')
-		msgpack_pack_int64(pk, strtoll(p, NULL, 10));
-	else
-		msgpack_pack_uint64(pk, strtoull(p, NULL, 10));
-	return q;
-}
-
-static const msgpack_object *
-note_parse(struct note *n, const char *text)
-{
-	msgpack_packer pk;
-	const char *end;
-
-	msgpack_sbuffer_init(&n->sb);
-	msgpack_packer_init(&pk, &n->sb, msgpack_sbuffer_write);
-	end = pack_value(&pk, text);
-	assert_int_equal(*skip_ws(end), '\0');
-	msgpack_unpacked_init(&n->up);
-	assert_int_equal(msgpack_unpack_next(&n->up, n->sb.data, n->sb.size,
-	    NULL), MSGPACK_UNPACK_SUCCESS);
-	return &n->up.data;
-}
-
-static void
-note_free(struct note *n)
-{
-	msgpack_unpacked_destroy(&n->up);
-	msgpack_sbuffer_destroy(&n->sb);
-}
-
-
 /* The smallest valid offer; every case below starts from it. */
 static const char *const base[][2] = {
 	{ "id", "'o-001'" },
@@ -176,103 +33,17 @@ static const char *const base[][2] = {
 	{ "contract", "'cdi'" },
 };
 
-/*
- * "{base, fragment}", where the base loses the field that the fragment
- * starts with ("commune: nil, lat: 50.5" drops the base's commune).
- */
-static void
-with(char *buf, size_t size, const char *fragment)
-{
-	size_t i, klen, off;
+/* Every field, in the order of the canonical map. */
+static const char *const fields[] = { "id", "source", "title", "rome",
+    "sector", "employer", "commune", "lat", "lon", "max_km", "contract",
+    "duration_months", "working_time", "start", "positions", "level_min",
+    "experience_months", "licences_required", "skills_required",
+    "skills_wanted", "age_min", "age_max", "clause" };
 
-	klen = strcspn(fragment, ":");
-	off = (size_t)snprintf(buf, size, "{");
-	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
-		if (strlen(base[i][0]) != klen ||
-		    strncmp(base[i][0], fragment, klen) != 0)
-			off += (size_t)snprintf(buf + off, size - off,
-			    "%s: %s, ", base[i][0], base[i][1]);
-	off += (size_t)snprintf(buf + off, size - off, "%s}", fragment);
-	assert_true(off < size);
-}
-
-static int
-decode(const struct refdata *ref, const char *text, struct offer *o,
-    struct field_error *err)
-{
-	struct note n;
-	int rc;
-
-	rc = offer_decode(note_parse(&n, text), ref, o, err);
-	note_free(&n);
-	return rc;
-}
-
-static void
-expect_ok(const struct refdata *ref, const char *text, struct offer *o)
-{
-	struct field_error err;
-
-	memset(&err, 0, sizeof(err));
-	if (decode(ref, text, o, &err) != 0)
-		fail_msg("%s: %s: %s", text, err.field, err.message);
-}
-
-static void
-expect_with_ok(const struct refdata *ref, const char *fragment,
-    struct offer *o)
-{
-	char buf[4096];
-
-	with(buf, sizeof(buf), fragment);
-	expect_ok(ref, buf, o);
-}
-
-/* Decoding text fails on field; message, if given, is part of the error. */
-static void
-expect_err(const struct refdata *ref, const char *text, const char *field,
-    const char *message)
-{
-	struct field_error err;
-	struct offer o;
-
-	memset(&err, 0, sizeof(err));
-	if (decode(ref, text, &o, &err) != -1)
-		fail_msg("%s: accepted", text);
-	if (strcmp(err.field, field) != 0 ||
-	    (message != NULL && strstr(err.message, message) == NULL))
-		fail_msg("%s: got \"%s\": %s; want \"%s\": %s", text,
-		    err.field, err.message, field, message ? message : "...");
-	assert_true(err.message[0] != '\0');
-}
-
-static void
-expect_with_err(const struct refdata *ref, const char *fragment,
-    const char *field, const char *message)
-{
-	char buf[4096];
-
-	with(buf, sizeof(buf), fragment);
-	expect_err(ref, buf, field, message);
-}
-
-static int
-setup(void **state)
-{
-	char msg[256];
-
-	*state = refdata_load(MATCHERD_DATADIR, msg, sizeof(msg));
-	if (*state == NULL)
-		fprintf(stderr, "refdata_load: %s\n", msg);
-	return *state == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	refdata_free(*state);
-	return 0;
-}
+#define NOTE_RECORD	struct offer
+#define NOTE_DECODE	offer_decode
+#define NOTE_PACK	offer_pack
+#include "../lib/record_note.h"
 
 static const char full[] = "{id: 'o-2025:42', source: 'clause',"
     " title: 'Coffreur bancheur H/F', rome: 'F1701', sector: 'industrie',"
@@ -445,21 +216,15 @@ test_limits_ok(void **state)
 	struct offer o;
 	char frag[2048];
 	size_t off;
-	int i;
 
 	off = (size_t)snprintf(frag, sizeof(frag), "title: '%0200d', "
 	    "employer: '%0128d', max_km: 300, duration_months: 120,"
 	    " positions: 1000, level_min: 8, experience_months: 600,"
-	    " skills_required: [", 0, 0);
-	for (i = 0; i < OFFER_MAX_SKILLS; i++)
-		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-		    "%s'req-%d'", i ? ", " : "", i);
+	    " skills_required: ", 0, 0);
+	off = note_list(frag, sizeof(frag), off, "'req-%d'", OFFER_MAX_SKILLS);
 	off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-	    "], skills_wanted: [");
-	for (i = 0; i < OFFER_MAX_SKILLS; i++)
-		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-		    "%s'want-%d'", i ? ", " : "", i);
-	snprintf(frag + off, sizeof(frag) - off, "]");
+	    ", skills_wanted: ");
+	note_list(frag, sizeof(frag), off, "'want-%d'", OFFER_MAX_SKILLS);
 	expect_with_ok(*state, frag, &o);
 	assert_int_equal(strlen(o.title), OFFER_TITLE_MAX);
 	assert_int_equal(strlen(o.employer), OFFER_EMPLOYER_MAX);
@@ -471,11 +236,7 @@ test_limits_ok(void **state)
 }
 
 /* Each fragment replaces or adds fields of the base offer. */
-static const struct {
-	const char	*fragment;
-	const char	*field;
-	const char	*message;	/* NULL: any */
-} bad[] = {
+static const struct bad_fragment bad[] = {
 	{ "id: nil", "id", "required" },
 	{ "id: 42", "id", NULL },
 	{ "id: 'o 1'", "id", NULL },
@@ -554,11 +315,7 @@ static const struct {
 static void
 test_errors(void **state)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_with_err(*state, bad[i].fragment, bad[i].field,
-		    bad[i].message);
+	expect_with_errs(*state, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 static void
@@ -567,7 +324,6 @@ test_errors_built(void **state)
 	const struct refdata *ref = *state;
 	char frag[2048];
 	size_t off;
-	int i;
 
 	expect_err(ref, "['o-1']", "", "offer must be a map");
 	expect_err(ref, "nil", "", "offer must be a map");
@@ -580,11 +336,8 @@ test_errors_built(void **state)
 	snprintf(frag, sizeof(frag), "employer: '%0129d'", 0);
 	expect_with_err(ref, frag, "employer", NULL);
 
-	off = (size_t)snprintf(frag, sizeof(frag), "skills_wanted: [");
-	for (i = 0; i < OFFER_MAX_SKILLS + 1; i++)
-		off += (size_t)snprintf(frag + off, sizeof(frag) - off,
-		    "%s'skill-%d'", i ? ", " : "", i);
-	snprintf(frag + off, sizeof(frag) - off, "]");
+	off = (size_t)snprintf(frag, sizeof(frag), "skills_wanted: ");
+	note_list(frag, sizeof(frag), off, "'skill-%d'", OFFER_MAX_SKILLS + 1);
 	expect_with_err(ref, frag, "skills_wanted", "at most 16");
 }
 
@@ -595,107 +348,24 @@ test_errors_built(void **state)
 static void
 test_any_type(void **state)
 {
-	static const char *const fields[] = { "id", "source", "title",
-	    "rome", "sector", "employer", "commune", "lat", "lon", "max_km",
-	    "contract", "duration_months", "working_time", "start",
-	    "positions", "level_min", "experience_months",
-	    "licences_required", "skills_required", "skills_wanted",
-	    "age_min", "age_max", "clause" };
-	static const char *const values[] = { "nil", "true", "false", "0",
-	    "1", "-1", "4294967296", "18446744073709551615",
-	    "-9223372036854775808", "1.5", "-1e308", "1e400", "''", "'x'",
-	    "b''", "b'x'", "[]", "{}", "[nil]", "['x']", "[[]]", "[{}]",
-	    "{x: 1}", "{1: 1}", "[1, 'a', nil, {}, []]" };
 	static const char *const clause[] = { "operation", "criteria",
 	    "hours" };
-	struct field_error err;
-	struct offer o;
-	char buf[4096], frag[256];
+	char frag[256];
 	size_t i, j;
-	int rc;
 
-	for (j = 0; j < sizeof(values) / sizeof(values[0]); j++) {
-		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (j = 0; j < NOTE_NANY; j++) {
+		for (i = 0; i < NOTE_NFIELDS; i++) {
 			snprintf(frag, sizeof(frag), "%s: %s", fields[i],
-			    values[j]);
-			with(buf, sizeof(buf), frag);
-			memset(&err, 0, sizeof(err));
-			rc = decode(*state, buf, &o, &err);
-			if (rc != 0 && (rc != -1 || err.field[0] == '\0'))
-				fail_msg("%s: rc %d field \"%s\"", buf, rc,
-				    err.field);
+			    any_values[j]);
+			expect_any_value(*state, frag, "", 1);
 		}
 		for (i = 0; i < sizeof(clause) / sizeof(clause[0]); i++) {
 			snprintf(frag, sizeof(frag), "clause: {%s: %s%s}",
-			    clause[i], values[j],
+			    clause[i], any_values[j],
 			    i == 0 ? "" : ", operation: 'op-1'");
-			with(buf, sizeof(buf), frag);
-			memset(&err, 0, sizeof(err));
-			rc = decode(*state, buf, &o, &err);
-			if (rc != 0 && (rc != -1 ||
-			    strncmp(err.field, "clause", 6) != 0))
-				fail_msg("%s: rc %d field \"%s\"", buf, rc,
-				    err.field);
+			expect_any_value(*state, frag, "clause", 1);
 		}
 	}
-}
-
-static void
-pack(const struct offer *o, msgpack_sbuffer *sb)
-{
-	msgpack_packer pk;
-
-	msgpack_sbuffer_init(sb);
-	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-	offer_pack(o, &pk);
-}
-
-/* Unpack sb into up and return the map. */
-static const msgpack_object *
-unpack(const msgpack_sbuffer *sb, msgpack_unpacked *up)
-{
-	msgpack_unpacked_init(up);
-	assert_int_equal(msgpack_unpack_next(up, sb->data, sb->size, NULL),
-	    MSGPACK_UNPACK_SUCCESS);
-	assert_int_equal(up->data.type, MSGPACK_OBJECT_MAP);
-	return &up->data;
-}
-
-/* pack, unpack, decode: the same record and the same bytes again. */
-static void
-round_trip(const struct refdata *ref, const char *text)
-{
-	static const char *const order[] = { "id", "source", "title", "rome",
-	    "sector", "employer", "commune", "lat", "lon", "max_km",
-	    "contract", "duration_months", "working_time", "start",
-	    "positions", "level_min", "experience_months",
-	    "licences_required", "skills_required", "skills_wanted",
-	    "age_min", "age_max", "clause" };
-	struct offer a, b;
-	struct field_error err;
-	msgpack_sbuffer sa, sb;
-	msgpack_unpacked up;
-	const msgpack_object *m;
-	size_t i;
-
-	expect_ok(ref, text, &a);
-	pack(&a, &sa);
-	m = unpack(&sa, &up);
-	assert_int_equal(m->via.map.size, sizeof(order) / sizeof(order[0]));
-	for (i = 0; i < m->via.map.size; i++)
-		if (!mp_str_eq(&m->via.map.ptr[i].key, order[i]))
-			fail_msg("key %zu is not %s", i, order[i]);
-	if (offer_decode(m, ref, &b, &err) != 0)
-		fail_msg("canonical map refused: %s: %s", err.field,
-		    err.message);
-	/* decode zeroes the record first, so bytes compare. */
-	assert_memory_equal(&a, &b, sizeof(a));
-	pack(&b, &sb);
-	assert_int_equal(sa.size, sb.size);
-	assert_memory_equal(sa.data, sb.data, sa.size);
-	msgpack_unpacked_destroy(&up);
-	msgpack_sbuffer_destroy(&sa);
-	msgpack_sbuffer_destroy(&sb);
 }
 
 static void
@@ -721,14 +391,12 @@ test_canonical(void **state)
 	static const char *const nils[] = { "employer", "max_km", "start",
 	    "age_min", "age_max", "clause" };
 	struct offer o;
-	msgpack_sbuffer sb;
-	msgpack_unpacked up;
+	struct note n;
 	const msgpack_object *m, *c;
 	size_t i;
 
 	expect_with_ok(*state, "title: 'Serveur'", &o);
-	pack(&o, &sb);
-	m = unpack(&sb, &up);
+	m = canonical_map(&n, &o);
 	for (i = 0; i < sizeof(nils) / sizeof(nils[0]); i++)
 		if (mp_map_get(m, nils[i])->type != MSGPACK_OBJECT_NIL)
 			fail_msg("%s is not nil", nils[i]);
@@ -737,12 +405,10 @@ test_canonical(void **state)
 	assert_int_equal(mp_map_get(m, "positions")->via.u64, 1);
 	assert_int_equal(mp_map_get(m, "duration_months")->via.u64, 0);
 	assert_int_equal(mp_map_get(m, "skills_wanted")->via.array.size, 0);
-	msgpack_unpacked_destroy(&up);
-	msgpack_sbuffer_destroy(&sb);
+	note_free(&n);
 
 	expect_ok(*state, full, &o);
-	pack(&o, &sb);
-	m = unpack(&sb, &up);
+	m = canonical_map(&n, &o);
 	assert_int_equal(mp_map_get(m, "max_km")->via.u64, 40);
 	assert_true(mp_str_eq(mp_map_get(m, "start"), "2025-04-01"));
 	assert_int_equal(mp_map_get(m, "age_min")->via.u64, 18);
@@ -757,8 +423,7 @@ test_canonical(void **state)
 	    2);
 	assert_true(mp_str_eq(&mp_map_get(m, "licences_required")
 	    ->via.array.ptr[0], "B"));
-	msgpack_unpacked_destroy(&up);
-	msgpack_sbuffer_destroy(&sb);
+	note_free(&n);
 }
 
 int

@@ -26,109 +26,7 @@
 #include "refdata.h"
 #include "score.h"
 
-#define TODAY		date_from_ymd(2026, 11, 29)
-#define DUNKERQUE	"59183"
-#define B(x)		(1u << (x))
-#define CRIT(x)		(1u << CRITERION_##x)
-#define LIC(x)		(1u << LICENCE_##x)
-
-static struct refdata *ref;
-static struct conf_matching defm;
-
-static int
-group_setup(void **state)
-{
-	struct conf conf;
-	char err[512];
-
-	(void)state;
-	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "refdata_load: %s\n", err);
-		return -1;
-	}
-	conf_defaults(&conf);
-	defm = conf.matching;
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	refdata_free(ref);
-	return 0;
-}
-
-static int
-rome(const char *code)
-{
-	int id = refdata_rome_id(ref, code, strlen(code));
-
-	assert_true(id >= 0);
-	return id;
-}
-
-static void
-place_cand(struct candidate *c, const char *insee)
-{
-	const struct commune *cm = refdata_commune(ref, insee, 5);
-
-	assert_non_null(cm);
-	snprintf(c->commune, sizeof(c->commune), "%s", insee);
-	c->lat = cm->lat;
-	c->lon = cm->lon;
-}
-
-static void
-set_job(struct candidate *c, int i, const char *code, int months)
-{
-	snprintf(c->jobs[i].rome, sizeof(c->jobs[i].rome), "%s", code);
-	c->jobs[i].rome_id = rome(code);
-	c->jobs[i].months = months;
-	if (c->njobs <= i)
-		c->njobs = i + 1;
-}
-
-/* Eligible for default_offer(): see test_score.c. */
-static void
-default_cand(struct candidate *c, const char *id)
-{
-	memset(c, 0, sizeof(*c));
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	c->sectors = B(SECTOR_BATIMENT);
-	set_job(c, 0, "F1701", 24);
-	c->licences = LIC(B);
-	c->vehicle = 1;
-	c->level = 4;
-	place_cand(c, DUNKERQUE);
-	c->radius_km = 30;
-	c->available_from = DATE_NONE;
-	c->contracts = B(CONTRACT_COUNT) - 1;
-	c->working_time = WORKTIME_ANY;
-	c->birth_date = date_from_ymd(1990, 5, 10);
-	c->status = STATUS_AVAILABLE;
-}
-
-static void
-default_offer(struct offer *o, const char *id)
-{
-	const struct commune *cm = refdata_commune(ref, DUNKERQUE, 5);
-
-	memset(o, 0, sizeof(*o));
-	snprintf(o->id, sizeof(o->id), "%s", id);
-	o->source = SOURCE_POLE_EMPLOI;
-	snprintf(o->title, sizeof(o->title), "Coffreur bancheur");
-	snprintf(o->rome, sizeof(o->rome), "F1701");
-	o->rome_id = rome("F1701");
-	o->sector = SECTOR_BATIMENT;
-	snprintf(o->commune, sizeof(o->commune), DUNKERQUE);
-	o->lat = cm->lat;
-	o->lon = cm->lon;
-	o->contract = CONTRACT_CDI;
-	o->working_time = WORKTIME_ANY;
-	o->start = DATE_NONE;
-	o->positions = 1;
-}
+#include "../lib/core_fixture.h"
 
 static uint32_t
 put(struct index *idx, const struct candidate *c)
@@ -553,10 +451,23 @@ test_neighbour_jobs_scored_as_score_candidate_full(void **state)
 static void
 test_other_sector_not_considered(void **state)
 {
+	static const struct {
+		int		 sector;	/* of the offer */
+		int		 n;	/* considered, eligible and ranked */
+		const char	*top[2];
+	} cases[] = {
+		{ SECTOR_BATIMENT, 2, { "b-both", "c-batiment" } },
+		/* The same job offered in the tertiary sector. */
+		{ SECTOR_TERTIAIRE, 2, { "a-tertiaire", "b-both" } },
+		/* Nobody in the hotel sector. */
+		{ SECTOR_HOTELLERIE, 0, { NULL, NULL } },
+	};
 	struct index *idx;
 	struct candidate c;
 	struct offer o;
 	struct match_result *mr;
+	size_t i;
+	int j;
 
 	(void)state;
 	idx = index_new(ref);
@@ -569,31 +480,18 @@ test_other_sector_not_considered(void **state)
 	default_cand(&c, "c-batiment");
 	put(idx, &c);
 	default_offer(&o, "o1");
-	mr = rank(idx, &o, &defm, 20);
-	check_accounting(mr);
-	assert_int_equal(mr->considered, 2);
-	assert_int_equal(mr->eligible, 2);
-	assert_int_equal(mr->ntop, 2);
-	assert_string_equal(id_of(idx, mr, 0), "b-both");
-	assert_string_equal(id_of(idx, mr, 1), "c-batiment");
-	free(mr);
-	/* The same job offered in the tertiary sector. */
-	o.sector = SECTOR_TERTIAIRE;
-	mr = rank(idx, &o, &defm, 20);
-	check_accounting(mr);
-	assert_int_equal(mr->considered, 2);
-	assert_int_equal(mr->ntop, 2);
-	assert_string_equal(id_of(idx, mr, 0), "a-tertiaire");
-	assert_string_equal(id_of(idx, mr, 1), "b-both");
-	free(mr);
-	/* Nobody in the hotel sector. */
-	o.sector = SECTOR_HOTELLERIE;
-	mr = rank(idx, &o, &defm, 20);
-	check_accounting(mr);
-	assert_int_equal(mr->considered, 0);
-	assert_int_equal(mr->eligible, 0);
-	assert_int_equal(mr->ntop, 0);
-	free(mr);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o.sector = cases[i].sector;
+		mr = rank(idx, &o, &defm, 20);
+		check_accounting(mr);
+		assert_int_equal(mr->considered, cases[i].n);
+		assert_int_equal(mr->eligible, cases[i].n);
+		assert_int_equal(mr->ntop, cases[i].n);
+		for (j = 0; j < mr->ntop; j++)
+			assert_string_equal(id_of(idx, mr, j),
+			    cases[i].top[j]);
+		free(mr);
+	}
 	index_free(idx);
 }
 
@@ -983,9 +881,8 @@ brute_force_offers(uint32_t seed, int in_code_order)
 	CHECK(&p, &o, &m, 20, 0);
 
 	default_offer(&o, "industry");
-	snprintf(o.rome, sizeof(o.rome), "H2601");
-	o.rome_id = rome("H2601");
-	o.sector = SECTOR_INDUSTRIE;
+	set_offer_rome(&o, "H2601");
+	assert_int_equal(o.sector, SECTOR_INDUSTRIE);
 	CHECK(&p, &o, &m, 20, 0);
 
 	/* Weights that make many ties. */
@@ -1116,5 +1013,5 @@ main(void)
 		cmocka_unit_test(test_insertion_order_does_not_matter),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

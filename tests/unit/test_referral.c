@@ -24,30 +24,9 @@
 #include "refdata.h"
 #include "referral.h"
 
+#include "../lib/core_fixture.h"
+
 #define R(x)	REFERRAL_##x
-
-static struct refdata *ref;
-
-static int
-group_setup(void **state)
-{
-	char err[512];
-
-	(void)state;
-	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "refdata_load: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	refdata_free(ref);
-	return 0;
-}
 
 /* --- referral.c --- */
 
@@ -677,5 +656,6 @@ main(void)
 		cmocka_unit_test(test_longest_keys_fit),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fixture_setup_refdata,
+	    fixture_teardown);
 }

@@ -62,6 +62,16 @@ msg_raw(struct msg *m, const char *b, size_t n)
 	msgpack_sbuffer_write(&m->sb, b, n);
 }
 
+/* Decode m, which rpc_parse() must accept, into r. */
+static void
+parse_ok(struct msg *m, struct rpc_message *r, int *msgid_known)
+{
+	char	 err[128];
+
+	if (rpc_parse(msg_decode(m), r, msgid_known, err, sizeof(err)) != 0)
+		fail_msg("rpc_parse: %s", err);
+}
+
 static void
 assert_str(const msgpack_object *o, const char *s)
 {
@@ -94,7 +104,6 @@ test_request(void **state)
 {
 	struct msg		 m;
 	struct rpc_message	 r;
-	char			 err[128];
 	int			 known = -1;
 
 	(void)state;
@@ -103,8 +112,7 @@ test_request(void **state)
 	msgpack_pack_array(&m.pk, 1);
 	msgpack_pack_map(&m.pk, 1);
 	mp_pack_kv_str(&m.pk, "id", "c1");
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(known, 1);
 	assert_int_equal(r.type, RPC_REQUEST);
 	assert_int_equal(r.msgid, 42);
@@ -123,8 +131,7 @@ test_request(void **state)
 	rpc_pack_request_begin(&m.pk, UINT32_MAX, "ping");
 	msgpack_pack_array(&m.pk, 1);
 	msgpack_pack_map(&m.pk, 0);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_true(r.msgid == UINT32_MAX);
 	assert_non_null(r.params);
 	assert_int_equal(r.params->via.map.size, 0);
@@ -134,8 +141,7 @@ test_request(void **state)
 	msg_init(&m);
 	rpc_pack_request_begin(&m.pk, 0, "stats");
 	msgpack_pack_array(&m.pk, 0);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(known, 1);
 	assert_int_equal(r.msgid, 0);
 	assert_null(r.params);
@@ -151,8 +157,7 @@ test_request(void **state)
 	    "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm",
 	    RPC_METHOD_MAX);
 	msgpack_pack_array(&m.pk, 0);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(r.method_len, RPC_METHOD_MAX);
 	msg_free(&m);
 
@@ -170,7 +175,6 @@ test_response(void **state)
 {
 	struct msg		 m;
 	struct rpc_message	 r;
-	char			 err[128];
 	int			 known = -1;
 
 	(void)state;
@@ -179,8 +183,7 @@ test_response(void **state)
 	msgpack_pack_map(&m.pk, 2);
 	mp_pack_kv_bool(&m.pk, "pong", 1);
 	mp_pack_kv_int(&m.pk, "version", PROTO_VERSION);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(known, 0);
 	assert_int_equal(r.type, RPC_RESPONSE);
 	assert_int_equal(r.msgid, 9);
@@ -197,8 +200,7 @@ test_response(void **state)
 	msg_init(&m);
 	rpc_pack_result_begin(&m.pk, 10);
 	msgpack_pack_nil(&m.pk);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(r.result->type, MSGPACK_OBJECT_NIL);
 	msg_free(&m);
 }
@@ -208,7 +210,6 @@ test_error_round_trip(void **state)
 {
 	struct msg		 m;
 	struct rpc_message	 r;
-	char			 err[128];
 	int			 known, c;
 	const msgpack_object	*f;
 
@@ -217,8 +218,7 @@ test_error_round_trip(void **state)
 		msg_init(&m);
 		rpc_pack_error(&m.pk, 77, (enum rpc_errcode)c,
 		    "unknown ROME code", c % 2 ? "jobs[0].rome" : NULL);
-		assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-		    sizeof(err)), 0);
+		parse_ok(&m, &r, &known);
 		assert_int_equal(r.type, RPC_RESPONSE);
 		assert_int_equal(r.msgid, 77);
 		assert_int_equal(r.error->type, MSGPACK_OBJECT_MAP);
@@ -243,8 +243,7 @@ test_error_round_trip(void **state)
 	msgpack_pack_array(&m.pk, 1);
 	rpc_pack_error_map(&m.pk, RPC_ERR_TOO_LARGE, "message over 1048576 "
 	    "bytes", NULL);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(r.type, RPC_NOTIFICATION);
 	assert_int_equal(r.payload->via.array.size, 1);
 	f = &r.payload->via.array.ptr[0];
@@ -293,7 +292,6 @@ test_notification(void **state)
 {
 	struct msg		 m;
 	struct rpc_message	 r;
-	char			 err[128];
 	int			 known = -1;
 
 	(void)state;
@@ -302,8 +300,7 @@ test_notification(void **state)
 	msgpack_pack_array(&m.pk, 1);
 	msgpack_pack_map(&m.pk, 1);
 	mp_pack_kv_int(&m.pk, "considered", 12);
-	assert_int_equal(rpc_parse(msg_decode(&m), &r, &known, err,
-	    sizeof(err)), 0);
+	parse_ok(&m, &r, &known);
 	assert_int_equal(known, 0);
 	assert_int_equal(r.type, RPC_NOTIFICATION);
 	assert_int_equal(r.method_len, strlen("suggestions"));

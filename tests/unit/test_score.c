@@ -6,7 +6,8 @@
  * passing SCORE_REASON_MAX.
  *
  * Candidates and offers are built as structs from a valid default that
- * each test tweaks; "today" is fixed, never the clock.
+ * each test tweaks (tests/lib/core_fixture.h); "today" is fixed, never
+ * the clock.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,135 +29,15 @@
 #include "refdata.h"
 #include "score.h"
 
-#define TODAY		date_from_ymd(2026, 11, 29)
-#define DUNKERQUE	"59183"
+#include "../lib/core_fixture.h"
+
 #define GRAVELINES	"59273"
-#define B(x)		(1u << (x))
-#define CRIT(x)		(1u << CRITERION_##x)
-#define LIC(x)		(1u << LICENCE_##x)
-#define BAR(x)		(1u << BARRIER_##x)
-
-static struct refdata *ref;
-static struct conf_matching defm;
-
-static int
-group_setup(void **state)
-{
-	struct conf conf;
-	char err[512];
-
-	(void)state;
-	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "refdata_load: %s\n", err);
-		return -1;
-	}
-	conf_defaults(&conf);
-	defm = conf.matching;
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	refdata_free(ref);
-	return 0;
-}
 
 static void
 assert_near(double got, double want, double tol)
 {
 	if (!(fabs(got - want) <= tol))
 		fail_msg("got %.6f, want %.6f +- %.6f", got, want, tol);
-}
-
-static int
-rome(const char *code)
-{
-	int id = refdata_rome_id(ref, code, strlen(code));
-
-	assert_true(id >= 0);
-	return id;
-}
-
-static void
-place_cand(struct candidate *c, const char *insee)
-{
-	const struct commune *cm = refdata_commune(ref, insee, 5);
-
-	assert_non_null(cm);
-	snprintf(c->commune, sizeof(c->commune), "%s", insee);
-	c->lat = cm->lat;
-	c->lon = cm->lon;
-}
-
-static void
-place_offer(struct offer *o, const char *insee)
-{
-	const struct commune *cm = refdata_commune(ref, insee, 5);
-
-	assert_non_null(cm);
-	snprintf(o->commune, sizeof(o->commune), "%s", insee);
-	o->lat = cm->lat;
-	o->lon = cm->lon;
-}
-
-static void
-set_job(struct candidate *c, int i, const char *code, int months)
-{
-	snprintf(c->jobs[i].rome, sizeof(c->jobs[i].rome), "%s", code);
-	c->jobs[i].rome_id = rome(code);
-	c->jobs[i].months = months;
-	if (c->njobs <= i)
-		c->njobs = i + 1;
-}
-
-static void
-add_skill(struct candidate *c, const char *tag)
-{
-	snprintf(c->skills[c->nskills++], SKILL_MAX_LEN + 1, "%s", tag);
-}
-
-/*
- * A valid candidate who passes every filter of default_offer(): a
- * concrete worker of 36 at Dunkerque, level 4, licence B and a car,
- * 24 months in F1701, no criteria, no barriers.
- */
-static void
-default_cand(struct candidate *c, const char *id)
-{
-	memset(c, 0, sizeof(*c));
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	c->sectors = B(SECTOR_BATIMENT);
-	set_job(c, 0, "F1701", 24);
-	c->licences = LIC(B);
-	c->vehicle = 1;
-	c->level = 4;
-	place_cand(c, DUNKERQUE);
-	c->radius_km = 30;
-	c->available_from = DATE_NONE;
-	c->contracts = B(CONTRACT_COUNT) - 1;
-	c->working_time = WORKTIME_ANY;
-	c->birth_date = date_from_ymd(1990, 5, 10);
-	c->status = STATUS_AVAILABLE;
-}
-
-/* A France Travail CDI in F1701 at Dunkerque, asking for nothing. */
-static void
-default_offer(struct offer *o, const char *id)
-{
-	memset(o, 0, sizeof(*o));
-	snprintf(o->id, sizeof(o->id), "%s", id);
-	o->source = SOURCE_POLE_EMPLOI;
-	snprintf(o->title, sizeof(o->title), "Coffreur bancheur");
-	snprintf(o->rome, sizeof(o->rome), "F1701");
-	o->rome_id = rome("F1701");
-	o->sector = SECTOR_BATIMENT;
-	place_offer(o, DUNKERQUE);
-	o->contract = CONTRACT_CDI;
-	o->working_time = WORKTIME_ANY;
-	o->start = DATE_NONE;
-	o->positions = 1;
 }
 
 /* A clause offer of operation anru-1 with these criteria (0: default). */
@@ -171,14 +52,6 @@ clause_offer(struct offer *o, uint32_t criteria)
 	o->clause.hours = 400;
 }
 
-static void
-set_offer_rome(struct offer *o, const char *code)
-{
-	snprintf(o->rome, sizeof(o->rome), "%s", code);
-	o->rome_id = rome(code);
-	o->sector = refdata_rome_sector(code);
-}
-
 /* A one-candidate index kept alive for reasons. */
 struct world {
 	struct index		*idx;
@@ -187,6 +60,14 @@ struct world {
 	struct score_result	 res;
 	int			 f;
 };
+
+/* Score the candidate (again, after its referrals changed). */
+static int
+world_rescore(struct world *w)
+{
+	w->f = score_candidate_full(&w->q, w->idx, w->slot, &w->res);
+	return w->f;
+}
 
 static void
 world_open(struct world *w, const struct candidate *c, const struct offer *o,
@@ -199,7 +80,15 @@ world_open(struct world *w, const struct candidate *c, const struct offer *o,
 	w->slot = index_put(w->idx, c, &created);
 	assert_int_not_equal(w->slot, INDEX_NONE);
 	score_prepare(&w->q, o, w->idx, m, TODAY, NULL, 0);
-	w->f = score_candidate_full(&w->q, w->idx, w->slot, &w->res);
+	(void)world_rescore(w);
+}
+
+/* The candidate's fairness, scored again. */
+static double
+world_fairness(struct world *w)
+{
+	(void)world_rescore(w);
+	return w->res.comp[COMP_FAIRNESS];
 }
 
 static void
@@ -247,6 +136,43 @@ fname(int f)
 	if (got_ != (want))						\
 		fail_msg("filter %s, want %s", fname(got_), fname(want)); \
 } while (0)
+
+/* An offer's start, a candidate's birth date and the filter they give. */
+struct age_case {
+	const char	*start;		/* NULL: none, the age is taken today */
+	const char	*birth;
+	int		 want;		/* -1: eligible */
+};
+
+static int32_t
+day(const char *ymd)
+{
+	int32_t d;
+
+	if (ymd == NULL)
+		return DATE_NONE;
+	if (date_parse(ymd, strlen(ymd), &d) != 0)
+		fail_msg("bad date %s", ymd);
+	return d;
+}
+
+/* c, born on each case's date, for o starting on its start. */
+static void
+expect_ages(struct candidate *c, struct offer *o, const struct age_case *ac,
+    size_t n)
+{
+	size_t i;
+	int got;
+
+	for (i = 0; i < n; i++) {
+		o->start = day(ac[i].start);
+		c->birth_date = day(ac[i].birth);
+		if ((got = score1(c, o, NULL)) != ac[i].want)
+			fail_msg("born %s, start %s: filter %s, want %s",
+			    ac[i].birth, ac[i].start ? ac[i].start : "none",
+			    fname(got), fname(ac[i].want));
+	}
+}
 
 /* Component value of c for o (c must be eligible). */
 static double
@@ -511,39 +437,52 @@ test_availability_follows_start_slack_days(void **state)
 static void
 test_age_youth_platform_at_start_date(void **state)
 {
+	static const struct age_case ages[] = {
+		{ "2027-01-15", "1990-05-10", FILTER_AGE },	/* 36 */
+		/* 26 on the start date: out; 25 until the day after: in. */
+		{ "2027-01-15", "2001-01-15", FILTER_AGE },
+		{ "2027-01-15", "2001-01-16", -1 },
+		/* 16 on the start date: in; 16 the day after: out. */
+		{ "2027-01-15", "2011-01-15", -1 },
+		{ "2027-01-15", "2011-01-16", FILTER_AGE },
+		/* 25 today, 26 at the start: the start date counts. */
+		{ "2027-01-15", "2000-12-10", FILTER_AGE },
+		/* Without a start the age is taken today. */
+		{ NULL, "2000-12-10", -1 },
+	};
 	struct candidate c;
 	struct offer o;
-	int32_t start = date_from_ymd(2027, 1, 15);
 
 	(void)state;
+	assert_int_equal(date_age(day("2000-12-10"), TODAY), 25);
 	default_offer(&o, "o1");
 	o.source = SOURCE_PLATEFORME_JEUNES;
-	o.start = start;
 	default_cand(&c, "c1");
-	/* 36 years old. */
-	expect_filter(&c, &o, FILTER_AGE);
-	/* 26 on the start date: out; 25 until the day after: in. */
-	c.birth_date = date_from_ymd(2001, 1, 15);
-	expect_filter(&c, &o, FILTER_AGE);
-	c.birth_date = date_from_ymd(2001, 1, 16);
-	expect_filter(&c, &o, -1);
-	/* 16 on the start date: in; 16 the day after: out. */
-	c.birth_date = date_from_ymd(2011, 1, 15);
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(2011, 1, 16);
-	expect_filter(&c, &o, FILTER_AGE);
-	/* 25 today, 26 at the start: the start date counts. */
-	c.birth_date = date_from_ymd(2000, 12, 10);
-	assert_int_equal(date_age(c.birth_date, TODAY), 25);
-	expect_filter(&c, &o, FILTER_AGE);
-	/* Without a start the age is taken today. */
-	o.start = DATE_NONE;
-	expect_filter(&c, &o, -1);
+	expect_ages(&c, &o, ages, sizeof(ages) / sizeof(ages[0]));
 }
 
 static void
 test_age_boundary_around_29_february(void **state)
 {
+	static const struct age_case youth[] = {
+		/* Born 29 February: a year older on 1 March of common years. */
+		{ "2030-02-28", "2004-02-29", -1 },		/* 25 */
+		{ "2030-03-01", "2004-02-29", FILTER_AGE },	/* 26 */
+		/* A start on 29 February. */
+		{ "2032-02-29", "2006-02-28", FILTER_AGE },	/* 26 */
+		{ "2032-02-29", "2006-03-01", -1 },		/* 25 */
+		{ "2032-02-29", "2016-02-29", -1 },		/* 16 */
+		{ "2032-02-29", "2016-03-01", FILTER_AGE },	/* 15 */
+		/* The youngest: 16 on a 28 February start, born 29 February. */
+		{ "2029-02-28", "2012-02-29", -1 },		/* 16 */
+		{ "2029-02-28", "2013-03-01", FILTER_AGE },	/* 15 */
+	}, senior[] = {
+		{ "2029-02-28", "1980-02-29", FILTER_CLAUSE },	/* 48 */
+		{ "2029-02-28", "1979-02-28", -1 },		/* 50 */
+		{ "2029-02-28", "1979-03-01", FILTER_CLAUSE },	/* 49 */
+		{ "2032-02-29", "1982-02-28", -1 },		/* 50 */
+		{ "2032-02-29", "1982-03-01", FILTER_CLAUSE },	/* 49 */
+	};
 	struct candidate c;
 	struct offer o;
 
@@ -551,42 +490,10 @@ test_age_boundary_around_29_february(void **state)
 	default_offer(&o, "o1");
 	o.source = SOURCE_PLATEFORME_JEUNES;
 	default_cand(&c, "c1");
-	/* Born on 29 February: a year older on 1 March of common years. */
-	c.birth_date = date_from_ymd(2004, 2, 29);
-	o.start = date_from_ymd(2030, 2, 28);		/* 25 */
-	expect_filter(&c, &o, -1);
-	o.start = date_from_ymd(2030, 3, 1);		/* 26 */
-	expect_filter(&c, &o, FILTER_AGE);
-	/* A start on 29 February. */
-	o.start = date_from_ymd(2032, 2, 29);
-	c.birth_date = date_from_ymd(2006, 2, 28);	/* 26 */
-	expect_filter(&c, &o, FILTER_AGE);
-	c.birth_date = date_from_ymd(2006, 3, 1);	/* 25 */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(2016, 2, 29);	/* 16 */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(2016, 3, 1);	/* 15 */
-	expect_filter(&c, &o, FILTER_AGE);
-	/* The youngest: 16 on a 28 February start, born 29 February. */
-	o.start = date_from_ymd(2029, 2, 28);
-	c.birth_date = date_from_ymd(2012, 2, 29);	/* 16 */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(2013, 3, 1);	/* 15 */
-	expect_filter(&c, &o, FILTER_AGE);
+	expect_ages(&c, &o, youth, sizeof(youth) / sizeof(youth[0]));
 	/* Seniors likewise, derived for a clause. */
 	clause_offer(&o, CRIT(SENIOR));
-	o.start = date_from_ymd(2029, 2, 28);
-	c.birth_date = date_from_ymd(1980, 2, 29);	/* 48 */
-	expect_filter(&c, &o, FILTER_CLAUSE);
-	c.birth_date = date_from_ymd(1979, 2, 28);	/* 50 */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(1979, 3, 1);	/* 49 */
-	expect_filter(&c, &o, FILTER_CLAUSE);
-	o.start = date_from_ymd(2032, 2, 29);
-	c.birth_date = date_from_ymd(1982, 2, 28);	/* 50 */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(1982, 3, 1);	/* 49 */
-	expect_filter(&c, &o, FILTER_CLAUSE);
+	expect_ages(&c, &o, senior, sizeof(senior) / sizeof(senior[0]));
 }
 
 static void
@@ -612,6 +519,17 @@ test_age_missing_birth_date_excluded(void **state)
 static void
 test_age_min_max_override_youth_range(void **state)
 {
+	static const struct age_case youth[] = {
+		{ NULL, "1998-06-01", -1 },		/* 28 */
+		{ NULL, "2009-06-01", FILTER_AGE },	/* 17 */
+		/* Boundaries: 30 in, 31 out; 18 in. */
+		{ NULL, "1996-11-29", -1 },		/* 30 today */
+		{ NULL, "1995-11-29", FILTER_AGE },	/* 31 today */
+		{ NULL, "2008-11-29", -1 },		/* 18 today */
+	}, any[] = {
+		{ NULL, "1990-05-10", FILTER_AGE },	/* 36 */
+		{ NULL, "1970-05-10", -1 },		/* 56 */
+	};
 	struct candidate c;
 	struct offer o;
 
@@ -621,25 +539,12 @@ test_age_min_max_override_youth_range(void **state)
 	o.age_min = 18;
 	o.age_max = 30;
 	default_cand(&c, "c1");
-	c.birth_date = date_from_ymd(1998, 6, 1);	/* 28 */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(2009, 6, 1);	/* 17 */
-	expect_filter(&c, &o, FILTER_AGE);
-	/* Boundaries: 30 in, 31 out; 18 in. */
-	c.birth_date = date_from_ymd(1996, 11, 29);	/* 30 today */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(1995, 11, 29);	/* 31 today */
-	expect_filter(&c, &o, FILTER_AGE);
-	c.birth_date = date_from_ymd(2008, 11, 29);	/* 18 today */
-	expect_filter(&c, &o, -1);
+	expect_ages(&c, &o, youth, sizeof(youth) / sizeof(youth[0]));
 	/* On any offer: age_min alone. */
 	o.source = SOURCE_POLE_EMPLOI;
 	o.age_min = 45;
 	o.age_max = 0;
-	c.birth_date = date_from_ymd(1990, 5, 10);	/* 36 */
-	expect_filter(&c, &o, FILTER_AGE);
-	c.birth_date = date_from_ymd(1970, 5, 10);	/* 56 */
-	expect_filter(&c, &o, -1);
+	expect_ages(&c, &o, any, sizeof(any) / sizeof(any[0]));
 }
 
 /*
@@ -788,21 +693,20 @@ test_clause_derived_jeune_peu_qualifie(void **state)
 static void
 test_clause_derived_senior(void **state)
 {
+	static const struct age_case ages[] = {
+		/* Ages at the start. */
+		{ "2027-03-01", "1990-05-10", FILTER_CLAUSE },	/* 36 */
+		{ "2027-03-01", "1977-03-01", -1 },		/* 50 */
+		{ "2027-03-01", "1977-03-02", FILTER_CLAUSE },	/* 49 */
+		{ "2027-03-01", "1950-01-01", -1 },
+	};
 	struct candidate c;
 	struct offer o;
-	int32_t start = date_from_ymd(2027, 3, 1);
 
 	(void)state;
 	clause_offer(&o, CRIT(SENIOR));
-	o.start = start;
-	default_cand(&c, "c1");				/* 36 */
-	expect_filter(&c, &o, FILTER_CLAUSE);
-	c.birth_date = date_from_ymd(1977, 3, 1);	/* 50 at start */
-	expect_filter(&c, &o, -1);
-	c.birth_date = date_from_ymd(1977, 3, 2);	/* 49 at start */
-	expect_filter(&c, &o, FILTER_CLAUSE);
-	c.birth_date = date_from_ymd(1950, 1, 1);
-	expect_filter(&c, &o, -1);
+	default_cand(&c, "c1");
+	expect_ages(&c, &o, ages, sizeof(ages) / sizeof(ages[0]));
 	/* Derived criteria also satisfy the default list. */
 	clause_offer(&o, 0);
 	expect_filter(&c, &o, -1);
@@ -845,28 +749,34 @@ test_score_criteria_derives_at_given_day(void **state)
 static void
 test_licences_with_implication(void **state)
 {
+	static const struct {
+		uint32_t	 required, held;
+		int		 want;
+	} cases[] = {
+		{ LIC(C), LIC(CE), -1 },
+		{ LIC(C) | LIC(B), LIC(CE), -1 },
+		{ LIC(B), LIC(CE), -1 },
+		{ LIC(C), LIC(B), FILTER_LICENCES },
+		{ LIC(C), LIC(C1), FILTER_LICENCES },
+		{ LIC(B), 0, FILTER_LICENCES },
+	};
 	struct candidate c;
 	struct offer o;
+	size_t i;
+	int got;
 
 	(void)state;
 	default_offer(&o, "o1");
 	default_cand(&c, "c1");
-	o.licences_required = LIC(C);
-	c.licences = LIC(CE);
-	expect_filter(&c, &o, -1);
-	o.licences_required = LIC(C) | LIC(B);
-	expect_filter(&c, &o, -1);
-	o.licences_required = LIC(B);
-	expect_filter(&c, &o, -1);
-	o.licences_required = LIC(C);
-	c.licences = LIC(B);
-	expect_filter(&c, &o, FILTER_LICENCES);
-	c.licences = LIC(C1);
-	expect_filter(&c, &o, FILTER_LICENCES);
-	c.licences = 0;
-	o.licences_required = LIC(B);
-	expect_filter(&c, &o, FILTER_LICENCES);
-	/* Licences before skills. */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o.licences_required = cases[i].required;
+		c.licences = cases[i].held;
+		if ((got = score1(&c, &o, NULL)) != cases[i].want)
+			fail_msg("required %#x, held %#x: filter %s, want %s",
+			    cases[i].required, cases[i].held, fname(got),
+			    fname(cases[i].want));
+	}
+	/* Licences before skills (B required, none held). */
 	snprintf(o.skills_required[0], SKILL_MAX_LEN + 1, "nobody-has-it");
 	o.nskills_required = 1;
 	expect_filter(&c, &o, FILTER_LICENCES);
@@ -1344,31 +1254,26 @@ test_fairness_recent_and_open_referrals(void **state)
 	world_open(&w, &c, &o, &defm);
 	/* One open referral validated 10 days ago. */
 	index_referral_opened(w.idx, w.slot, TODAY - 10);
-	assert_int_equal(score_candidate_full(&w.q, w.idx, w.slot, &w.res), -1);
+	assert_int_equal(world_rescore(&w), -1);
 	v[0] = w.res.comp[COMP_FAIRNESS];
 	/* Closed: only its date counts. */
 	index_referral_closed(w.idx, w.slot);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
-	v[1] = w.res.comp[COMP_FAIRNESS];
+	v[1] = world_fairness(&w);
 	/* Two open, the last today. */
 	index_referral_opened(w.idx, w.slot, TODAY - 20);
 	index_referral_opened(w.idx, w.slot, TODAY);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
-	v[2] = w.res.comp[COMP_FAIRNESS];
+	v[2] = world_fairness(&w);
 	/* Three open: 0. */
 	index_referral_opened(w.idx, w.slot, TODAY);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
-	v[3] = w.res.comp[COMP_FAIRNESS];
+	v[3] = world_fairness(&w);
 	world_close(&w);
 
 	/* Past the window: 1; one day inside: nearly 1. */
 	world_open(&w, &c, &o, &defm);
 	index_referral_seen(w.idx, w.slot, TODAY - 30);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
-	v[4] = w.res.comp[COMP_FAIRNESS];
+	v[4] = world_fairness(&w);
 	index_referral_seen(w.idx, w.slot, TODAY - 29);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
-	v[5] = w.res.comp[COMP_FAIRNESS];
+	v[5] = world_fairness(&w);
 	world_close(&w);
 
 	assert_near(v[0], (0.5 + 0.5 * 10 / 30) * (1 - 1 / 3.0), 1e-12);
@@ -1394,8 +1299,7 @@ test_fairness_window_zero_ignores_dates(void **state)
 	default_cand(&c, "c1");
 	world_open(&w, &c, &o, &m);
 	index_referral_seen(w.idx, w.slot, TODAY);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
-	v = w.res.comp[COMP_FAIRNESS];
+	v = world_fairness(&w);
 	world_close(&w);
 	assert_near(v, 1.0, 1e-12);
 }
@@ -1464,14 +1368,14 @@ struct reasons {
 	int	 n;
 };
 
-/* Reasons of c for o; the extra row is a canary. */
+/* Reasons of the candidate, scored again; the extra row is a canary. */
 static void
 reasons_of(struct world *w, struct reasons *out, int max)
 {
 	int f;
 
 	memset(out->r, 'X', sizeof(out->r));
-	if ((f = w->f) != -1)
+	if ((f = world_rescore(w)) != -1)
 		fail_msg("excluded by %s", fname(f));
 	out->n = score_reasons(&w->q, w->idx, w->slot, &w->res, out->r, max);
 }
@@ -1676,19 +1580,15 @@ test_reasons_availability_referrals_barriers(void **state)
 	c.available_from = DATE_NONE;
 	world_open(&w, &c, &o, &defm);
 	index_referral_seen(w.idx, w.slot, TODAY - 5);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
 	reasons_of(&w, &rs, SCORE_MAX_REASONS);
 	expect_reason(&rs, "dernière mise en relation il y a 5 jours");
 	index_referral_seen(w.idx, w.slot, TODAY - 1);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
 	reasons_of(&w, &rs, SCORE_MAX_REASONS);
 	expect_reason(&rs, "dernière mise en relation il y a 1 jour");
 	index_referral_opened(w.idx, w.slot, TODAY);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
 	reasons_of(&w, &rs, SCORE_MAX_REASONS);
 	expect_reason(&rs, "1 mise en relation en cours");
 	index_referral_opened(w.idx, w.slot, TODAY);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
 	reasons_of(&w, &rs, SCORE_MAX_REASONS);
 	expect_reason(&rs, "2 mises en relation en cours");
 	world_close(&w);
@@ -1783,7 +1683,6 @@ test_reasons_never_overflow_with_long_lists(void **state)
 	world_open(&w, &c, &o, &defm);
 	index_referral_opened(w.idx, w.slot, TODAY - 3);
 	index_referral_opened(w.idx, w.slot, TODAY - 2);
-	(void)score_candidate_full(&w.q, w.idx, w.slot, &w.res);
 	reasons_of(&w, &rs, SCORE_MAX_REASONS);
 	check_reason_bounds(&rs, SCORE_MAX_REASONS);
 	expect_reason_part(&rs, "exigences remplies : permis ");
@@ -1876,5 +1775,5 @@ main(void)
 		cmocka_unit_test(test_reasons_longest_rome_label_fits),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
