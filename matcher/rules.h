@@ -26,7 +26,13 @@ enum rule_kind {
 	RULE_DURATION		/* value: months, "12" */
 };
 
-/* One fact found in a text. */
+/*
+ * One fact found in a text.  required comes from the wording of the
+ * fact's sentence (config/rules.conf explains the rule; no wording:
+ * wished); it only means something for licences and skills.  excerpt is
+ * the matched words as they appear in the original text (accents and
+ * case kept, blanks collapsed, whole UTF-8 characters).
+ */
 struct rule_fact {
 	int	 kind;			/* enum rule_kind */
 	char	 value[48];
@@ -36,11 +42,62 @@ struct rule_fact {
 
 #define RULES_MAX_FACTS 32
 
+/*
+ * Bounds on the work one text may cost (see config/rules.conf for why
+ * these values).  Only the first RULES_MAX_INPUT bytes of a text are
+ * examined.  Each match runs under a match limit (backtracking steps per
+ * start position, JIT included), a depth limit (nested backtracking
+ * points, interpreter only) and a heap limit in KiB (interpreter only;
+ * JIT code uses its default 32 KiB machine stack).  A match that hits one
+ * is abandoned: the rule simply does not match, and the hit is counted.
+ * A rule is tried at most RULES_MAX_MATCHES times on one text.
+ */
+#define RULES_MAX_INPUT		65536
+#define RULES_MATCH_LIMIT	100000
+#define RULES_DEPTH_LIMIT	1000
+#define RULES_HEAP_LIMIT_KIB	1024
+#define RULES_MAX_MATCHES	16
+/* Bounds on the rules file itself. */
+#define RULES_MAX_RULES		4096
+#define RULES_MAX_LINE		4096
+
+/*
+ * Flags a [flag] rule may set: X(wire name, French label).  A name not in
+ * this list is a load error, so that a typo cannot make a rule whose facts
+ * nobody reads.
+ */
+#define RULE_FLAG_LIST(X)						\
+	X("debutant_accepte", "débutant accepté")			\
+	X("nuit", "travail de nuit")					\
+	X("week_end", "travail le week-end")				\
+	X("horaires_decales", "horaires décalés")			\
+	X("travail_poste", "travail posté")				\
+	X("temps_partiel", "temps partiel")				\
+	X("temps_plein", "temps plein")					\
+	X("deplacements", "déplacements")
+
+/* Counters of a loaded rule set; the texts and hits since the load. */
+struct rules_stats {
+	int		 rules;		/* rules loaded, [wording] included */
+	int		 jit;		/* of which compiled by the JIT */
+	int		 by_kind[6];	/* rules per enum rule_kind */
+	unsigned long	 texts;		/* texts examined */
+	unsigned long	 truncated;	/* texts cut to RULES_MAX_INPUT */
+	unsigned long	 limit_hits;	/* matches abandoned at a limit */
+	unsigned long	 match_errors;	/* other pcre2_match() errors */
+	unsigned long	 dropped;	/* distinct facts beyond max */
+};
+
 struct rules;
 
 /*
  * Load and compile a rules file.  Returns NULL with every error, as
  * "file:line: message" lines, in err.
+ *
+ * ROME codes are checked against ref (required), and rules_rome_for_title()
+ * returns ids of that refdata.  To reload, load the new file and, only if
+ * it loaded, swap it in and free the old set once no caller uses it; a
+ * loaded set is read-only and may be used by several threads at once.
  */
 struct rules	*rules_load(const char *path, const struct refdata *ref,
 		    char *err, size_t errlen);
@@ -57,12 +114,34 @@ size_t		 rules_normalize(const char *in, size_t len, char *out,
 /*
  * Facts found in text (normalised inside), at most max; returns how many.
  * A fact found twice is reported once, required winning over wished.
+ * Facts come in rule order; [rome] rules are not used here (titles go
+ * through rules_rome_for_title()).  Only the first RULES_MAX_INPUT bytes
+ * of text are examined.
  */
 int		 rules_extract(const struct rules *, const char *text,
 		    size_t len, struct rule_fact *out, int max);
 
-/* The ROME code a title maps to (first matching rule), or -1. */
+/*
+ * The ROME code a title maps to (first matching [rome] rule, in file
+ * order) into rome, and its refdata id; or -1 and rome "".
+ */
 int		 rules_rome_for_title(const struct rules *, const char *title,
 		    size_t len, char rome[ROME_CODE_LEN + 1]);
+
+/* Counters and sizes of a loaded set. */
+void		 rules_stats(const struct rules *, struct rules_stats *out);
+
+/* Section name of a kind: "licence", "skill", ... or "?". */
+const char	*rules_kind_name(int kind);
+
+/*
+ * French reason for a fact, for the suggestion's reasons: "permis B exigé",
+ * "caces-r489-3 souhaité", "travail de nuit", "contrat CDD", "durée 6
+ * mois", "métier F1701"; followed by " (where)" when where is not NULL or
+ * empty, as in "permis B exigé (description)".  Returns the length
+ * snprintf would have written.
+ */
+int		 rules_fact_reason(const struct rule_fact *, const char *where,
+		    char *buf, size_t len);
 
 #endif
