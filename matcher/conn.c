@@ -267,6 +267,25 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 		conn_free(c);
 }
 
+/*
+ * Close now and throw away what the client has not taken: for a client
+ * that stopped reading, waiting for the output to drain would keep it (and
+ * its buffers) forever.
+ */
+static void
+conn_abort(struct conn *c, const char *reason)
+{
+	log_info("%s: dropping: %s", c->peer, reason);
+	c->closing = 1;
+	feeds_unsubscribe(c->env, c);
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	evbuffer_drain(bufferevent_get_output(c->bev),
+	    evbuffer_get_length(bufferevent_get_output(c->bev)));
+	/* Inside its own callback, conn_readcb frees it on the way out. */
+	if (!c->in_callback)
+		conn_free(c);
+}
+
 void
 conn_close(struct conn *c, const char *reason)
 {
@@ -274,6 +293,8 @@ conn_close(struct conn *c, const char *reason)
 		return;
 	log_info("%s: closing: %s", c->peer, reason);
 	c->closing = 1;
+	/* No more pushes to a connection that is going away. */
+	feeds_unsubscribe(c->env, c);
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	if (!c->in_callback &&
@@ -348,7 +369,7 @@ conn_push_suggestions(void *arg, const char *payload, size_t len)
 	if (c->closing)
 		return;
 	if (evbuffer_get_length(out) > c->env->conf->output_high_water) {
-		conn_close(c, "subscriber too slow, output over high water");
+		conn_abort(c, "subscriber too slow, output over high water");
 		return;
 	}
 	msgpack_sbuffer_init(&sb);
