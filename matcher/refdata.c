@@ -64,7 +64,13 @@ struct rome_row {
 struct commune_row {
 	struct commune	 commune;
 	int		 line;
+	char		 postcode[6];
+	char		*ligne5;	/* NULL if empty */
+	char		*acheminement;	/* NULL if the commune's name */
 };
+
+/* Longest name key kept; names in the file are under 60 bytes. */
+#define NAME_KEY_MAX	127
 
 static void	 set_err(char *, size_t, const char *, int, const char *, ...)
 		    __attribute__((format(printf, 5, 6)));
@@ -82,6 +88,10 @@ static int	 rome_row_cmp(const void *, const void *);
 static int	 commune_row_cmp(const void *, const void *);
 static int	 load_rome(struct refdata *, const char *, char *, size_t);
 static int	 load_communes(struct refdata *, const char *, char *, size_t);
+static void	 build_places(struct refdata *, struct commune_row *, size_t,
+		    const int *);
+static int	 postcode_cmp(const void *, const void *);
+static int	 name_cmp(const void *, const void *);
 
 /*
  * Format "path:line: message" (or "path: message" when line is 0) into err,
@@ -445,6 +455,7 @@ load_communes(struct refdata *ref, const char *path, char *err,
 	struct reader *r;
 	struct commune_row *rows = NULL;
 	char *f[COMMUNE_NCOLS];
+	int *row_commune = NULL;
 	size_t n = 0, cap = 0, i, k;
 	double lat, lon;
 	int rv, ret = -1;
@@ -499,6 +510,12 @@ load_communes(struct refdata *ref, const char *path, char *err,
 		rows[n].commune.lat = lat;
 		rows[n].commune.lon = lon;
 		rows[n].line = r->lineno;
+		memcpy(rows[n].postcode, f[COL_POSTCODE], 6);
+		rows[n].ligne5 = f[COL_LIGNE5][0] != '\0' ?
+		    xstrdup(f[COL_LIGNE5]) : NULL;
+		rows[n].acheminement = f[COL_ACHEMINEMENT][0] != '\0' &&
+		    strcmp(f[COL_ACHEMINEMENT], f[COL_NAME]) != 0 ?
+		    xstrdup(f[COL_ACHEMINEMENT]) : NULL;
 		n++;
 	}
 	if (rv == -1)
@@ -514,20 +531,29 @@ load_communes(struct refdata *ref, const char *path, char *err,
 	 */
 	qsort(rows, n, sizeof(*rows), commune_row_cmp);
 	ref->communes = xreallocarray(NULL, n, sizeof(*ref->communes));
+	row_commune = xreallocarray(NULL, n, sizeof(*row_commune));
 	for (i = 0, k = 0; i < n; i++) {
 		if (k > 0 && strcmp(rows[i].commune.insee,
-		    ref->communes[k - 1].insee) == 0)
+		    ref->communes[k - 1].insee) == 0) {
+			row_commune[i] = (int)k - 1;
 			continue;
+		}
+		row_commune[i] = (int)k;
 		ref->communes[k++] = rows[i].commune;
 		rows[i].commune.name = NULL;
 	}
 	ref->communes = xreallocarray(ref->communes, k,
 	    sizeof(*ref->communes));
 	ref->commune_count = (int)k;
+	build_places(ref, rows, n, row_commune);
 	ret = 0;
 done:
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(rows[i].commune.name);
+		free(rows[i].ligne5);
+		free(rows[i].acheminement);
+	}
+	free(row_commune);
 	free(rows);
 	fclose(r->f);
 	free(r);
@@ -573,6 +599,11 @@ refdata_free(struct refdata *ref)
 	for (i = 0; i < ref->commune_count; i++)
 		free(ref->communes[i].name);
 	free(ref->communes);
+	free(ref->postcodes);
+	for (i = 0; i < ref->name_count; i++)
+		free(ref->names[i].key);
+	free(ref->names);
+	free(ref->departments);
 	free(ref);
 }
 
@@ -672,5 +703,409 @@ refdata_commune(const struct refdata *ref, const char *insee, size_t len)
 		else
 			hi = mid - 1;
 	}
+	return NULL;
+}
+
+/*
+ * Places: postal codes, names and departments.
+ *
+ * These tables are built once, at load, from every row of the communes
+ * file (a commune has one row per postal code and ligne_5), and searched
+ * by bisection like the others.
+ */
+
+static int
+postcode_cmp(const void *a, const void *b)
+{
+	const struct refdata_postcode *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->code, y->code)) != 0)
+		return c;
+	return (x->commune > y->commune) - (x->commune < y->commune);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct refdata_name *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->key, y->key)) != 0)
+		return c;
+	if (x->alias != y->alias)
+		return x->alias - y->alias;
+	return (x->commune > y->commune) - (x->commune < y->commune);
+}
+
+static void
+add_name(struct refdata_name *names, int *n, const char *text, int commune,
+    int alias)
+{
+	char key[NAME_KEY_MAX + 1];
+	size_t len;
+
+	len = refdata_name_key(text, strlen(text), key, sizeof(key));
+	if (len == 0)
+		return;
+	names[*n].key = xstrdup(key);
+	names[*n].commune = commune;
+	names[*n].alias = alias;
+	(*n)++;
+}
+
+/*
+ * rows[0 .. n-1] are the file's rows in INSEE order and row_commune[i]
+ * the index in ref->communes of row i.
+ */
+static void
+build_places(struct refdata *ref, struct commune_row *rows, size_t n,
+    const int *row_commune)
+{
+	struct refdata_department *d;
+	const struct commune *c;
+	size_t i, k, dlen;
+	int nn = 0, j, m;
+
+	/* Postal codes: distinct (code, commune) pairs. */
+	ref->postcodes = xreallocarray(NULL, n, sizeof(*ref->postcodes));
+	for (i = 0; i < n; i++) {
+		memcpy(ref->postcodes[i].code, rows[i].postcode, 6);
+		ref->postcodes[i].commune = row_commune[i];
+	}
+	qsort(ref->postcodes, n, sizeof(*ref->postcodes), postcode_cmp);
+	for (i = 0, k = 0; i < n; i++) {
+		if (k > 0 && postcode_cmp(&ref->postcodes[i],
+		    &ref->postcodes[k - 1]) == 0)
+			continue;
+		ref->postcodes[k++] = ref->postcodes[i];
+	}
+	ref->postcode_count = (int)k;
+
+	/* Names: own names, then the aliases of every row. */
+	ref->names = xreallocarray(NULL, 3 * n, sizeof(*ref->names));
+	for (j = 0; j < ref->commune_count; j++)
+		add_name(ref->names, &nn, ref->communes[j].name, j, 0);
+	for (i = 0; i < n; i++) {
+		if (rows[i].ligne5 != NULL)
+			add_name(ref->names, &nn, rows[i].ligne5,
+			    row_commune[i], 1);
+		if (rows[i].acheminement != NULL)
+			add_name(ref->names, &nn, rows[i].acheminement,
+			    row_commune[i], 1);
+	}
+	qsort(ref->names, (size_t)nn, sizeof(*ref->names), name_cmp);
+	/* One entry per (key, commune), its lowest alias kept. */
+	for (j = 0, m = 0; j < nn; j++) {
+		for (k = (size_t)m; k > 0; k--) {
+			if (strcmp(ref->names[k - 1].key,
+			    ref->names[j].key) != 0)
+				break;
+			if (ref->names[k - 1].commune ==
+			    ref->names[j].commune)
+				break;
+		}
+		if (k > 0 && strcmp(ref->names[k - 1].key,
+		    ref->names[j].key) == 0 &&
+		    ref->names[k - 1].commune == ref->names[j].commune) {
+			free(ref->names[j].key);
+			continue;
+		}
+		ref->names[m++] = ref->names[j];
+	}
+	ref->name_count = m;
+
+	/*
+	 * Departments: communes are in INSEE order, so a department's
+	 * communes are neighbours.
+	 */
+	ref->departments = NULL;
+	ref->department_count = 0;
+	for (j = 0; j < ref->commune_count; j++) {
+		c = &ref->communes[j];
+		dlen = refdata_department_len(c->insee);
+		d = ref->department_count > 0 ?
+		    &ref->departments[ref->department_count - 1] : NULL;
+		if (d == NULL || strlen(d->code) != dlen ||
+		    memcmp(d->code, c->insee, dlen) != 0) {
+			ref->departments = xreallocarray(ref->departments,
+			    (size_t)ref->department_count + 1,
+			    sizeof(*ref->departments));
+			d = &ref->departments[ref->department_count++];
+			memset(d, 0, sizeof(*d));
+			memcpy(d->code, c->insee, dlen);
+		}
+		d->communes++;
+		d->lat += c->lat;
+		d->lon += c->lon;
+	}
+	for (j = 0; j < ref->department_count; j++) {
+		ref->departments[j].lat /= ref->departments[j].communes;
+		ref->departments[j].lon /= ref->departments[j].communes;
+	}
+}
+
+static int
+valid_postcode(const char *s, size_t len)
+{
+	return len == 5 && valid_digits(s, 5);
+}
+
+/* Index of the first postal code entry >= cp, bisecting. */
+static int
+postcode_lower(const struct refdata *ref, const char *cp)
+{
+	int lo = 0, hi = ref->postcode_count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(ref->postcodes[mid].code, cp, 5) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+refdata_postcode_communes(const struct refdata *ref, const char *cp,
+    size_t len, const struct commune **out, int max)
+{
+	int i, n = 0;
+
+	if (cp == NULL || !valid_postcode(cp, len))
+		return 0;
+	for (i = postcode_lower(ref, cp); i < ref->postcode_count &&
+	    memcmp(ref->postcodes[i].code, cp, 5) == 0; i++) {
+		if (n < max)
+			out[n] = &ref->communes[ref->postcodes[i].commune];
+		n++;
+	}
+	return n;
+}
+
+const struct commune *
+refdata_commune_by_postcode(const struct refdata *ref, const char *cp,
+    size_t len)
+{
+	const struct commune *c;
+
+	if (refdata_postcode_communes(ref, cp, len, &c, 1) != 1)
+		return NULL;
+	return c;
+}
+
+/*
+ * Fold one code point of U+00C0..U+017F to upper-case ASCII (one or two
+ * letters into rep), or return 0 for a word break.
+ */
+static size_t
+fold_latin(unsigned int cp, char rep[2])
+{
+	/* U+00C0..U+00FF; '1' AE, '2' TH, '3' SS, ' ' a break. */
+	static const char latin1[] =
+	    "AAAAAA1CEEEEIIII" "DNOOOOO OUUUUY23"
+	    "AAAAAA1CEEEEIIII" "DNOOOOO OUUUUY2Y";
+	char c;
+
+	if (cp >= 0xc0 && cp <= 0xff)
+		c = latin1[cp - 0xc0];
+	else if (cp == 0x152 || cp == 0x153)
+		c = '4';
+	else if (cp == 0x178)
+		c = 'Y';
+	else
+		return 0;
+	switch (c) {
+	case ' ':
+		return 0;
+	case '1':
+		rep[0] = 'A';
+		rep[1] = 'E';
+		return 2;
+	case '2':
+		rep[0] = 'T';
+		rep[1] = 'H';
+		return 2;
+	case '3':
+		rep[0] = 'S';
+		rep[1] = 'S';
+		return 2;
+	case '4':
+		rep[0] = 'O';
+		rep[1] = 'E';
+		return 2;
+	default:
+		rep[0] = c;
+		return 1;
+	}
+}
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes left): its code point and
+ * length, or length 1 and code point 0xfffd for an invalid byte.
+ */
+static size_t
+utf8_next(const unsigned char *s, size_t n, unsigned int *cp)
+{
+	unsigned int c, min;
+	size_t k, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		k = 1;
+		c = s[0] & 0x1f;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		k = 2;
+		c = s[0] & 0x0f;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		k = 3;
+		c = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		goto bad;
+	if (n <= k)
+		goto bad;
+	for (i = 1; i <= k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*cp = c;
+	return k + 1;
+bad:
+	*cp = 0xfffd;
+	return 1;
+}
+
+/* Append the word w (wlen bytes) to out, abbreviating SAINT(E). */
+static size_t
+key_word(char *out, size_t o, size_t outlen, const char *w, size_t wlen)
+{
+	if (wlen == 5 && memcmp(w, "SAINT", 5) == 0) {
+		w = "ST";
+		wlen = 2;
+	} else if (wlen == 6 && memcmp(w, "SAINTE", 6) == 0) {
+		w = "STE";
+		wlen = 3;
+	}
+	if (o > 0 && o + 1 < outlen)
+		out[o++] = ' ';
+	if (o + wlen >= outlen)
+		wlen = outlen - 1 - o;
+	memmove(out + o, w, wlen);
+	return o + wlen;
+}
+
+size_t
+refdata_name_key(const char *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	char word[NAME_KEY_MAX + 1], rep[2];
+	size_t i = 0, o = 0, wl = 0, k, r;
+	unsigned int cp;
+
+	if (outlen == 0)
+		return 0;
+	while (i <= len) {
+		r = 0;
+		if (i < len) {
+			k = utf8_next(s + i, len - i, &cp);
+			i += k;
+			if (cp >= 'a' && cp <= 'z') {
+				rep[0] = (char)(cp - 'a' + 'A');
+				r = 1;
+			} else if ((cp >= 'A' && cp <= 'Z') ||
+			    (cp >= '0' && cp <= '9')) {
+				rep[0] = (char)cp;
+				r = 1;
+			} else
+				r = fold_latin(cp, rep);
+			if (r > 0) {
+				if (wl + r <= NAME_KEY_MAX) {
+					memcpy(word + wl, rep, r);
+					wl += r;
+				}
+				continue;
+			}
+		} else
+			i++;		/* the end is a break too */
+		if (wl > 0 && o + 1 < outlen)
+			o = key_word(out, o, outlen, word, wl);
+		wl = 0;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+const struct commune *
+refdata_commune_by_name(const struct refdata *ref, const char *dept,
+    const char *name, size_t len)
+{
+	char key[NAME_KEY_MAX + 1];
+	const struct commune *found;
+	size_t dlen = dept != NULL ? strlen(dept) : 0;
+	int lo, hi, mid, first, i, alias, n;
+
+	if (name == NULL || refdata_name_key(name, len, key, sizeof(key)) == 0)
+		return NULL;
+	lo = 0;
+	hi = ref->name_count;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ref->names[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	/* Entries of a key are ordered by alias: own names first. */
+	for (alias = 0; alias <= 1; alias++) {
+		found = NULL;
+		n = 0;
+		for (i = first; i < ref->name_count &&
+		    strcmp(ref->names[i].key, key) == 0; i++) {
+			if (ref->names[i].alias != alias)
+				continue;
+			if (dlen > 0 && (refdata_department_len(
+			    ref->communes[ref->names[i].commune].insee) !=
+			    dlen || memcmp(ref->communes[ref->names[i].commune]
+			    .insee, dept, dlen) != 0))
+				continue;
+			found = &ref->communes[ref->names[i].commune];
+			n++;
+		}
+		if (n == 1)
+			return found;
+		if (n > 1)
+			return NULL;	/* ambiguous */
+	}
+	return NULL;
+}
+
+size_t
+refdata_department_len(const char *insee)
+{
+	return insee[0] == '9' && insee[1] == '7' ? 3 : 2;
+}
+
+const struct refdata_department *
+refdata_department(const struct refdata *ref, const char *dept, size_t len)
+{
+	int i;
+
+	if (dept == NULL || len < 2 || len > 3)
+		return NULL;
+	for (i = 0; i < ref->department_count; i++)
+		if (strlen(ref->departments[i].code) == len &&
+		    memcmp(ref->departments[i].code, dept, len) == 0)
+			return &ref->departments[i];
 	return NULL;
 }

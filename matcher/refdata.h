@@ -28,11 +28,42 @@ struct commune {
 	double		 lat, lon;
 };
 
+/* One (postal code, commune) pair of the La Poste file. */
+struct refdata_postcode {
+	char		 code[6];	/* "59140" */
+	int		 commune;	/* index in refdata.communes */
+};
+
+/*
+ * One name a commune is known by, as a refdata_name_key(): its own name
+ * (alias 0), or a ligne_5 locality or delivery label of its rows (alias 1:
+ * "ST POL SUR MER" and "MALO LES BAINS" are places of DUNKERQUE).
+ */
+struct refdata_name {
+	char		*key;
+	int		 commune;	/* index in refdata.communes */
+	int		 alias;
+};
+
+/* A department of the reference communes and the centroid of them. */
+struct refdata_department {
+	char		 code[4];	/* "59"; "2A"; "971" */
+	int		 communes;	/* how many reference communes */
+	double		 lat, lon;	/* mean of their coordinates */
+};
+
 struct refdata {
 	struct rome_code *rome;		/* sorted by code */
 	int		 rome_count;
 	struct commune	*communes;	/* sorted by insee, one row per code */
 	int		 commune_count;
+	/* Built from the same file; see the lookups below. */
+	struct refdata_postcode *postcodes;	/* by code, then commune */
+	int		 postcode_count;
+	struct refdata_name *names;	/* by key, then alias, then commune */
+	int		 name_count;
+	struct refdata_department *departments;	/* by code */
+	int		 department_count;
 };
 
 /*
@@ -59,5 +90,51 @@ int		 refdata_rome_sector(const char *code);
 /* Commune by INSEE code (5 chars), or NULL. */
 const struct commune *refdata_commune(const struct refdata *,
 		    const char *insee, size_t len);
+
+/*
+ * Postal codes.  A code may serve several communes (59279: CRAYWICK,
+ * DUNKERQUE, LOON PLAGE) and a commune may have several codes (DUNKERQUE:
+ * 59140, 59240, 59279, 59430, 59640).
+ *
+ * refdata_postcode_communes() stores up to max communes of the code cp
+ * (len bytes) into out, in INSEE order, and returns how many the code
+ * has (0 if none, or if cp is not 5 digits); out may be NULL if max is 0.
+ * refdata_commune_by_postcode() returns the commune when the code has
+ * exactly one, else NULL.
+ */
+int		 refdata_postcode_communes(const struct refdata *,
+		    const char *cp, size_t len, const struct commune **out,
+		    int max);
+const struct commune *refdata_commune_by_postcode(const struct refdata *,
+		    const char *cp, size_t len);
+
+/*
+ * The key names are compared by: UTF-8 text upper-cased with French
+ * accents folded (É -> E, Œ -> OE), every other character (hyphen,
+ * apostrophe, dot, ...) a word break, words separated by one space, and
+ * SAINT/SAINTE written ST/STE as La Poste does: "Saint-Pol-sur-Mer" and
+ * "ST POL SUR MER" give the same key.  Invalid UTF-8 is a word break.
+ * Writes at most outlen - 1 bytes and a NUL; returns the length written.
+ */
+size_t		 refdata_name_key(const char *in, size_t len, char *out,
+		    size_t outlen);
+/*
+ * Commune by name (any case, accents, hyphens), in department dept
+ * ("59", "62"; NULL or "" for any).  Own names win over ligne_5 and
+ * delivery aliases.  NULL if no commune or several communes answer to the
+ * name (the same name in both departments, with dept NULL).
+ */
+const struct commune *refdata_commune_by_name(const struct refdata *,
+		    const char *dept, const char *name, size_t len);
+
+/* Department of an INSEE code: its first 2 characters, 3 for 97x. */
+size_t		 refdata_department_len(const char *insee);
+/*
+ * The reference point of a department (dept, len bytes): the mean of the
+ * coordinates of its reference communes.  NULL if no reference commune is
+ * in that department.
+ */
+const struct refdata_department *refdata_department(const struct refdata *,
+		    const char *dept, size_t len);
 
 #endif

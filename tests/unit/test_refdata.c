@@ -3,6 +3,8 @@
  * contents, lookups and ROME domains behave, the sector follows the code's
  * letter, and malformed files are refused with a "file:line:" message.
  * Malformed inputs are written to a private temporary directory.
+ * Also the place lookups built from the communes file: postal codes,
+ * names (with their folding) and departments.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -493,6 +495,303 @@ test_bad_communes(void **state)
 	    "59273;GRAVELINES;59820;GRAVELINES;;50.99;\r\n", 4);
 }
 
+/* Postal codes: one commune, several, none, malformed. */
+static void
+test_postcodes(void **state)
+{
+	const struct refdata *ref = *state;
+	const struct commune *c, *out[8];
+	int i, n;
+
+	c = refdata_commune_by_postcode(ref, "59140", 5);
+	assert_non_null(c);
+	assert_string_equal(c->insee, "59183");
+	c = refdata_commune_by_postcode(ref, "62100", 5);
+	assert_non_null(c);
+	assert_string_equal(c->name, "CALAIS");
+	/* The length is what counts. */
+	assert_non_null(refdata_commune_by_postcode(ref, "591401", 5));
+
+	/* Three communes, in INSEE order; the lookup of one refuses. */
+	n = refdata_postcode_communes(ref, "59279", 5, out, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0]->name, "CRAYWICK");
+	assert_string_equal(out[1]->name, "DUNKERQUE");
+	assert_string_equal(out[2]->name, "LOON PLAGE");
+	assert_null(refdata_commune_by_postcode(ref, "59279", 5));
+	/* Fewer slots than communes: the count is still the total. */
+	assert_int_equal(refdata_postcode_communes(ref, "59279", 5, out, 1),
+	    3);
+	assert_string_equal(out[0]->name, "CRAYWICK");
+	assert_int_equal(refdata_postcode_communes(ref, "62130", 5, NULL, 0),
+	    33);
+	assert_int_equal(refdata_postcode_communes(ref, "59820", 5, out, 8),
+	    2);
+
+	/* A commune with several codes answers to each. */
+	assert_string_equal(refdata_commune_by_postcode(ref, "59000", 5)->insee,
+	    "59350");
+	assert_string_equal(refdata_commune_by_postcode(ref, "59800", 5)->insee,
+	    "59350");
+
+	assert_int_equal(refdata_postcode_communes(ref, "75001", 5, out, 8),
+	    0);
+	assert_int_equal(refdata_postcode_communes(ref, "00000", 5, out, 8),
+	    0);
+	assert_int_equal(refdata_postcode_communes(ref, "99999", 5, out, 8),
+	    0);
+	assert_int_equal(refdata_postcode_communes(ref, "5914", 4, out, 8), 0);
+	assert_int_equal(refdata_postcode_communes(ref, "5914A", 5, out, 8),
+	    0);
+	assert_int_equal(refdata_postcode_communes(ref, "", 0, out, 8), 0);
+	assert_int_equal(refdata_postcode_communes(ref, NULL, 5, out, 8), 0);
+	assert_null(refdata_commune_by_postcode(ref, "75001", 5));
+
+	/* Distinct sorted pairs; every commune has a code. */
+	assert_int_equal(ref->postcode_count, 1554);
+	for (i = 1; i < ref->postcode_count; i++) {
+		n = strcmp(ref->postcodes[i - 1].code, ref->postcodes[i].code);
+		assert_true(n < 0 || (n == 0 && ref->postcodes[i - 1].commune <
+		    ref->postcodes[i].commune));
+	}
+	{
+		char *seen = calloc((size_t)ref->commune_count, 1);
+
+		assert_non_null(seen);
+		for (i = 0; i < ref->postcode_count; i++)
+			seen[ref->postcodes[i].commune] = 1;
+		for (i = 0; i < ref->commune_count; i++)
+			assert_true(seen[i]);
+		free(seen);
+	}
+}
+
+static void
+expect_key(const char *in, const char *want)
+{
+	char out[128];
+	size_t n;
+
+	n = refdata_name_key(in, strlen(in), out, sizeof(out));
+	if (strcmp(out, want) != 0)
+		fail_msg("key of \"%s\" is \"%s\", want \"%s\"", in, out, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static void
+test_name_key(void **state)
+{
+	char out[8];
+
+	(void)state;
+	expect_key("DUNKERQUE", "DUNKERQUE");
+	expect_key("dunkerque", "DUNKERQUE");
+	expect_key("Saint-Pol-sur-Mer", "ST POL SUR MER");
+	expect_key("ST POL SUR MER", "ST POL SUR MER");
+	expect_key("  Boulogne-sur-Mer ", "BOULOGNE SUR MER");
+	expect_key("Villeneuve-d'Ascq", "VILLENEUVE D ASCQ");
+	expect_key("Villeneuve-d\xe2\x80\x99" "Ascq", "VILLENEUVE D ASCQ");
+	expect_key("Sainte-Catherine", "STE CATHERINE");
+	expect_key("SAINT", "ST");
+	expect_key("Saintes", "SAINTES");
+	expect_key("Touquet-Paris-Plage (Le)", "TOUQUET PARIS PLAGE LE");
+	expect_key("\xc3\x89" "coust-Saint-Mein", "ECOUST ST MEIN");
+	expect_key("\xc5\x92uf-en-Ternois", "OEUF EN TERNOIS");
+	expect_key("\xc5\x93uf", "OEUF");
+	expect_key("\xc3\x86" "sop \xc3\x9f \xc3\xbe \xc3\xbf \xc5\xb8",
+	    "AESOP SS TH Y Y");
+	expect_key("\xc3\xa0\xc3\xa2\xc3\xa4\xc3\xa7\xc3\xa8\xc3\xa9\xc3\xaa"
+	    "\xc3\xab\xc3\xae\xc3\xaf\xc3\xb4\xc3\xb6\xc3\xb9\xc3\xbb\xc3\xbc",
+	    "AAACEEEEIIOOUUU");
+	expect_key("a\xc3\x97" "b\xc3\xb7" "c", "A B C");	/* × ÷ */
+	expect_key("59 - Loon-Plage", "59 LOON PLAGE");
+	/* Invalid UTF-8 and other scripts are word breaks. */
+	expect_key("Gra\xe9velines", "GRA VELINES");
+	expect_key("a\xc3", "A");
+	expect_key("\xed\xa0\x80x", "X");
+	expect_key("\xe2\x82\xac" "5", "5");
+	expect_key("", "");
+	expect_key(" - ' . ", "");
+	/* Bounded output, always terminated. */
+	assert_int_equal(refdata_name_key("Dunkerque", 9, out, sizeof(out)),
+	    7);
+	assert_string_equal(out, "DUNKERQ");
+	assert_int_equal(refdata_name_key("Loon Plage", 10, out, sizeof(out)),
+	    7);
+	assert_string_equal(out, "LOON PL");
+	assert_int_equal(refdata_name_key("Dunkerque", 9, out, 1), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(refdata_name_key("Dunkerque", 9, out, 0), 0);
+	/* The length given is what counts. */
+	assert_int_equal(refdata_name_key("Loon-Plage", 4, out, sizeof(out)),
+	    4);
+	assert_string_equal(out, "LOON");
+}
+
+static void
+test_commune_by_name(void **state)
+{
+	const struct refdata *ref = *state;
+	const struct commune *c;
+
+#define BY_NAME(dept, name) refdata_commune_by_name(ref, dept, name, \
+	    strlen(name))
+	c = BY_NAME(NULL, "Dunkerque");
+	assert_non_null(c);
+	assert_string_equal(c->insee, "59183");
+	assert_ptr_equal(BY_NAME("59", "DUNKERQUE"), c);
+	assert_ptr_equal(BY_NAME("", "dunkerque"), c);
+	assert_null(BY_NAME("62", "Dunkerque"));
+	assert_string_equal(BY_NAME("59", "Loon-Plage")->insee, "59359");
+	assert_string_equal(BY_NAME(NULL, "Boulogne-sur-Mer")->insee, "62160");
+	assert_string_equal(BY_NAME(NULL, "Villeneuve d'Ascq")->insee, "59009");
+	/* Localities of a commune (ligne_5) and delivery labels. */
+	assert_ptr_equal(BY_NAME("59", "Saint-Pol-sur-Mer"), c);
+	assert_ptr_equal(BY_NAME(NULL, "Malo-les-Bains"), c);
+	assert_ptr_equal(BY_NAME(NULL, "Rosendael"), c);
+	assert_ptr_equal(BY_NAME(NULL, "Fort-Mardyck"), c);
+	assert_string_equal(BY_NAME(NULL, "Lomme")->insee, "59350");
+	assert_string_equal(BY_NAME(NULL, "Pont-de-Briques-Saint-Etienne")
+	    ->insee, "62746");
+	/* One name, two departments. */
+	assert_null(BY_NAME(NULL, "Saint-Aubin"));
+	assert_string_equal(BY_NAME("59", "Saint-Aubin")->insee, "59529");
+	assert_string_equal(BY_NAME("62", "ST AUBIN")->insee, "62742");
+	/* Not found. */
+	assert_null(BY_NAME(NULL, "Paris"));
+	assert_null(BY_NAME(NULL, "Nord"));
+	assert_null(BY_NAME(NULL, "Dunker"));
+	assert_null(BY_NAME(NULL, "Dunkerques"));
+	assert_null(BY_NAME(NULL, ""));
+	assert_null(BY_NAME(NULL, " - "));
+	assert_null(BY_NAME("5", "Dunkerque"));
+	assert_null(refdata_commune_by_name(ref, NULL, NULL, 3));
+#undef BY_NAME
+	/* Sorted by key, alias, commune; one entry per (key, commune). */
+	{
+		int i, k;
+
+		for (i = 1; i < ref->name_count; i++) {
+			k = strcmp(ref->names[i - 1].key, ref->names[i].key);
+			assert_true(k < 0 || (k == 0 &&
+			    (ref->names[i - 1].alias < ref->names[i].alias ||
+			    (ref->names[i - 1].alias == ref->names[i].alias &&
+			    ref->names[i - 1].commune <
+			    ref->names[i].commune))));
+		}
+		for (i = 0; i < ref->commune_count; i++)
+			assert_ptr_equal(refdata_commune_by_name(ref,
+			    ref->communes[i].insee[1] == '9' ? "59" : "62",
+			    ref->communes[i].name,
+			    strlen(ref->communes[i].name)),
+			    &ref->communes[i]);
+	}
+}
+
+static void
+test_departments(void **state)
+{
+	const struct refdata *ref = *state;
+	const struct refdata_department *d59, *d62;
+	double lat = 0, lon = 0;
+	int i, n = 0;
+
+	assert_int_equal(ref->department_count, 2);
+	d59 = refdata_department(ref, "59", 2);
+	d62 = refdata_department(ref, "62", 2);
+	assert_non_null(d59);
+	assert_non_null(d62);
+	assert_string_equal(d59->code, "59");
+	assert_int_equal(d59->communes + d62->communes, ref->commune_count);
+	assert_int_equal(d59->communes, 648);
+	assert_int_equal(d62->communes, 893);
+	/* The mean of the communes' coordinates. */
+	for (i = 0; i < ref->commune_count; i++)
+		if (memcmp(ref->communes[i].insee, "59", 2) == 0) {
+			lat += ref->communes[i].lat;
+			lon += ref->communes[i].lon;
+			n++;
+		}
+	assert_true(fabs(d59->lat - lat / n) < 1e-9);
+	assert_true(fabs(d59->lon - lon / n) < 1e-9);
+	assert_true(fabs(d59->lat - 50.4172) < 1e-3);
+	assert_true(fabs(d59->lon - 3.2600) < 1e-3);
+	assert_true(fabs(d62->lat - 50.4592) < 1e-3);
+	assert_true(fabs(d62->lon - 2.3366) < 1e-3);
+	/* The length counts. */
+	assert_ptr_equal(refdata_department(ref, "59183", 2), d59);
+	assert_null(refdata_department(ref, "75", 2));
+	assert_null(refdata_department(ref, "5", 1));
+	assert_null(refdata_department(ref, "590", 3));
+	assert_null(refdata_department(ref, NULL, 2));
+
+	assert_int_equal(refdata_department_len("59183"), 2);
+	assert_int_equal(refdata_department_len("2A004"), 2);
+	assert_int_equal(refdata_department_len("97101"), 3);
+}
+
+/*
+ * Hand-written files: own names win over aliases, aliases of the same
+ * commune count once, departments of Corsica and overseas, an empty
+ * ligne_5 is no alias.
+ */
+static void
+test_places_minimal(void **state)
+{
+	static const char communes[] =
+	    "code_insee;nom_commune;code_postal;libelle_acheminement;"
+	    "ligne_5;latitude;longitude\n"
+	    "59001;PLAGEVILLE;59100;PLAGEVILLE;BEACH;50.0;3.0\n"
+	    "59001;PLAGEVILLE;59101;PLAGEVILLE;BEACH;50.0;3.0\n"
+	    "59002;BEACH;59100;BEACH;;51.0;2.0\n"
+	    "62001;HAVRE;62100;PORT HAVRE;;50.0;1.0\n"
+	    "62002;HAVRE NORD;62100;PORT HAVRE;;50.2;1.2\n"
+	    "2A004;AJACCIO;20000;AJACCIO;;41.92;8.73\n"
+	    "97101;ABYMES;97139;LES ABYMES;;16.27;-61.50\n";
+	struct tmpdata t;
+	struct refdata *ref;
+	const struct commune *out[4];
+	const struct refdata_department *d;
+
+	(void)state;
+	tmp_open(&t);
+	ref = load_texts(&t, GOOD_ROME, sizeof(GOOD_ROME) - 1, communes,
+	    sizeof(communes) - 1);
+	if (ref == NULL)
+		fail_msg("%s", t.err);
+	assert_int_equal(ref->commune_count, 6);
+	/* "BEACH" is a commune and a locality of PLAGEVILLE: the commune. */
+	assert_string_equal(refdata_commune_by_name(ref, NULL, "Beach", 5)
+	    ->insee, "59002");
+	/* A delivery label shared by two communes names neither. */
+	assert_null(refdata_commune_by_name(ref, NULL, "Port-Havre", 10));
+	assert_string_equal(refdata_commune_by_name(ref, NULL, "Havre", 5)
+	    ->insee, "62001");
+	assert_string_equal(refdata_commune_by_name(ref, "2A", "Ajaccio", 7)
+	    ->insee, "2A004");
+	assert_string_equal(refdata_commune_by_name(ref, "971", "Abymes", 6)
+	    ->insee, "97101");
+	assert_string_equal(refdata_commune_by_name(ref, NULL, "Les Abymes",
+	    10)->insee, "97101");
+	assert_int_equal(refdata_postcode_communes(ref, "59100", 5, out, 4),
+	    2);
+	assert_int_equal(refdata_postcode_communes(ref, "59101", 5, out, 4),
+	    1);
+	assert_int_equal(refdata_postcode_communes(ref, "62100", 5, out, 4),
+	    2);
+	assert_int_equal(ref->department_count, 4);
+	d = refdata_department(ref, "59", 2);
+	assert_int_equal(d->communes, 2);
+	assert_true(d->lat == 50.5 && d->lon == 2.5);
+	assert_non_null(refdata_department(ref, "2A", 2));
+	d = refdata_department(ref, "971", 3);
+	assert_non_null(d);
+	assert_true(d->lat == 16.27);
+	assert_null(refdata_department(ref, "97", 2));
+	refdata_free(ref);
+	tmp_close(&t);
+}
+
 int
 main(void)
 {
@@ -507,6 +806,11 @@ main(void)
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_bad_rome),
 		cmocka_unit_test(test_bad_communes),
+		cmocka_unit_test(test_postcodes),
+		cmocka_unit_test(test_name_key),
+		cmocka_unit_test(test_commune_by_name),
+		cmocka_unit_test(test_departments),
+		cmocka_unit_test(test_places_minimal),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
