@@ -76,6 +76,22 @@ static const struct key keys[] = {
 	    1, 10000, "64",
 	    "requests served from one client before turning to the others" },
 
+	{ "http", "listen", KT_ADDR, F(http.listen), 0, 0, "127.0.0.1:7421",
+	    "address and port of the HTTP/JSON API" },
+	{ "http", "max_body", KT_SIZE, F(http.max_body), 1024, 67108864,
+	    "1048576", "largest request body accepted, bytes" },
+	{ "http", "max_headers", KT_SIZE, F(http.max_headers), 1024, 1048576,
+	    "16384", "largest request line and headers accepted, bytes" },
+	{ "http", "max_connections", KT_INT, F(http.max_connections),
+	    1, 10000, "256", "most HTTP connections open at once" },
+	{ "http", "timeout_s", KT_INT, F(http.timeout_s), 1, 3600, "60",
+	    "an HTTP connection idle this many seconds is closed" },
+	{ "http", "max_streams", KT_INT, F(http.max_streams), 0, 10000, "100",
+	    "most Server-Sent Events streams open at once" },
+	{ "http", "www_dir", KT_STRING, F(http.www_dir), 0, 0, "",
+	    "directory of the advisers' page; empty: the compiled-in "
+	    "default" },
+
 	{ "redis", "address", KT_ADDR, F(redis), 0, 0, "127.0.0.1:6379",
 	    "address and port of the Redis server" },
 	{ "redis", "prefix", KT_NAME, F(redis_prefix), 1, 63, "matcherd",

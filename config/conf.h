@@ -53,6 +53,17 @@ struct conf_matching {
 enum conf_loglevel { CONF_LOG_ERROR, CONF_LOG_WARN, CONF_LOG_INFO,
 	CONF_LOG_DEBUG };
 
+/* The HTTP/JSON API (docs/HTTP.md). */
+struct conf_http {
+	struct conf_addr listen;
+	size_t		 max_body;		/* bytes */
+	size_t		 max_headers;		/* bytes */
+	int		 max_connections;
+	int		 timeout_s;
+	int		 max_streams;		/* Server-Sent Events */
+	char		 www_dir[CONF_PATH_MAX];	/* "": compiled-in */
+};
+
 struct conf {
 	char		 path[CONF_PATH_MAX];	/* file it was read from */
 	struct conf_addr listen;
@@ -60,6 +71,7 @@ struct conf {
 	size_t		 max_message;
 	size_t		 output_high_water;
 	int		 requests_per_event;
+	struct conf_http http;
 	struct conf_addr redis;
 	char		 redis_prefix[64];
 	int		 redis_db;

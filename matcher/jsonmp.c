@@ -1,7 +1,8 @@
 /*
- * JSON <-> MessagePack conversion for matchctl: jansson values are packed
- * with a msgpack_packer, msgpack objects become new jansson values.  Both
- * walks are recursive and bounded by JSONMP_MAX_DEPTH.
+ * JSON <-> MessagePack conversion for matchctl and the HTTP API: jansson
+ * values are packed with a msgpack_packer, msgpack objects become new
+ * jansson values or JSON text.  Every walk is recursive and bounded by
+ * JSONMP_MAX_DEPTH.
  */
 #include <math.h>
 #include <stdint.h>
@@ -101,20 +102,18 @@ jsonmp_pack(msgpack_packer *pk, const json_t *j, char *err, size_t errlen)
 	return 0;
 }
 
-static json_t *
-base64(const char *p, size_t len)
+/* Base64 of p[0..len) into out, which holds B64_LEN(len) bytes. */
+#define B64_LEN(len)	(((len) + 2) / 3 * 4)
+
+static void
+b64_encode(const char *p, size_t len, char *out)
 {
 	static const char tab[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *s = (const unsigned char *)p;
-	size_t i, o, n;
+	size_t i, o;
 	uint32_t v;
-	json_t *j;
-	char *out;
 
-	n = (len + 2) / 3 * 4;
-	if ((out = malloc(n + 1)) == NULL)
-		return NULL;
 	for (i = 0, o = 0; i < len; i += 3) {
 		v = (uint32_t)s[i] << 16;
 		if (i + 1 < len)
@@ -126,8 +125,18 @@ base64(const char *p, size_t len)
 		out[o++] = i + 1 < len ? tab[v >> 6 & 63] : '=';
 		out[o++] = i + 2 < len ? tab[v & 63] : '=';
 	}
-	out[o] = '\0';
-	j = json_stringn_nocheck(out, o);
+}
+
+static json_t *
+base64(const char *p, size_t len)
+{
+	json_t *j;
+	char *out;
+
+	if ((out = malloc(B64_LEN(len) + 1)) == NULL)
+		return NULL;
+	b64_encode(p, len, out);
+	j = json_stringn_nocheck(out, B64_LEN(len));
 	free(out);
 	return j;
 }
@@ -261,4 +270,361 @@ json_t *
 jsonmp_to_json(const msgpack_object *o, char *err, size_t errlen)
 {
 	return to_json(o, 0, err, errlen);
+}
+
+/* ------------------------------------------------------------------ */
+/* msgpack -> JSON text, without a jansson tree                       */
+
+/*
+ * Room for n more bytes in b.  The walk only ever appends, so one check
+ * per token is enough.
+ */
+static int
+buf_room(struct jsonmp_buf *b, size_t n, char *err, size_t errlen)
+{
+	size_t cap;
+	char *p;
+
+	if (b->cap - b->len >= n)
+		return 0;
+	cap = b->cap ? b->cap : 1024;
+	while (cap - b->len < n)
+		cap *= 2;
+	if ((p = realloc(b->data, cap)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+jsonmp_append(struct jsonmp_buf *b, const char *s, size_t n, char *err,
+    size_t errlen)
+{
+	if (buf_room(b, n, err, errlen) == -1)
+		return -1;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	return 0;
+}
+
+/*
+ * Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not
+ * one: strict, as jansson checks strings (no overlong forms, surrogates
+ * or code points past U+10FFFF).
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/*
+ * The bytes a JSON string cannot hold as they are: controls, '"', '\\'
+ * (escaped) and the bytes of UTF-8 sequences (checked).  One look-up per
+ * byte keeps the common run of plain ASCII cheap.
+ */
+static const unsigned char str_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* A JSON string, escaped as jansson escapes (compact, '/' kept). */
+static int
+write_string(struct jsonmp_buf *b, const char *p, size_t n, char *err,
+    size_t errlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, start, seq;
+	char *o;
+
+	/* Six bytes per input byte at worst (\u00XX), and the quotes. */
+	if (buf_room(b, 6 * n + 2, err, errlen) == -1)
+		return -1;
+	o = b->data + b->len;
+	*o++ = '"';
+	while (i < n) {
+		for (start = i; i < n && !str_special[s[i]]; i++)
+			;
+		memcpy(o, p + start, i - start);
+		o += i - start;
+		if (i == n)
+			break;
+		if (s[i] >= 0x80) {
+			if ((seq = utf8_seq(s + i, n - i)) == 0) {
+				snprintf(err, errlen,
+				    "string is not valid UTF-8");
+				return -1;
+			}
+			memcpy(o, p + i, seq);
+			o += seq;
+			i += seq;
+			continue;
+		}
+		*o++ = '\\';
+		switch (s[i]) {
+		case '"':
+		case '\\':
+			*o++ = (char)s[i];
+			break;
+		case '\b':
+			*o++ = 'b';
+			break;
+		case '\f':
+			*o++ = 'f';
+			break;
+		case '\n':
+			*o++ = 'n';
+			break;
+		case '\r':
+			*o++ = 'r';
+			break;
+		case '\t':
+			*o++ = 't';
+			break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[s[i] >> 4];
+			o[4] = hex[s[i] & 15];
+			o += 5;
+			break;
+		}
+		i++;
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
+
+/* Decimal digits of u into the end of buf; returns where they start. */
+static char *
+utoa_end(unsigned long long u, char *end)
+{
+	do
+		*--end = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	return end;
+}
+
+/*
+ * A real as jansson prints it with JSON_REAL_PRECISION(JSONMP_PRECISION).
+ * Most of our reals have a few decimals (scores, distances, components):
+ * when v is exactly the double nearest to m / 10^k for k <= 6, that
+ * decimal is what %.15g prints, so it is written directly; printf, the
+ * costliest part of a JSON reply otherwise, is left for the others.
+ */
+static size_t
+format_real(double v, char *out)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	char digits[32], *d, *e, *end = digits + sizeof(digits);
+	unsigned long long u, scale;
+	long long m;
+	size_t len;
+	int k;
+
+	if (v == 0)
+		return (size_t)snprintf(out, 32, "%s", signbit(v) ? "-0.0" :
+		    "0.0");
+	/* Outside this range %g writes an exponent. */
+	k = fabs(v) >= 1e-4 && fabs(v) < 1e9 ? 0 : 7;
+	for (; k <= 6; k++) {
+		m = llround(v * p10[k]);
+		if ((double)m / p10[k] != v)
+			continue;
+		u = m < 0 ? (unsigned long long)-m : (unsigned long long)m;
+		scale = (unsigned long long)p10[k];
+		if (k == 0) {
+			d = end - 2;
+			memcpy(d, ".0", 2);
+		} else {
+			/* A leading 1 (overwritten), then the k decimals. */
+			d = utoa_end(u % scale + scale, end);
+			*d = '.';
+		}
+		d = utoa_end(u / scale, d);
+		if (m < 0)
+			*--d = '-';
+		len = (size_t)(end - d);
+		memcpy(out, d, len);
+		out[len] = '\0';
+		return len;
+	}
+	len = (size_t)snprintf(out, 32, "%.*g", JSONMP_PRECISION, v);
+	if (strpbrk(out, ".e") == NULL) {
+		memcpy(out + len, ".0", 3);
+		len += 2;
+	}
+	/* jansson drops the '+' and leading zeros of an exponent. */
+	if ((e = strchr(out, 'e')) != NULL) {
+		if (*++e == '-')
+			e++;
+		for (d = e; *d == '+' || (*d == '0' && d[1] != '\0'); d++)
+			;
+		memmove(e, d, strlen(d) + 1);
+		len = strlen(out);
+	}
+	return len;
+}
+
+static int write_json(struct jsonmp_buf *, const msgpack_object *, int,
+    char *, size_t);
+
+/* A map key: a str as is, anything else as its JSON text (as a string). */
+static int
+write_key(struct jsonmp_buf *b, const msgpack_object *k, int depth,
+    char *err, size_t errlen)
+{
+	struct jsonmp_buf text = { NULL, 0, 0 };
+	int rc;
+
+	if (k->type == MSGPACK_OBJECT_STR)
+		return write_string(b, k->via.str.ptr, k->via.str.size, err,
+		    errlen);
+	rc = write_json(&text, k, depth, err, errlen);
+	if (rc == 0)
+		rc = write_string(b, text.data, text.len, err, errlen);
+	free(text.data);
+	return rc;
+}
+
+static int
+write_json(struct jsonmp_buf *b, const msgpack_object *o, int depth,
+    char *err, size_t errlen)
+{
+	char num[32];
+	const char *lit;
+	size_t len;
+	uint32_t i;
+
+	switch (o->type) {
+	case MSGPACK_OBJECT_NIL:
+	case MSGPACK_OBJECT_EXT:
+		return jsonmp_append(b, "null", 4, err, errlen);
+	case MSGPACK_OBJECT_BOOLEAN:
+		lit = o->via.boolean ? "true" : "false";
+		return jsonmp_append(b, lit, strlen(lit), err, errlen);
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		if (o->via.u64 > INT64_MAX) {
+			snprintf(err, errlen, "integer %llu out of range",
+			    (unsigned long long)o->via.u64);
+			return -1;
+		}
+		lit = utoa_end(o->via.u64, num + sizeof(num));
+		return jsonmp_append(b, lit, (size_t)(num + sizeof(num) - lit),
+		    err, errlen);
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		len = (size_t)snprintf(num, sizeof(num), "%lld",
+		    (long long)o->via.i64);
+		return jsonmp_append(b, num, len, err, errlen);
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		if (!isfinite(o->via.f64)) {
+			snprintf(err, errlen, "non-finite number");
+			return -1;
+		}
+		len = format_real(o->via.f64, num);
+		return jsonmp_append(b, num, len, err, errlen);
+	case MSGPACK_OBJECT_STR:
+		return write_string(b, o->via.str.ptr, o->via.str.size, err,
+		    errlen);
+	case MSGPACK_OBJECT_BIN:
+		if (buf_room(b, B64_LEN((size_t)o->via.bin.size) + 2, err,
+		    errlen) == -1)
+			return -1;
+		b->data[b->len++] = '"';
+		b64_encode(o->via.bin.ptr, o->via.bin.size, b->data + b->len);
+		b->len += B64_LEN((size_t)o->via.bin.size);
+		b->data[b->len++] = '"';
+		return 0;
+	case MSGPACK_OBJECT_ARRAY:
+	case MSGPACK_OBJECT_MAP:
+		break;
+	default:
+		snprintf(err, errlen, "unknown msgpack type %d", (int)o->type);
+		return -1;
+	}
+
+	if (depth >= JSONMP_MAX_DEPTH) {
+		snprintf(err, errlen, "nesting deeper than %d levels",
+		    JSONMP_MAX_DEPTH);
+		return -1;
+	}
+	if (o->type == MSGPACK_OBJECT_ARRAY) {
+		if (jsonmp_append(b, "[", 1, err, errlen) == -1)
+			return -1;
+		for (i = 0; i < o->via.array.size; i++)
+			if ((i > 0 &&
+			    jsonmp_append(b, ",", 1, err, errlen) == -1) ||
+			    write_json(b, &o->via.array.ptr[i], depth + 1, err,
+			    errlen) == -1)
+				return -1;
+		return jsonmp_append(b, "]", 1, err, errlen);
+	}
+	if (jsonmp_append(b, "{", 1, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < o->via.map.size; i++)
+		/* A key is at the depth of its value. */
+		if ((i > 0 && jsonmp_append(b, ",", 1, err, errlen) == -1) ||
+		    write_key(b, &o->via.map.ptr[i].key, depth + 1, err,
+		    errlen) == -1 ||
+		    jsonmp_append(b, ":", 1, err, errlen) == -1 ||
+		    write_json(b, &o->via.map.ptr[i].val, depth + 1, err,
+		    errlen) == -1)
+			return -1;
+	return jsonmp_append(b, "}", 1, err, errlen);
+}
+
+int
+jsonmp_write(struct jsonmp_buf *b, const msgpack_object *o, char *err,
+    size_t errlen)
+{
+	size_t start = b->len;
+
+	if (write_json(b, o, 0, err, errlen) == -1) {
+		b->len = start;
+		return -1;
+	}
+	return 0;
 }

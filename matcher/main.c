@@ -2,6 +2,7 @@
  * matcherd: start-up, signals, shutdown (relayd main).
  *
  *   matcherd [-c FILE] [-n] [-d] [--listen HOST:PORT] [--redis HOST:PORT]
+ *            [--http HOST:PORT]
  */
 #include <getopt.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include "conf.h"
 #include "conn.h"
 #include "feeds.h"
+#include "http.h"
 #include "index.h"
 #include "log.h"
 #include "matcherd.h"
@@ -34,6 +36,7 @@
 struct overrides {
 	const char	*listen;
 	const char	*redis;
+	const char	*http;
 	int		 debug;
 };
 
@@ -41,7 +44,7 @@ static __attribute__((noreturn)) void
 usage(void)
 {
 	fprintf(stderr, "usage: matcherd [-c FILE] [-n] [-d] "
-	    "[--listen HOST:PORT] [--redis HOST:PORT]\n");
+	    "[--listen HOST:PORT] [--redis HOST:PORT] [--http HOST:PORT]\n");
 	exit(64);
 }
 
@@ -72,6 +75,11 @@ load_conf(const char *path, int explicit, const struct overrides *ov)
 		fprintf(stderr, "--redis %s: expected HOST:PORT\n", ov->redis);
 		nerr = -1;
 	}
+	if (nerr == 0 && ov->http != NULL &&
+	    conf_parse_addr(ov->http, &c->http.listen) == -1) {
+		fprintf(stderr, "--http %s: expected HOST:PORT\n", ov->http);
+		nerr = -1;
+	}
 	if (nerr > 0) {
 		/* Plain "file:line: message" lines, as editors expect. */
 		for (i = 0; i < nerr && i < CONF_MAX_ERRORS; i++)
@@ -92,6 +100,7 @@ load_conf(const char *path, int explicit, const struct overrides *ov)
 static const char	*conf_path = DEFAULT_CONF;
 static int		 conf_explicit;
 static struct overrides	 ov;
+static struct http	*http;
 
 static void
 sig_stop(evutil_socket_t sig, short ev, void *arg)
@@ -115,6 +124,8 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 	}
 	if (strcmp(c->listen.host, env->conf->listen.host) != 0 ||
 	    c->listen.port != env->conf->listen.port ||
+	    strcmp(c->http.listen.host, env->conf->http.listen.host) != 0 ||
+	    c->http.listen.port != env->conf->http.listen.port ||
 	    strcmp(c->redis.host, env->conf->redis.host) != 0 ||
 	    c->redis.port != env->conf->redis.port ||
 	    strcmp(c->redis_prefix, env->conf->redis_prefix) != 0)
@@ -124,6 +135,7 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 	env->conf = c;
 	log_setlevel(c->log_level);
 	store_reconf(env->store, c);
+	http_reconf(http);
 	log_info("configuration reloaded");
 }
 
@@ -133,6 +145,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'L' },
 		{ "redis", required_argument, NULL, 'R' },
+		{ "http", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -161,6 +174,9 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			ov.redis = optarg;
+			break;
+		case 'H':
+			ov.http = optarg;
 			break;
 		default:
 			usage();
@@ -210,6 +226,9 @@ main(int argc, char *argv[])
 	    env.conf->listen.port)) == NULL)
 		fatalx("cannot listen on %s:%d", env.conf->listen.host,
 		    env.conf->listen.port);
+	if ((http = http_new(&env)) == NULL)
+		fatalx("cannot listen for HTTP on %s:%d",
+		    env.conf->http.listen.host, env.conf->http.listen.port);
 	ev_int = evsignal_new(env.base, SIGINT, sig_stop, &env);
 	ev_term = evsignal_new(env.base, SIGTERM, sig_stop, &env);
 	ev_hup = evsignal_new(env.base, SIGHUP, sig_reload, &env);
@@ -222,6 +241,7 @@ main(int argc, char *argv[])
 
 	/* Orderly teardown, so the leak checker stays quiet. */
 	server_free(env.server);
+	http_free(http);
 	conn_free_all();
 	feeds_free();
 	store_free(env.store);

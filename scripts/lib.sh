@@ -20,6 +20,11 @@ MATCHERD_PACKAGES=(
 	python3 python3-msgpack
 )
 
+# Debian 12 packages of the end-to-end tests (tests/e2e/) only: the
+# browser they drive, and a font for readable screenshots.  Installed by
+# scripts/test (ensure_e2e), not by scripts/run.
+MATCHERD_E2E_PACKAGES=(chromium fonts-dejavu-core)
+
 # The Python that has python3-msgpack (a pyenv or venv python3 first in
 # PATH may not).
 PYTHON3=/usr/bin/python3
@@ -44,13 +49,15 @@ missing_packages() {
 	done
 }
 
-# Install what is missing of MATCHERD_PACKAGES with apt-get, without
-# questions.  apt-get update/install run only when something is missing.
+# ensure_packages [PKG...]: install what is missing of the packages given
+# (default: MATCHERD_PACKAGES) with apt-get, without questions.  apt-get
+# update/install run only when something is missing.
 ensure_packages() {
-	local missing sudo=()
+	local missing sudo=() wanted=("$@")
+	((${#wanted[@]})) || wanted=("${MATCHERD_PACKAGES[@]}")
 	command -v dpkg-query >/dev/null 2>&1 ||
 		die "dpkg-query not found: this script expects Debian 12"
-	mapfile -t missing < <(missing_packages "${MATCHERD_PACKAGES[@]}")
+	mapfile -t missing < <(missing_packages "${wanted[@]}")
 	if ((${#missing[@]} == 0)); then
 		log "packages: all present"
 		return 0
@@ -67,6 +74,36 @@ ensure_packages() {
 		-o Dpkg::Options::=--force-confold "${missing[@]}"
 	# The Debian package starts a system redis-server on 6379; we never use
 	# it (every redis here is private), so it is left alone.
+}
+
+# What the end-to-end tests need: Debian's chromium (MATCHERD_E2E_PACKAGES)
+# and the npm packages pinned by tests/e2e/package-lock.json
+# (playwright-core, which drives that chromium and downloads no browser).
+# `npm ci` runs only when tests/e2e/node_modules is missing or was
+# installed from another package.json/package-lock.json: a stamp in
+# node_modules records the checksum of the two files it was installed
+# from.  Without node and npm (the machine's Node.js 20) the e2e tests
+# are left out: tests/CMakeLists.txt registers them only when
+# node_modules is there.
+ensure_e2e() {
+	local dir="$ROOT/tests/e2e" stamp want
+	ensure_packages "${MATCHERD_E2E_PACKAGES[@]}"
+	if ! command -v node >/dev/null 2>&1 ||
+		! command -v npm >/dev/null 2>&1; then
+		warn "node or npm not found: the e2e tests will not run"
+		return 0
+	fi
+	stamp="$dir/node_modules/.matcherd-installed"
+	want="$(cat "$dir/package.json" "$dir/package-lock.json" |
+		sha256sum | cut -d' ' -f1)"
+	if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+		log "e2e npm packages: up to date"
+		return 0
+	fi
+	log "installing the e2e npm packages (npm ci --prefix tests/e2e)"
+	npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error </dev/null ||
+		die "npm ci --prefix tests/e2e failed"
+	printf '%s\n' "$want" >"$stamp"
 }
 
 # ---------------------------------------------------------------------------

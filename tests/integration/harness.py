@@ -10,6 +10,9 @@ behaviour, not only for crashes.
 
 The client is written here on Debian's python3-msgpack, not on the daemon's
 own code, so that the tests check the wire protocol of proto/PROTOCOL.md.
+Every matcherd also serves its HTTP/JSON API (docs/HTTP.md) on a free port
+of its own: Matcherd.http() and MatcherdTestCase.http() call it with the
+standard library's http.client.
 
 Environment:
   MATCHERD_BUILD_DIR   where matcherd and matchctl are (default: build/)
@@ -19,6 +22,8 @@ Environment:
 
 import atexit
 import datetime
+import http.client
+import json
 import math
 import os
 import re
@@ -626,6 +631,53 @@ class RpcClient:
 
 
 # --------------------------------------------------------------------------
+# HTTP/JSON client
+# --------------------------------------------------------------------------
+
+class HttpResponse:
+    """status, headers (an http.client.HTTPMessage), the raw body, and the
+    body decoded as JSON when it is JSON (else None)."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.json = None
+        if (headers.get("Content-Type") or "").startswith(
+                "application/json") and body:
+            self.json = json.loads(body.decode("utf-8"))
+
+    @property
+    def error(self):
+        """The {code, message, field} of an error reply."""
+        return (self.json or {}).get("error")
+
+    def __repr__(self):
+        return "<HTTP %d %r>" % (self.status, self.body[:200])
+
+
+def http_request(addr, method, path, body=None, headers=None,
+                 timeout=CALL_TIMEOUT):
+    """One request on a fresh connection.  body: a dict or list is sent as
+    JSON (Content-Type application/json unless headers say otherwise),
+    bytes or str as they are."""
+    host, port = addr.rsplit(":", 1)
+    hdrs = dict(headers or {})
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+        hdrs.setdefault("Content-Type", "application/json")
+    elif isinstance(body, str):
+        body = body.encode()
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        return HttpResponse(resp.status, resp.headers, resp.read())
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------
 # matcherd
 # --------------------------------------------------------------------------
 
@@ -645,6 +697,7 @@ class Matcherd:
         self._own_tmpdir = tmpdir is None
         self.extra_args = list(extra_args)
         self.port = port
+        self.http_port = None
         self.proc = None
         self.logfile = os.path.join(self.tmpdir, "matcherd.log")
         self.runs = 0
@@ -655,12 +708,17 @@ class Matcherd:
         return "127.0.0.1:%d" % self.port
 
     @property
+    def http_addr(self):
+        return "127.0.0.1:%d" % self.http_port
+
+    @property
     def pid(self):
         return self.proc.pid
 
     def args(self):
         return [MATCHERD, "-c", self.config, "--listen", self.addr,
-                "--redis", self.redis.addr] + self.extra_args
+                "--redis", self.redis.addr, "--http",
+                self.http_addr] + self.extra_args
 
     def start(self, timeout=START_TIMEOUT):
         if not os.access(MATCHERD, os.X_OK):
@@ -673,6 +731,9 @@ class Matcherd:
             fixed = self.port is not None
             if not fixed:
                 self.port = free_port()
+                self.http_port = free_port()
+            elif self.http_port is None:
+                self.http_port = free_port()
             self.runs += 1
             log = open(self.logfile, "ab")
             log.write(("==== run %d: %s\n" % (
@@ -762,6 +823,12 @@ class Matcherd:
 
     def client(self, timeout=CALL_TIMEOUT):
         return RpcClient(self.addr, timeout)
+
+    def http(self, method, path, body=None, headers=None,
+             timeout=CALL_TIMEOUT):
+        """An HttpResponse from the daemon's HTTP/JSON API."""
+        return http_request(self.http_addr, method, path, body, headers,
+                            timeout)
 
     def cleanup(self, keep=False):
         self.kill()
@@ -962,6 +1029,9 @@ class MatcherdTestCase(unittest.TestCase):
         c = client or self.c
         ids = [c.request("candidate.put", rec) for rec in cands]
         return [c.result_of(c.response(i)) for i in ids]
+
+    def http(self, method, path, body=None, headers=None, daemon=None):
+        return (daemon or self.d).http(method, path, body, headers)
 
     def put_offer(self, rec, limit=None, client=None):
         params = rec if limit is None else {"offer": rec, "limit": limit}

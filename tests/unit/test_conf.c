@@ -293,18 +293,23 @@ test_key_table(void **state)
 static void
 test_int(void **state)
 {
+	static const struct {
+		const char	*line;
+		int		 want;
+	} good[] = {
+		{ "max_clients = 1", 1 },
+		{ "max_clients = 100000", 100000 },
+		{ "max_clients=77", 77 },
+		{ "max_clients = \"78\"", 78 },
+		{ "max_clients : 79", 79 },
+	};
 	struct conf c;
+	size_t i;
 
-	expect_good(&c, "server", "max_clients = 1");
-	assert_int_equal(c.max_clients, 1);
-	expect_good(&c, "server", "max_clients = 100000");
-	assert_int_equal(c.max_clients, 100000);
-	expect_good(&c, "server", "max_clients=77");
-	assert_int_equal(c.max_clients, 77);
-	expect_good(&c, "server", "max_clients = \"78\"");
-	assert_int_equal(c.max_clients, 78);
-	expect_good(&c, "server", "max_clients : 79");
-	assert_int_equal(c.max_clients, 79);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		expect_good(&c, "server", good[i].line);
+		assert_int_equal(c.max_clients, good[i].want);
+	}
 	expect_good(&c, "redis", "db = 0");
 	assert_int_equal(c.redis_db, 0);
 	expect_good(&c, "weights", "job = 1000");
@@ -388,26 +393,28 @@ test_bool(void **state)
 static void
 test_string(void **state)
 {
+	static const struct {
+		const char	*line;
+		const char	*want;
+	} passwords[] = {
+		{ "password = s3cret", "s3cret" },
+		{ "password = \"two words\"", "two words" },
+		{ "password = \" padded \"", " padded " },
+		{ "password = \"\"", "" },
+		{ "password =", "" },
+		{ "password = a#b", "a#b" },
+		{ "password = a;b", "a;b" },
+		/* A ';' after a blank starts a comment. */
+		{ "password = ab ; comment", "ab" },
+	};
 	struct conf c;
 	char line[400];
+	size_t i;
 
-	expect_good(&c, "redis", "password = s3cret");
-	assert_string_equal(c.redis_password, "s3cret");
-	expect_good(&c, "redis", "password = \"two words\"");
-	assert_string_equal(c.redis_password, "two words");
-	expect_good(&c, "redis", "password = \" padded \"");
-	assert_string_equal(c.redis_password, " padded ");
-	expect_good(&c, "redis", "password = \"\"");
-	assert_string_equal(c.redis_password, "");
-	expect_good(&c, "redis", "password =");
-	assert_string_equal(c.redis_password, "");
-	expect_good(&c, "redis", "password = a#b");
-	assert_string_equal(c.redis_password, "a#b");
-	expect_good(&c, "redis", "password = a;b");
-	assert_string_equal(c.redis_password, "a;b");
-	/* A ';' after a blank starts a comment. */
-	expect_good(&c, "redis", "password = ab ; comment");
-	assert_string_equal(c.redis_password, "ab");
+	for (i = 0; i < sizeof(passwords) / sizeof(passwords[0]); i++) {
+		expect_good(&c, "redis", passwords[i].line);
+		assert_string_equal(c.redis_password, passwords[i].want);
+	}
 	expect_good(&c, "data", "dir = /var/lib/matcherd");
 	assert_string_equal(c.datadir, "/var/lib/matcherd");
 
@@ -437,16 +444,22 @@ test_string(void **state)
 static void
 test_loglevel(void **state)
 {
+	static const struct {
+		const char	*line;
+		int		 want;
+	} levels[] = {
+		{ "level = error", CONF_LOG_ERROR },
+		{ "level = warn", CONF_LOG_WARN },
+		{ "level = info", CONF_LOG_INFO },
+		{ "level = debug", CONF_LOG_DEBUG },
+	};
 	struct conf c;
+	size_t i;
 
-	expect_good(&c, "log", "level = error");
-	assert_int_equal(c.log_level, CONF_LOG_ERROR);
-	expect_good(&c, "log", "level = warn");
-	assert_int_equal(c.log_level, CONF_LOG_WARN);
-	expect_good(&c, "log", "level = info");
-	assert_int_equal(c.log_level, CONF_LOG_INFO);
-	expect_good(&c, "log", "level = debug");
-	assert_int_equal(c.log_level, CONF_LOG_DEBUG);
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		expect_good(&c, "log", levels[i].line);
+		assert_int_equal(c.log_level, levels[i].want);
+	}
 	expect_bad("log", "level = verbose",
 	    "level: 'verbose' is not a log level");
 	expect_bad("log", "level = 3", "is not a log level");

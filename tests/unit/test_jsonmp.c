@@ -1,7 +1,8 @@
 /*
  * Unit tests of matcher/jsonmp.c: JSON -> MessagePack -> JSON round trips,
  * the depth bound both ways, UTF-8 strings, and the msgpack types JSON
- * lacks (bin, ext, non-str keys, huge unsigned, non-finite floats).
+ * lacks (bin, ext, non-str keys, huge unsigned, non-finite floats); and
+ * jsonmp_write(), which must write the very text jansson dumps.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -200,6 +201,48 @@ test_pack_depth(void **state)
 	json_decref(j);
 }
 
+#define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY |			\
+	JSON_REAL_PRECISION(JSONMP_PRECISION))
+
+/*
+ * o as jansson dumps jsonmp_to_json(o); jsonmp_write() must write the
+ * same text, after what the buffer held already.
+ */
+static char *
+dump(const msgpack_object *o)
+{
+	struct jsonmp_buf b = { NULL, 0, 0 };
+	char err[128], *s;
+	json_t *j;
+
+	j = jsonmp_to_json(o, err, sizeof(err));
+	assert_non_null(j);
+	s = json_dumps(j, DUMP_FLAGS);
+	json_decref(j);
+	assert_int_equal(jsonmp_write(&b, o, err, sizeof(err)), 0);
+	assert_int_equal(jsonmp_write(&b, o, err, sizeof(err)), 0);
+	if (b.len != 2 * strlen(s) || memcmp(b.data, s, strlen(s)) != 0 ||
+	    memcmp(b.data + strlen(s), s, strlen(s)) != 0)
+		fail_msg("jsonmp_write wrote %.*s, jansson %s", (int)b.len,
+		    b.data, s);
+	free(b.data);
+	return s;
+}
+
+/* Both conversions refuse o, and the buffer is left as it was. */
+static void
+refused(const msgpack_object *o)
+{
+	struct jsonmp_buf b = { NULL, 0, 0 };
+	char err[128];
+
+	assert_null(jsonmp_to_json(o, err, sizeof(err)));
+	assert_int_equal(jsonmp_write(&b, o, err, sizeof(err)), -1);
+	assert_int_equal(b.len, 0);
+	assert_true(err[0] != '\0');
+	free(b.data);
+}
+
 static void
 test_to_json_depth(void **state)
 {
@@ -220,24 +263,114 @@ test_to_json_depth(void **state)
 		if (n == JSONMP_MAX_DEPTH) {
 			assert_non_null(j);
 			json_decref(j);
+			free(dump(&o[0]));
 		} else {
 			assert_null(j);
 			assert_non_null(strstr(err, "deeper"));
+			refused(&o[0]);
 		}
 	}
 }
 
-static char *
-dump(const msgpack_object *o)
+static void
+check_real(double v)
 {
-	char err[128], *s;
+	msgpack_object o;
+
+	o.type = MSGPACK_OBJECT_FLOAT64;
+	o.via.f64 = v;
+	free(dump(&o));
+}
+
+static void
+test_write_reals(void **state)
+{
+	static const double some[] = { 0.0, 1.0, -1.0, 0.1, 0.8, 90.9, 87.5,
+	    0.333, 0.667, 4.2, -0.5, 51.0307229078, 2.33752414095, 1e300,
+	    1e-7, 1.5e-300, 123456789.125, 999999999.9, 1e9, 1e15, 1e16,
+	    1e21, 12345678901234567.0, 0.1 + 0.2, 1.0 / 3, 2.0 / 3,
+	    -123.456, 3.14159265358979, 5e-324, 1.7976931348623157e308,
+	    0.000001, 0.0000015, 100.0, 1234567.891, -1e-5, 2.5e-5,
+	    0.1234565, 999999.9999995, 8.7 };
+	uint64_t x = 88172645463325252ULL, bits;
+	double v;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(some) / sizeof(some[0]); i++) {
+		check_real(some[i]);
+		check_real(-some[i]);
+	}
+	/* Decimals with few digits (the fast path) and arbitrary doubles. */
+	for (i = 0; i < 50000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (int)(x % 8);
+		v = (double)(int64_t)(x >> 20) / pow(10, k + (int)(x % 11));
+		check_real(v);
+		bits = x;
+		memcpy(&v, &bits, sizeof(v));
+		if (isfinite(v))
+			check_real(v);
+	}
+}
+
+static void
+test_write_strings(void **state)
+{
+	static const char *const good[] = { "", "F1701", "à 4,2 km",
+	    "quote \" back \\ slash / done", "\b\f\n\r\t", "\x01\x1f\x7f",
+	    "€ 𝄞 \xef\xbf\xbf", "\xf4\x8f\xbf\xbf" };
+	static const char *const bad[] = { "\xff", "caf\xe9", "\xc0\x80",
+	    "\xc1\xbf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82",
+	    "\xf5\x80\x80\x80", "ok \x80" };
+	msgpack_object o;
+	size_t i;
+
+	o.type = MSGPACK_OBJECT_STR;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		o.via.str.ptr = good[i];
+		o.via.str.size = (uint32_t)strlen(good[i]);
+		free(dump(&o));
+	}
+	o.via.str.ptr = "a\0b";	/* a NUL inside */
+	o.via.str.size = 3;
+	free(dump(&o));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.via.str.ptr = bad[i];
+		o.via.str.size = (uint32_t)strlen(bad[i]);
+		refused(&o);
+	}
+}
+
+static void
+test_write_records(void **state)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_unpacked up;
+	json_error_t jerr;
+	char err[128];
 	json_t *j;
 
-	j = jsonmp_to_json(o, err, sizeof(err));
+	j = json_loads("{\"offer\": {\"id\": \"o-1\", \"lat\": 51.0307229078,"
+	    "\"clause\": null, \"skills\": []}, \"scored_at\": 1795940679,"
+	    "\"suggestions\": [{\"rank\": 1, \"score\": 90.9, \"components\":"
+	    "{\"job\": 1.0, \"distance\": 0.667}, \"reasons\": [\"à 0,0 km\","
+	    "\"permis B\"]}, {}], \"excluded\": {\"rome\": -3, \"n\": false}}",
+	    0, &jerr);
 	assert_non_null(j);
-	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	assert_int_equal(jsonmp_pack(&pk, j, err, sizeof(err)), 0);
+	msgpack_unpacked_init(&up);
+	assert_int_equal(msgpack_unpack_next(&up, sb.data, sb.size, NULL),
+	    MSGPACK_UNPACK_SUCCESS);
+	free(dump(&up.data));
+	msgpack_unpacked_destroy(&up);
+	msgpack_sbuffer_destroy(&sb);
 	json_decref(j);
-	return s;
 }
 
 static void
@@ -297,14 +430,20 @@ test_msgpack_only_types(void **state)
 
 	/* What JSON cannot hold is refused. */
 	o.type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+	o.via.u64 = (uint64_t)INT64_MAX;
+	free(dump(&o));
 	o.via.u64 = (uint64_t)INT64_MAX + 1;
 	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
 	assert_non_null(strstr(err, "out of range"));
+	refused(&o);
+	o.type = MSGPACK_OBJECT_NEGATIVE_INTEGER;
+	o.via.i64 = INT64_MIN;
+	free(dump(&o));
 	o.type = MSGPACK_OBJECT_FLOAT64;
 	o.via.f64 = NAN;
-	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	refused(&o);
 	o.via.f64 = INFINITY;
-	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	refused(&o);
 	o.type = MSGPACK_OBJECT_STR;
 	o.via.str.ptr = "caf\xe9";	/* Latin-1, not UTF-8 */
 	o.via.str.size = 4;
@@ -317,13 +456,13 @@ test_msgpack_only_types(void **state)
 	o.via.array.size = 2;
 	o.via.array.ptr = kv;
 	kv[0].type = MSGPACK_OBJECT_NIL;
-	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	refused(&o);
 	pairs[0].key = kv[1];
 	pairs[0].val.type = MSGPACK_OBJECT_NIL;
 	o.type = MSGPACK_OBJECT_MAP;
 	o.via.map.size = 1;
 	o.via.map.ptr = pairs;
-	assert_null(jsonmp_to_json(&o, err, sizeof(err)));
+	refused(&o);
 }
 
 int
@@ -338,6 +477,9 @@ main(void)
 		cmocka_unit_test(test_pack_depth),
 		cmocka_unit_test(test_to_json_depth),
 		cmocka_unit_test(test_msgpack_only_types),
+		cmocka_unit_test(test_write_reals),
+		cmocka_unit_test(test_write_strings),
+		cmocka_unit_test(test_write_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

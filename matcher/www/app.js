@@ -1,0 +1,1294 @@
+/*
+ * The advisers' page of matcherd: plain JavaScript, no framework, no build
+ * step, nothing fetched but the daemon's own HTTP/JSON API (docs/HTTP.md).
+ *
+ * Every string that comes from the API reaches the DOM as a text node, an
+ * attribute set with setAttribute, or a property: never as HTML.  el()
+ * below is the only place that creates elements.
+ *
+ * The view follows the location hash, so a reload shows the same thing,
+ * read again from the server:
+ *   #/offres/SECTOR[/OFFER]   the open offers of a candidathèque, one opened
+ *   #/candidats/SECTOR        the candidathèque itself
+ *   #/candidat/ID             one candidate and their referrals
+ *   #/stats                   statistics
+ */
+'use strict';
+
+(function () {
+
+/* ------------------------------------------------------------------------
+ * French labels of the API's codes (proto/PROTOCOL.md)
+ * ---------------------------------------------------------------------- */
+
+const SECTORS = {
+	industrie: 'Industrie',
+	batiment: 'Bâtiment',
+	tertiaire: 'Tertiaire / Services',
+	hotellerie: 'Hôtellerie / restauration / transports',
+};
+
+const REFERRAL_STATUS = {
+	suggested: 'Suggérée',
+	validated: 'Validée',
+	sent: "Envoyée à l'employeur",
+	interview: 'Entretien',
+	hired: 'Recruté·e',
+	not_retained: 'Non retenu·e',
+	withdrawn: 'Retirée',
+};
+
+/* The moves of proto/PROTOCOL.md, "Referrals": the actions offered. */
+/* "3 validées": the statuses counted, singular and plural. */
+const REFERRAL_COUNTED = {
+	suggested: ['suggérée', 'suggérées'],
+	validated: ['validée', 'validées'],
+	sent: ['envoyée', 'envoyées'],
+	interview: ['en entretien', 'en entretien'],
+	hired: ['recrutement', 'recrutements'],
+	not_retained: ['non retenue', 'non retenues'],
+	withdrawn: ['retirée', 'retirées'],
+};
+
+const REFERRAL_MOVES = {
+	suggested: ['validated', 'withdrawn'],
+	validated: ['sent', 'withdrawn'],
+	sent: ['interview', 'not_retained', 'withdrawn'],
+	interview: ['hired', 'not_retained', 'withdrawn'],
+};
+
+const ACTION_LABELS = {
+	validated: 'Valider',
+	sent: "Envoyer à l'employeur",
+	interview: 'Entretien',
+	hired: 'Recruté',
+	not_retained: 'Non retenu',
+	withdrawn: 'Retirer',
+};
+
+/* Moves that need a reason, typed in the note field. */
+const NOTE_REQUIRED = new Set(['not_retained']);
+
+const COMPONENTS = [
+	['job', 'Métier'],
+	['experience', 'Expérience'],
+	['distance', 'Distance'],
+	['skills', 'Compétences'],
+	['level', 'Niveau'],
+	['priority', 'Public prioritaire'],
+	['fairness', 'Équité'],
+	['barriers', 'Freins'],
+];
+
+/* In the order the daemon applies them. */
+const FILTERS = [
+	['status', 'Statut'],
+	['rome', 'Métier'],
+	['already_referred', 'Déjà positionné'],
+	['contract', 'Contrat'],
+	['availability', 'Disponibilité'],
+	['age', 'Âge'],
+	['clause', 'Clause'],
+	['licences', 'Permis'],
+	['skills', 'Compétences'],
+	['distance', 'Distance'],
+];
+
+const SOURCES = {
+	pole_emploi: 'France Travail',
+	plateforme_jeunes: 'Plateforme jeunes',
+	clause: 'Clause emploi',
+	prospection: 'Prospection',
+};
+
+const CONTRACTS = {
+	cdi: 'CDI',
+	cdd: 'CDD',
+	interim: 'Intérim',
+	alternance: 'Alternance',
+	aide: 'Contrat aidé',
+	insertion: 'Insertion',
+	saisonnier: 'Saisonnier',
+};
+
+const WORKING_TIME = {
+	full: 'Temps plein',
+	part: 'Temps partiel',
+	any: 'Indifférent',
+};
+
+const CANDIDATE_STATUS = {
+	available: 'Disponible',
+	placed: 'En emploi',
+	training: 'En formation',
+	paused: 'En pause',
+};
+
+const CRITERIA = {
+	rsa: 'RSA',
+	ass: 'ASS',
+	aah: 'AAH',
+	deld: 'DELD',
+	detld: 'DETLD',
+	th: 'Travailleur handicapé',
+	qpv: 'QPV',
+	ase: 'ASE',
+	refugie: 'Réfugié·e',
+	justice: 'Justice',
+	plie: 'PLIE',
+	siae: 'SIAE',
+	jeune_peu_qualifie: 'Jeune peu qualifié·e',
+	senior: 'Senior',
+};
+
+const BARRIERS = {
+	mobilite: 'Mobilité',
+	garde_enfants: "Garde d'enfants",
+	logement: 'Logement',
+	sante: 'Santé',
+};
+
+const LIVE_TEXT = {
+	on: 'Direct : connecté',
+	retry: 'Direct : reconnexion…',
+	off: 'Direct : inactif',
+};
+
+const OFFER_LIST_COUNT = 100;
+const EVENTS_RETRY_MS = 5000;
+const REFRESH_DELAY_MS = 150;
+
+/* ------------------------------------------------------------------------
+ * State
+ * ---------------------------------------------------------------------- */
+
+const state = {
+	view: '',
+	sector: '',
+	offers: [],		/* offer.list of listSector */
+	listSector: null,
+	listStale: true,
+	fresh: new Map(),	/* offer id -> 'new' | 'rescored', seen live */
+	offer: null,		/* offer.get of the opened offer */
+	events: null,
+	eventsSector: null,
+	cands: { sector: null, items: [], cursor: null, loaded: false },
+	tickets: {},
+};
+
+/* ------------------------------------------------------------------------
+ * Small helpers: DOM, formatting
+ * ---------------------------------------------------------------------- */
+
+const $ = (id) => document.getElementById(id);
+
+/* Children: nodes, or anything else turned into a text node. */
+function append(node, children) {
+	for (const child of children.flat(Infinity)) {
+		if (child === null || child === undefined || child === false)
+			continue;
+		node.append(child instanceof Node ? child : String(child));
+	}
+	return node;
+}
+
+/*
+ * el('a', {href: '#/x', class: 'c', onclick: f}, 'text', child...).
+ * Attributes go through setAttribute (never HTML); "on..." adds a listener.
+ */
+function el(tag, attrs, ...children) {
+	const node = document.createElement(tag);
+	for (const [name, value] of Object.entries(attrs || {})) {
+		if (value === null || value === undefined || value === false)
+			continue;
+		if (name.startsWith('on'))
+			node.addEventListener(name.slice(2), value);
+		else
+			node.setAttribute(name, value === true ? '' : String(value));
+	}
+	return append(node, children);
+}
+
+let uidCounter = 0;
+function uid(prefix) {
+	uidCounter += 1;
+	return prefix + '-' + uidCounter;
+}
+
+function label(map, code) {
+	return Object.prototype.hasOwnProperty.call(map, code) ? map[code] : code;
+}
+
+function labels(map, codes) {
+	return (codes || []).map((c) => label(map, c)).join(', ');
+}
+
+function fmtNumber(n, digits) {
+	return new Intl.NumberFormat('fr-FR', {
+		minimumFractionDigits: digits,
+		maximumFractionDigits: digits,
+	}).format(n);
+}
+
+function fmtPercent(ratio) {
+	return fmtNumber(ratio * 100, 0) + ' %';
+}
+
+function fmtDateTime(unix) {
+	if (typeof unix !== 'number')
+		return '';
+	return new Date(unix * 1000).toLocaleString('fr-FR', {
+		dateStyle: 'short', timeStyle: 'short',
+	});
+}
+
+/* 'YYYY-MM-DD' -> 'DD/MM/YYYY'. */
+function fmtDate(iso) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+	return m ? m[3] + '/' + m[2] + '/' + m[1] : (iso || '');
+}
+
+function plural(n, one, many) {
+	return fmtNumber(n, 0) + ' ' + (n === 1 ? one : many);
+}
+
+function statusBadge(status) {
+	return el('span', { class: 'status-badge status-' + status },
+	    label(REFERRAL_STATUS, status));
+}
+
+/* A <dl> of [label, value] pairs; empty values are left out. */
+function factList(pairs) {
+	const dl = el('dl', { class: 'facts' });
+	for (const [name, value] of pairs) {
+		if (value === null || value === undefined || value === '')
+			continue;
+		dl.append(el('div', null, el('dt', null, name), el('dd', null, value)));
+	}
+	return dl;
+}
+
+/* Run fn at most once per delay, after the last call. */
+function debounce(fn, delay) {
+	let timer = null;
+	return () => {
+		clearTimeout(timer);
+		timer = setTimeout(fn, delay);
+	};
+}
+
+/*
+ * Only the latest request of a kind may render: take a ticket before the
+ * request, check it is still the latest after.
+ */
+function takeTicket(kind) {
+	state.tickets[kind] = (state.tickets[kind] || 0) + 1;
+	return state.tickets[kind];
+}
+
+function isLatest(kind, ticket) {
+	return state.tickets[kind] === ticket;
+}
+
+/* ------------------------------------------------------------------------
+ * The API
+ * ---------------------------------------------------------------------- */
+
+class ApiError extends Error {
+	constructor(status, code, message, field) {
+		super(message);
+		this.status = status;
+		this.code = code;
+		this.field = field;
+	}
+}
+
+function apiPath(...segments) {
+	return '/api/' + segments.map(encodeURIComponent).join('/');
+}
+
+function withQuery(path, params) {
+	const q = new URLSearchParams();
+	for (const [k, v] of Object.entries(params))
+		if (v !== null && v !== undefined && v !== '')
+			q.set(k, String(v));
+	const s = q.toString();
+	return s ? path + '?' + s : path;
+}
+
+async function readJson(res) {
+	try {
+		return await res.json();
+	} catch (e) {
+		return null;
+	}
+}
+
+async function api(method, path, body) {
+	const init = { method, headers: { Accept: 'application/json' } };
+	if (body !== undefined) {
+		init.headers['Content-Type'] = 'application/json';
+		init.body = JSON.stringify(body);
+	}
+	let res;
+	try {
+		res = await fetch(path, init);
+	} catch (e) {
+		throw new ApiError(0, 'network', 'le serveur ne répond pas', null);
+	}
+	const data = await readJson(res);
+	if (!res.ok) {
+		const err = (data && data.error) || {};
+		throw new ApiError(res.status, err.code || 'http',
+		    err.message || res.statusText, err.field || null);
+	}
+	return data;
+}
+
+const ERROR_PREFIX = {
+	0: 'Serveur injoignable',
+	400: 'Requête refusée',
+	404: 'Introuvable',
+	409: 'Action refusée par le serveur',
+	503: "Base indisponible, rien n'a été modifié",
+};
+
+/* Said after a refused move: the page then shows the server's state. */
+const STALE_HINT = ' La mise en relation a sans doute déjà été modifiée ' +
+    '(autre onglet, autre conseiller) : son état enregistré est affiché.';
+
+function describeError(err) {
+	if (!(err instanceof ApiError))
+		return 'Erreur inattendue : ' + String(err && err.message || err);
+	const prefix = ERROR_PREFIX[err.status] || 'Erreur ' + err.status;
+	return prefix + ' : ' + err.message +
+	    (err.status === 409 && err.field === 'status' ? '.' + STALE_HINT : '');
+}
+
+/* ------------------------------------------------------------------------
+ * Messages
+ * ---------------------------------------------------------------------- */
+
+function flash(kind, text) {
+	const box = $('flash');
+	box.dataset.kind = kind;
+	box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+	$('flash-text').textContent = text;
+	box.hidden = false;
+}
+
+function clearFlash() {
+	$('flash').hidden = true;
+	$('flash-text').textContent = '';
+}
+
+function flashError(err) {
+	flash('error', describeError(err));
+}
+
+/* A message in place of a pane's content. */
+function paneMessage(pane, text) {
+	pane.replaceChildren(el('p', { class: 'muted' }, text));
+}
+
+/* ------------------------------------------------------------------------
+ * Sector and live events
+ * ---------------------------------------------------------------------- */
+
+function setSector(sector) {
+	const s = Object.prototype.hasOwnProperty.call(SECTORS, sector) ?
+	    sector : '';
+	state.sector = s;
+	$('sector').value = s;
+	try {
+		if (s)
+			localStorage.setItem('matcherd.sector', s);
+	} catch (e) { /* private mode: not remembered */ }
+	updateNav();
+	connectEvents(s);
+}
+
+function savedSector() {
+	try {
+		return localStorage.getItem('matcherd.sector') || '';
+	} catch (e) {
+		return '';
+	}
+}
+
+function setLive(mode) {
+	const live = $('live');
+	live.dataset.state = mode;
+	live.textContent = LIVE_TEXT[mode];
+}
+
+function closeEvents() {
+	if (state.events)
+		state.events.close();
+	state.events = null;
+	state.eventsSector = null;
+}
+
+/* One Server-Sent Events stream for the chosen sector (docs/HTTP.md). */
+function connectEvents(sector) {
+	if (state.events && state.eventsSector === sector)
+		return;
+	closeEvents();
+	if (!sector || !window.EventSource) {
+		setLive('off');
+		return;
+	}
+	const es = new EventSource(withQuery('/api/events',
+	    { sectors: sector }));
+	state.events = es;
+	state.eventsSector = sector;
+	let wasDown = false;
+	es.addEventListener('suggestions', onSuggestions);
+	es.addEventListener('open', () => {
+		setLive('on');
+		if (wasDown)
+			scheduleOfferRefresh();	/* what was missed */
+		wasDown = false;
+	});
+	es.addEventListener('error', () => {
+		wasDown = true;
+		if (es.readyState !== EventSource.CLOSED) {
+			setLive('retry');
+			return;
+		}
+		/* Refused (e.g. 503): EventSource gives up; so do we, briefly. */
+		setLive('off');
+		setTimeout(() => {
+			if (state.events === es) {
+				closeEvents();
+				connectEvents(state.sector);
+			}
+		}, EVENTS_RETRY_MS);
+	});
+}
+
+/* A match result was pushed: an offer was just scored. */
+function onSuggestions(ev) {
+	let result;
+	try {
+		result = JSON.parse(ev.data);
+	} catch (e) {
+		return;
+	}
+	const offer = result && result.offer;
+	if (!offer || offer.sector !== state.sector)
+		return;
+	const known = state.offers.some((o) => o.id === offer.id);
+	state.fresh.set(offer.id, known ? 'rescored' : 'new');
+	scheduleOfferRefresh();
+	const opened = state.offer && state.offer.offer.id === offer.id;
+	const stored = opened && state.offer.result;
+	if (state.view === 'offers' && opened &&
+	    (!stored || stored.scored_at !== result.scored_at))
+		openOffer(offer.id);
+}
+
+const scheduleOfferRefresh = debounce(() => {
+	state.listStale = true;
+	if (state.view === 'offers')
+		loadOffers();
+}, REFRESH_DELAY_MS);
+
+/* ------------------------------------------------------------------------
+ * Offers: the list
+ * ---------------------------------------------------------------------- */
+
+function offerHref(sector, id) {
+	return '#/offres/' + encodeURIComponent(sector) +
+	    (id ? '/' + encodeURIComponent(id) : '');
+}
+
+async function loadOffers() {
+	const sector = state.sector;
+	const ticket = takeTicket('offers');
+	if (!sector) {
+		state.offers = [];
+		state.listSector = null;
+		renderOfferList();
+		return;
+	}
+	try {
+		const data = await api('GET', withQuery('/api/offers',
+		    { sector, count: OFFER_LIST_COUNT }));
+		if (!isLatest('offers', ticket))
+			return;
+		state.offers = data.offers || [];
+		state.listSector = sector;
+		state.listStale = false;
+		renderOfferList();
+	} catch (err) {
+		if (isLatest('offers', ticket))
+			$('offers-info').textContent = describeError(err);
+	}
+}
+
+function referralCounts(counts) {
+	const parts = [];
+	for (const [status, [one, many]] of Object.entries(REFERRAL_COUNTED)) {
+		const n = counts && counts[status];
+		if (n)
+			parts.push(plural(n, one, many));
+	}
+	return parts.length ? parts.join(' · ') : 'aucune mise en relation';
+}
+
+function freshBadge(id) {
+	const kind = state.fresh.get(id);
+	if (!kind)
+		return null;
+	return el('span', { class: 'badge badge-' + kind },
+	    kind === 'new' ? 'Nouvelle' : 'Rescorée');
+}
+
+function offerItem(o) {
+	const current = state.offer && state.offer.offer.id === o.id;
+	const link = el('a', {
+		href: offerHref(o.sector, o.id),
+		'aria-current': current ? 'true' : null,
+	},
+	    el('span', { class: 'offer-title' }, o.title, ' ', freshBadge(o.id)),
+	    el('span', { class: 'offer-meta' },
+		[o.employer, label(CONTRACTS, o.contract), o.rome,
+		    'commune ' + o.commune,
+		    plural(o.positions, 'poste', 'postes')]
+		    .filter(Boolean).join(' · ')),
+	    el('span', { class: 'offer-meta' },
+		'Reçue le ', fmtDateTime(o.created_at), ' · ',
+		label(SOURCES, o.source)),
+	    el('span', { class: 'offer-refs' }, referralCounts(o.referrals)));
+	return el('li', { 'data-offer-id': o.id }, link);
+}
+
+function renderOfferList() {
+	const list = $('offer-list');
+	const info = $('offers-info');
+	if (!state.sector) {
+		list.replaceChildren();
+		info.textContent = 'Choisissez une candidathèque.';
+		return;
+	}
+	list.replaceChildren(...state.offers.map(offerItem));
+	info.textContent = (state.offers.length ?
+	    plural(state.offers.length, 'offre ouverte', 'offres ouvertes') +
+	    ', les plus récentes en premier.' :
+	    'Aucune offre ouverte pour le moment.') +
+	    ' ' + label(SECTORS, state.sector) + '.';
+}
+
+/* ------------------------------------------------------------------------
+ * Offers: one offer, its match result and its referrals
+ * ---------------------------------------------------------------------- */
+
+async function openOffer(id) {
+	const pane = $('offer-detail');
+	const ticket = takeTicket('offer');
+	if (!state.offer || state.offer.offer.id !== id)
+		paneMessage(pane, 'Chargement de l’offre…');
+	try {
+		const data = await api('GET', apiPath('offers', id));
+		if (!isLatest('offer', ticket))
+			return;
+		renderOffer(data);
+	} catch (err) {
+		if (!isLatest('offer', ticket))
+			return;
+		state.offer = null;
+		paneMessage(pane, describeError(err));
+	}
+}
+
+function renderOffer(data) {
+	const pane = $('offer-detail');
+	const sameOffer = state.offer && state.offer.offer.id === data.offer.id;
+	const notes = sameOffer ? collectNotes(pane) : new Map();
+	state.offer = data;
+	const refs = new Map((data.referrals || []).map((r) =>
+	    [r.candidate, r]));
+	const ctx = { offerId: data.offer.id, open: data.status === 'open' };
+	const result = data.result;
+	const suggested = new Set(result ?
+	    result.suggestions.map((s) => s.candidate) : []);
+	const others = (data.referrals || []).filter((r) =>
+	    !suggested.has(r.candidate));
+	pane.replaceChildren(
+	    offerHeader(data),
+	    matchSummary(result, ctx),
+	    suggestionsSection(result, refs, ctx),
+	    otherReferralsSection(others, ctx));
+	restoreNotes(pane, notes);
+	/* Opened: no longer new to this adviser. */
+	if (state.fresh.delete(data.offer.id))
+		renderOfferList();
+	else
+		markCurrentOffer();
+}
+
+function offerHeader(data) {
+	const o = data.offer;
+	const statusText = data.status === 'open' ? 'Ouverte' :
+	    'Fermée' + (data.closed_reason ? ' (' + data.closed_reason + ')' : '');
+	const contract = label(CONTRACTS, o.contract) +
+	    (o.duration_months ? ', ' + o.duration_months + ' mois' : '');
+	return el('header', { class: 'offer-head' },
+	    el('h2', { id: 'offer-title' }, o.title),
+	    factList([
+		['Employeur', o.employer],
+		['Source', label(SOURCES, o.source)],
+		['Métier (ROME)', o.rome],
+		['Commune (INSEE)', o.commune],
+		['Contrat', contract],
+		['Temps de travail', label(WORKING_TIME, o.working_time)],
+		['Début', o.start ? fmtDate(o.start) : 'dès que possible'],
+		['Postes', o.positions],
+		['Niveau minimum', o.level_min || null],
+		['Expérience demandée', o.experience_months ?
+		    o.experience_months + ' mois' : null],
+		['Permis exigés', (o.licences_required || []).join(', ')],
+		['Compétences exigées', (o.skills_required || []).join(', ')],
+		['Compétences souhaitées', (o.skills_wanted || []).join(', ')],
+		['Statut', statusText],
+		['Reçue le', fmtDateTime(data.created_at)],
+	    ]));
+}
+
+function excludedList(excluded) {
+	return el('ul', { class: 'excluded' }, FILTERS.map(([key, name]) => {
+		const n = (excluded && excluded[key]) || 0;
+		return el('li', { class: n ? null : 'zero', 'data-filter': key },
+		    el('span', { class: 'excluded-name' }, name),
+		    el('span', { class: 'excluded-count' }, fmtNumber(n, 0)));
+	}));
+}
+
+function matchSummary(result, ctx) {
+	const button = ctx.open ? el('button', {
+		type: 'button', id: 'rematch',
+		onclick: (ev) => rematch(ctx.offerId, ev.currentTarget),
+	}, 'Relancer le matching') : null;
+	if (!result)
+		return el('section', { class: 'match-summary' },
+		    el('h3', null, 'Résultat du matching'),
+		    el('p', null, 'Pas encore de résultat.'), button);
+	const excludedTotal = result.considered - result.eligible;
+	return el('section', { class: 'match-summary' },
+	    el('div', { class: 'summary-head' },
+		el('h3', null, 'Résultat du matching'), button),
+	    el('p', { id: 'match-counts' },
+		'Calculé le ', fmtDateTime(result.scored_at), ' : ',
+		plural(result.considered, 'candidat considéré',
+		    'candidats considérés'), ', ',
+		plural(result.eligible, 'éligible', 'éligibles'), ', ',
+		plural(result.suggestions.length, 'proposé', 'proposés'), '.'),
+	    el('h4', null, 'Exclus (', fmtNumber(excludedTotal, 0),
+		'), au premier critère non rempli'),
+	    excludedList(result.excluded));
+}
+
+function componentBars(components) {
+	return el('ul', { class: 'bars', 'aria-label': 'Détail du score' },
+	    COMPONENTS.map(([key, name]) => {
+		const v = Math.max(0, Math.min(1, Number(components[key]) || 0));
+		const fill = el('span', { class: 'bar-fill' });
+		fill.style.width = (v * 100).toFixed(1) + '%';
+		return el('li', { class: 'bar-row', 'data-component': key },
+		    el('span', { class: 'bar-label' }, name),
+		    el('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
+		    el('span', { class: 'bar-value' }, fmtPercent(v)));
+	    }));
+}
+
+function candidateLink(id) {
+	return el('a', { href: '#/candidat/' + encodeURIComponent(id),
+	    class: 'candidate-link' }, id);
+}
+
+function suggestionCard(s, ref, ctx) {
+	return el('li', { class: 'card', 'data-candidate': s.candidate },
+	    el('div', { class: 'card-head' },
+		el('span', { class: 'rank', 'aria-label': 'rang ' + s.rank },
+		    s.rank),
+		el('h4', { class: 'card-title' }, candidateLink(s.candidate)),
+		el('span', { class: 'score' },
+		    el('strong', null, fmtNumber(s.score, 1)), ' / 100'),
+		el('span', { class: 'distance' },
+		    'à ', fmtNumber(s.distance_km, 1), ' km'),
+		ref ? statusBadge(ref.status) : null),
+	    el('div', { class: 'card-body' },
+		componentBars(s.components || {}),
+		el('ul', { class: 'reasons' },
+		    (s.reasons || []).map((r) => el('li', null, r)))),
+	    referralControls(s.candidate, ref, ctx));
+}
+
+function suggestionsSection(result, refs, ctx) {
+	const list = result ? result.suggestions : [];
+	return el('section', { class: 'suggestions' },
+	    el('h3', null, 'Candidats proposés (', list.length, ')'),
+	    list.length ?
+		el('ol', { class: 'cards', id: 'suggestions' },
+		    list.map((s) => suggestionCard(s, refs.get(s.candidate), ctx))) :
+		el('p', { class: 'muted' }, 'Aucun candidat éligible.'));
+}
+
+function otherReferralCard(r, ctx) {
+	return el('li', { class: 'card', 'data-candidate': r.candidate },
+	    el('div', { class: 'card-head' },
+		el('h4', { class: 'card-title' }, candidateLink(r.candidate)),
+		el('span', { class: 'muted' }, 'mise à jour le ',
+		    fmtDateTime(r.updated_at)),
+		statusBadge(r.status)),
+	    referralControls(r.candidate, r, ctx));
+}
+
+/* Referrals of candidates absent from the last result (already_referred). */
+function otherReferralsSection(others, ctx) {
+	if (!others.length)
+		return null;
+	return el('section', { class: 'other-referrals' },
+	    el('h3', null, 'Autres mises en relation (', others.length, ')'),
+	    el('ol', { class: 'cards' },
+		others.map((r) => otherReferralCard(r, ctx))));
+}
+
+/* ------------------------------------------------------------------------
+ * Referral actions
+ * ---------------------------------------------------------------------- */
+
+function referralControls(candidate, ref, ctx) {
+	if (!ref)
+		return el('p', { class: 'muted actions' },
+		    'Pas de mise en relation enregistrée.');
+	if (!ctx.open)
+		return el('p', { class: 'muted actions' },
+		    'Offre fermée : plus aucune action.');
+	const moves = REFERRAL_MOVES[ref.status] || [];
+	if (!moves.length)
+		return el('p', { class: 'muted actions' },
+		    'Étape finale : aucune action possible.');
+	const noteId = uid('note');
+	const note = el('input', { id: noteId, type: 'text', maxlength: 500,
+	    class: 'note', 'data-note-for': candidate, autocomplete: 'off' });
+	const group = el('div', { class: 'actions', role: 'group',
+	    'aria-label': 'Actions pour ' + candidate });
+	const buttons = moves.map((status) => el('button', {
+		type: 'button',
+		class: 'action action-' + status,
+		'data-status': status,
+		onclick: () => moveReferral(ctx.offerId, candidate, status, note,
+		    group),
+	}, ACTION_LABELS[status]));
+	const needsReason = moves.some((m) => NOTE_REQUIRED.has(m));
+	return append(group, [
+		el('div', { class: 'field note-field' },
+		    el('label', { for: noteId }, needsReason ?
+			'Note (motif obligatoire pour « Non retenu »)' : 'Note'),
+		    note),
+		el('div', { class: 'buttons' }, buttons),
+	]);
+}
+
+function setBusy(group, busy) {
+	for (const b of group.querySelectorAll('button, input'))
+		b.disabled = busy;
+	group.setAttribute('aria-busy', busy ? 'true' : 'false');
+}
+
+async function moveReferral(offerId, candidate, status, noteInput, group) {
+	const note = noteInput.value.trim();
+	if (NOTE_REQUIRED.has(status) && !note) {
+		flash('error', 'Indiquez le motif dans le champ « Note » avant ' +
+		    '« ' + ACTION_LABELS[status] + ' ».');
+		noteInput.focus();
+		return;
+	}
+	const body = note ? { status, note } : { status };
+	setBusy(group, true);
+	try {
+		const r = await api('PATCH', apiPath('referrals', offerId,
+		    candidate), body);
+		noteInput.value = '';
+		flash('ok', candidate + ' : ' + label(REFERRAL_STATUS, r.from) +
+		    ' → ' + label(REFERRAL_STATUS, r.status) + '.');
+	} catch (err) {
+		flashError(err);
+		if (err.status !== 409 && err.status !== 404) {
+			setBusy(group, false);
+			return;
+		}
+		/* Refused: someone moved it first; show what the server has. */
+	}
+	await openOffer(offerId);
+	scheduleOfferRefresh();
+	focusCandidate(candidate);
+}
+
+function focusCandidate(candidate) {
+	for (const card of document.querySelectorAll('#offer-detail .card')) {
+		if (card.dataset.candidate !== candidate)
+			continue;
+		const target = card.querySelector('button') ||
+		    card.querySelector('a');
+		if (target)
+			target.focus();
+		return;
+	}
+}
+
+function collectNotes(pane) {
+	const notes = new Map();
+	for (const input of pane.querySelectorAll('input[data-note-for]'))
+		if (input.value)
+			notes.set(input.dataset.noteFor, input.value);
+	return notes;
+}
+
+function restoreNotes(pane, notes) {
+	for (const input of pane.querySelectorAll('input[data-note-for]'))
+		if (notes.has(input.dataset.noteFor))
+			input.value = notes.get(input.dataset.noteFor);
+}
+
+async function rematch(offerId, button) {
+	button.disabled = true;
+	button.textContent = 'Matching en cours…';
+	try {
+		const result = await api('POST', apiPath('offers', offerId, 'match'),
+		    {});
+		flash('ok', 'Matching relancé : ' + plural(result.suggestions.length,
+		    'candidat proposé', 'candidats proposés') + '.');
+	} catch (err) {
+		flashError(err);
+	}
+	await openOffer(offerId);
+	scheduleOfferRefresh();
+}
+
+function markCurrentOffer() {
+	const id = state.offer && state.offer.offer.id;
+	for (const li of $('offer-list').children) {
+		const a = li.querySelector('a');
+		if (!a)
+			continue;
+		if (li.dataset.offerId === id)
+			a.setAttribute('aria-current', 'true');
+		else
+			a.removeAttribute('aria-current');
+	}
+}
+
+async function showOffers(offerId) {
+	const jobs = [];
+	if (state.listStale || state.listSector !== state.sector)
+		jobs.push(loadOffers());
+	if (offerId) {
+		jobs.push(openOffer(offerId));
+	} else {
+		takeTicket('offer');
+		state.offer = null;
+		paneMessage($('offer-detail'), state.sector ?
+		    'Choisissez une offre dans la liste.' :
+		    'Choisissez une candidathèque en haut de la page.');
+		markCurrentOffer();
+	}
+	await Promise.all(jobs);
+}
+
+/* ------------------------------------------------------------------------
+ * The candidathèque
+ * ---------------------------------------------------------------------- */
+
+function readFilters() {
+	return {
+		rome: $('f-rome').value.trim().toUpperCase(),
+		commune: $('f-commune').value.trim(),
+		status: $('f-status').value,
+		available: $('f-available').value,
+		criterion: $('f-criterion').value,
+	};
+}
+
+function matchesFilters(c, f) {
+	if (f.rome && !(c.jobs || []).some((j) => j.rome.startsWith(f.rome)))
+		return false;
+	if (f.commune && !String(c.commune || '').startsWith(f.commune))
+		return false;
+	if (f.status && c.status !== f.status)
+		return false;
+	if (f.available && c.available_from && c.available_from > f.available)
+		return false;
+	if (f.criterion && !(c.criteria || []).includes(f.criterion))
+		return false;
+	return true;
+}
+
+function jobsText(jobs) {
+	return (jobs || []).map((j) => j.rome + ' (' + j.months + ' mois)')
+	    .join(', ');
+}
+
+/* When the person can start: '' if not available and no date given. */
+function availableFrom(c) {
+	if (c.available_from)
+		return 'à partir du ' + fmtDate(c.available_from);
+	return c.status === 'available' ? 'dès maintenant' : '';
+}
+
+function availabilityText(c) {
+	const from = availableFrom(c);
+	return label(CANDIDATE_STATUS, c.status) + (from ? ', ' + from : '');
+}
+
+function mobilityText(c) {
+	const licences = (c.licences || []).length ?
+	    'permis ' + c.licences.join(', ') : 'sans permis';
+	return licences + (c.vehicle ? ', véhicule' : ', sans véhicule');
+}
+
+function candidateRow(c) {
+	return el('tr', { 'data-candidate': c.id },
+	    el('th', { scope: 'row' }, candidateLink(c.id)),
+	    el('td', null, jobsText(c.jobs)),
+	    el('td', null, c.commune || '', el('br'),
+		el('span', { class: 'muted' }, 'rayon ', c.radius_km, ' km')),
+	    el('td', null, availabilityText(c)),
+	    el('td', null, labels(CRITERIA, c.criteria)),
+	    el('td', null, mobilityText(c)));
+}
+
+function renderCandidates() {
+	const cands = state.cands;
+	const info = $('candidates-info');
+	const more = $('candidates-more');
+	if (!state.sector) {
+		$('candidate-rows').replaceChildren();
+		info.textContent = 'Choisissez une candidathèque.';
+		more.hidden = true;
+		$('candidates-end').hidden = true;
+		return;
+	}
+	const f = readFilters();
+	const shown = cands.items.filter((c) => matchesFilters(c, f));
+	$('candidate-rows').replaceChildren(...shown.map(candidateRow));
+	info.textContent = label(SECTORS, state.sector) + ' : ' +
+	    plural(shown.length, 'candidat affiché', 'candidats affichés') +
+	    ' sur ' + plural(cands.items.length, 'chargé', 'chargés') +
+	    (cands.cursor ? ' (la suite n’est pas encore chargée).' : '.');
+	more.hidden = !cands.cursor;
+	more.disabled = false;
+	$('candidates-end').hidden = !cands.loaded || Boolean(cands.cursor);
+}
+
+function resetCandidates() {
+	state.cands = { sector: state.sector, items: [], cursor: null,
+	    loaded: false };
+}
+
+async function loadCandidatePage() {
+	const cands = state.cands;
+	const ticket = takeTicket('cands');
+	$('candidates-more').disabled = true;
+	try {
+		const data = await api('GET', withQuery('/api/candidates', {
+			sector: cands.sector,
+			count: Number($('f-page').value),
+			cursor: cands.cursor,
+		}));
+		if (!isLatest('cands', ticket) || cands !== state.cands)
+			return;
+		cands.items.push(...(data.candidates || []));
+		cands.cursor = data.cursor || null;
+		cands.loaded = true;
+		renderCandidates();
+	} catch (err) {
+		if (isLatest('cands', ticket)) {
+			$('candidates-more').disabled = false;
+			$('candidates-info').textContent = describeError(err);
+		}
+	}
+}
+
+async function showCandidates() {
+	if (state.cands.sector !== state.sector || !state.cands.loaded) {
+		resetCandidates();
+		renderCandidates();
+		if (state.sector)
+			await loadCandidatePage();
+		return;
+	}
+	renderCandidates();
+}
+
+function fillSelect(select, map) {
+	for (const [code, name] of Object.entries(map))
+		select.append(el('option', { value: code }, name));
+}
+
+/* ------------------------------------------------------------------------
+ * One candidate
+ * ---------------------------------------------------------------------- */
+
+function candidateFacts(c) {
+	return factList([
+		['Candidathèques', labels(SECTORS, c.sectors)],
+		['Statut', label(CANDIDATE_STATUS, c.status)],
+		['Disponible', availableFrom(c)],
+		['Métiers', jobsText(c.jobs)],
+		['Compétences', (c.skills || []).join(', ')],
+		['Niveau', c.level],
+		['Commune (INSEE)', c.commune],
+		['Rayon de mobilité', c.radius_km + ' km'],
+		['Mobilité', mobilityText(c)],
+		['Contrats acceptés', labels(CONTRACTS, c.contracts)],
+		['Temps de travail', label(WORKING_TIME, c.working_time)],
+		['Date de naissance', fmtDate(c.birth_date)],
+		['Critères', labels(CRITERIA, c.criteria)],
+		['Freins', labels(BARRIERS, c.barriers)],
+		['Conseiller·ère', c.adviser],
+		['Accord partenaires', c.consent_partners ? 'oui' : 'non'],
+		['Mises en relation en cours', c.open_referrals],
+	]);
+}
+
+function candidateReferralRow(r) {
+	return el('tr', { 'data-offer-id': r.offer },
+	    el('th', { scope: 'row' },
+		el('a', { href: offerHref(r.sector, r.offer) }, r.title || r.offer)),
+	    el('td', null, r.employer || ''),
+	    el('td', null, label(SECTORS, r.sector)),
+	    el('td', null, statusBadge(r.status)),
+	    el('td', null, r.offer_status === 'open' ? 'ouverte' : 'fermée'),
+	    el('td', null, fmtDateTime(r.updated_at)));
+}
+
+function candidateReferrals(refs) {
+	if (!refs.length)
+		return el('p', { class: 'muted' }, 'Aucune mise en relation.');
+	return el('div', { class: 'table-wrap' },
+	    el('table', { class: 'data', id: 'candidate-referrals' },
+		el('thead', null, el('tr', null,
+		    ['Offre', 'Employeur', 'Candidathèque', 'Statut',
+			"État de l'offre", 'Mise à jour'].map((h) => el('th', { scope: 'col' }, h)))),
+		el('tbody', null, refs.map(candidateReferralRow))));
+}
+
+async function showCandidate(id) {
+	const box = $('candidate-detail');
+	const ticket = takeTicket('candidate');
+	$('candidate-title').textContent = 'Candidat ' + id;
+	paneMessage(box, 'Chargement…');
+	try {
+		const [c, refs] = await Promise.all([
+			api('GET', apiPath('candidates', id)),
+			api('GET', apiPath('candidates', id, 'referrals')),
+		]);
+		if (!isLatest('candidate', ticket))
+			return;
+		const list = refs.referrals || [];
+		box.replaceChildren(candidateFacts(c),
+		    el('h2', null, 'Mises en relation (', list.length, ')'),
+		    candidateReferrals(list));
+	} catch (err) {
+		if (isLatest('candidate', ticket))
+			paneMessage(box, describeError(err));
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Statistics
+ * ---------------------------------------------------------------------- */
+
+function sum(values) {
+	return values.reduce((a, b) => a + (Number(b) || 0), 0);
+}
+
+function keyFigures(st) {
+	const refs = st.referrals || {};
+	return el('ul', { class: 'key-figures' },
+	    [
+		['Candidats', fmtNumber(st.candidates || 0, 0)],
+		['Offres ouvertes', fmtNumber((st.offers || {}).open || 0, 0)],
+		['Offres fermées', fmtNumber((st.offers || {}).closed || 0, 0)],
+		['Mises en relation', fmtNumber(sum(Object.values(refs)), 0)],
+		['Recrutements', fmtNumber(refs.hired || 0, 0)],
+		['Conversion mise en relation → recrutement',
+		    fmtNumber((st.conversion || 0) * 100, 1) + ' %'],
+	    ].map(([name, value]) => el('li', { class: 'figure' },
+		el('span', { class: 'figure-value' }, value),
+		el('span', { class: 'figure-name' }, name))));
+}
+
+function referralRow(name, counts) {
+	const statuses = Object.keys(REFERRAL_STATUS);
+	return el('tr', null, el('th', { scope: 'row' }, name),
+	    statuses.map((s) => el('td', { class: 'num' },
+		fmtNumber((counts && counts[s]) || 0, 0))),
+	    el('td', { class: 'num' }, fmtNumber(sum(statuses.map((s) =>
+		(counts && counts[s]) || 0)), 0)));
+}
+
+function referralsTable(st) {
+	const bySector = st.referrals_by_sector || {};
+	return el('div', { class: 'table-wrap' },
+	    el('table', { class: 'data', id: 'stats-referrals' },
+		el('caption', null, 'Mises en relation par candidathèque et statut'),
+		el('thead', null, el('tr', null,
+		    el('th', { scope: 'col' }, 'Candidathèque'),
+		    Object.values(REFERRAL_STATUS).map((s) =>
+			el('th', { scope: 'col', class: 'num' }, s)),
+		    el('th', { scope: 'col', class: 'num' }, 'Total'))),
+		el('tbody', null, Object.entries(SECTORS).map(([code, name]) =>
+		    referralRow(name, bySector[code]))),
+		el('tfoot', null, referralRow('Total', st.referrals))));
+}
+
+function countsTable(id, caption, map, counts) {
+	return el('table', { class: 'data compact', id },
+	    el('caption', null, caption),
+	    el('tbody', null, Object.entries(map).map(([code, name]) =>
+		el('tr', null, el('th', { scope: 'row' }, name),
+		    el('td', { class: 'num' },
+			fmtNumber((counts && counts[code]) || 0, 0))))));
+}
+
+async function showStats() {
+	const box = $('stats-detail');
+	const ticket = takeTicket('stats');
+	try {
+		const st = await api('GET', '/api/stats');
+		if (!isLatest('stats', ticket))
+			return;
+		box.replaceChildren(keyFigures(st), referralsTable(st),
+		    el('div', { class: 'side-by-side' },
+			countsTable('stats-candidates', 'Candidats par candidathèque',
+			    SECTORS, st.candidates_by_sector),
+			countsTable('stats-statuses', 'Candidats par statut',
+			    CANDIDATE_STATUS, st.candidates_by_status)));
+	} catch (err) {
+		if (isLatest('stats', ticket))
+			paneMessage(box, describeError(err));
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Routing
+ * ---------------------------------------------------------------------- */
+
+const VIEWS = {
+	offres: 'offers',
+	candidats: 'candidates',
+	candidat: 'candidate',
+	stats: 'stats',
+};
+
+function parseRoute() {
+	let parts;
+	try {
+		parts = location.hash.replace(/^#\/?/, '').split('/')
+		    .map(decodeURIComponent);
+	} catch (e) {
+		parts = [];
+	}
+	const view = VIEWS[parts[0]];
+	if (!view)
+		return null;
+	if (view === 'candidate')
+		return { view, id: parts[1] || '' };
+	if (view === 'stats')
+		return { view };
+	return { view, sector: parts[1] || '', id: parts[2] || '' };
+}
+
+function updateNav() {
+	const s = state.sector ? '/' + encodeURIComponent(state.sector) : '';
+	$('nav-offers').setAttribute('href', '#/offres' + s);
+	$('nav-candidates').setAttribute('href', '#/candidats' + s);
+	$('candidate-back').setAttribute('href', '#/candidats' + s);
+	const current = { offers: 'nav-offers', candidates: 'nav-candidates',
+	    candidate: 'nav-candidates', stats: 'nav-stats' }[state.view];
+	for (const id of ['nav-offers', 'nav-candidates', 'nav-stats']) {
+		if (id === current)
+			$(id).setAttribute('aria-current', 'page');
+		else
+			$(id).removeAttribute('aria-current');
+	}
+}
+
+function showView(view) {
+	state.view = view;
+	for (const v of ['offers', 'candidates', 'candidate', 'stats'])
+		$('view-' + v).hidden = v !== view;
+	updateNav();
+}
+
+let lastRoute = null;
+
+function route() {
+	const r = parseRoute();
+	if (!r) {
+		location.replace('#/offres/' + encodeURIComponent(savedSector()));
+		return;
+	}
+	/* A message is about what was on screen: not carried elsewhere. */
+	const key = r.view + '/' + (r.id || '');
+	if (lastRoute !== null && key !== lastRoute)
+		clearFlash();
+	lastRoute = key;
+	const sector = r.sector || state.sector || savedSector();
+	if (r.sector === '' && sector) {
+		/* #/offres alone: the sector last chosen, in the address. */
+		location.replace('#/' + location.hash.replace(/^#\/?/, '')
+		    .split('/')[0] + '/' + encodeURIComponent(sector));
+		return;
+	}
+	setSector(sector);
+	showView(r.view);
+	if (r.view === 'offers')
+		showOffers(r.id);
+	else if (r.view === 'candidates')
+		showCandidates();
+	else if (r.view === 'candidate')
+		showCandidate(r.id);
+	else
+		showStats();
+}
+
+/* The sector picker keeps the view, with the new sector. */
+function onSectorChange() {
+	const sector = $('sector').value;
+	const view = state.view === 'offers' || state.view === 'stats' ?
+	    'offres' : 'candidats';
+	clearFlash();
+	location.hash = '#/' + (state.view === 'stats' ? 'stats' : view +
+	    '/' + encodeURIComponent(sector));
+	if (state.view === 'stats')
+		setSector(sector);
+}
+
+function init() {
+	fillSelect($('f-status'), CANDIDATE_STATUS);
+	fillSelect($('f-criterion'), CRITERIA);
+	$('sector').addEventListener('change', onSectorChange);
+	$('flash-close').addEventListener('click', clearFlash);
+	$('candidate-filters').addEventListener('input', renderCandidates);
+	$('candidate-filters').addEventListener('submit',
+	    (ev) => ev.preventDefault());
+	$('candidate-filters').addEventListener('reset',
+	    () => setTimeout(renderCandidates, 0));
+	$('f-page').addEventListener('change', () => {
+		resetCandidates();
+		loadCandidatePage();
+	});
+	$('candidates-more').addEventListener('click', loadCandidatePage);
+	$('stats-refresh').addEventListener('click', showStats);
+	window.addEventListener('hashchange', route);
+	route();
+}
+
+init();
+
+})();

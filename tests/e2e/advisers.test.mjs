@@ -1,0 +1,507 @@
+/*
+ * The advisers' page (matcher/www/) in a real browser, against the real
+ * matcherd and a real redis-server: headless Debian chromium driven by
+ * playwright-core.  The tests run in order and share one daemon, one
+ * candidathèque and one browser; each scenario builds on the previous one,
+ * as an adviser's morning would.
+ *
+ *   node --test tests/e2e/        (see tests/e2e/README.md)
+ *
+ * Screenshots of the offer page are saved to
+ * $MATCHERD_BUILD_DIR/e2e-artifacts/offer.png (the first screen) and
+ * offer-full.png (the whole page), and one per tab for a failed test.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+import {
+	BUILD_DIR, PREFIX, Matcherd, Redis, apiCall, mkTmp, sleep,
+} from './servers.mjs';
+
+const CHROMIUM = process.env.MATCHERD_CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.join(BUILD_DIR, 'e2e-artifacts');
+const UI_TIMEOUT_MS = 15000;
+
+/* The offers of the scenario. */
+const OLD_OFFER = 'o-e2e-smm-manoeuvres';
+const OFFER = 'o-e2e-coffreurs';
+const BEST = 'c-dk-best';
+const SECOND = 'c-dk-01';	/* another one, taken to "non retenu" */
+const REASON = 'Pas de CACES R482 <b>ni</b> de permis C';
+const TRICKY_EMPLOYER = 'Bouygues <b>TP</b> & fils';
+
+let tmp;
+let redis;
+let daemon;
+let browserDir;
+let context;
+let page;		/* the adviser's tab */
+let stalePage;		/* a second tab, left behind on purpose */
+const pageErrors = [];
+let postedResult;	/* the match result of OFFER, from the API */
+let anyFailed = false;
+
+/* ------------------------------------------------------------------------
+ * Data: ~30 handcrafted candidates of the Bâtiment candidathèque
+ * ---------------------------------------------------------------------- */
+
+function candidate(id, fields = {}) {
+	return {
+		sectors: ['batiment'],
+		jobs: [{ rome: 'F1701', months: 24 }],
+		skills: ['sst'],
+		licences: ['B'],
+		vehicle: true,
+		level: 3,
+		commune: '59183',	/* Dunkerque */
+		radius_km: 30,
+		criteria: ['deld'],
+		...fields,
+	};
+}
+
+/* Communes of the Dunkerque area, a few km from the offer. */
+const NEAR = ['59271', '59155', '59131', '59067', '59359', '59273', '59094'];
+
+function candidates() {
+	const list = [];
+	/* Clearly the best: exact job, long experience, on site, every wanted
+	 * skill, priority public, nothing against them. */
+	list.push([BEST, candidate(BEST, {
+		jobs: [{ rome: 'F1701', months: 120 }],
+		skills: ['cqp-coffreur-bancheur', 'oppbtp', 'sst'],
+		level: 4,
+		criteria: ['deld', 'rsa', 'qpv'],
+		adviser: 'Conseillère <i>BTP</i>',
+	})]);
+	/* Twenty eligible ones, each with something less. */
+	for (let i = 1; i <= 20; i++) {
+		const id = 'c-dk-' + String(i).padStart(2, '0');
+		list.push([id, candidate(id, {
+			jobs: [{ rome: i % 3 === 0 ? 'F1704' : 'F1701',
+			    months: 6 + i * 4 }],
+			skills: i % 2 ? ['oppbtp'] : ['sst'],
+			commune: NEAR[i % NEAR.length],
+			criteria: i % 4 === 0 ? ['rsa'] : ['deld'],
+			licences: i % 5 === 0 ? [] : ['B'],
+			vehicle: i % 5 !== 0,
+			barriers: i % 7 === 0 ? ['garde_enfants'] : [],
+		})]);
+	}
+	/* Nine that the hard filters exclude. */
+	const excluded = [
+		['c-dk-placed-1', { status: 'placed' }],
+		['c-dk-placed-2', { status: 'training' }],
+		['c-dk-cuisine-1', { jobs: [{ rome: 'G1602', months: 30 }] }],
+		['c-dk-cuisine-2', { jobs: [{ rome: 'G1602', months: 3 }] }],
+		['c-dk-cdd-1', { contracts: ['cdd'] }],
+		['c-dk-cdd-2', { contracts: ['cdd', 'interim'] }],
+		['c-dk-later', { available_from: '2099-01-04' }],
+		['c-dk-calais', { commune: '62193', radius_km: 15 }],
+		['c-dk-lille', { commune: '59350', radius_km: 30 }],
+	];
+	for (const [id, fields] of excluded)
+		list.push([id, candidate(id, fields)]);
+	return list;
+}
+
+function offer(id, fields = {}) {
+	return {
+		id,
+		source: 'pole_emploi',
+		title: 'Coffreur bancheur (H/F)',
+		rome: 'F1701',
+		employer: 'Bouygues TP',
+		commune: '59183',
+		contract: 'cdi',
+		level_min: 3,
+		experience_months: 12,
+		skills_wanted: ['cqp-coffreur-bancheur', 'oppbtp'],
+		...fields,
+	};
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ * ---------------------------------------------------------------------- */
+
+async function api(method, route, body) {
+	return apiCall(daemon.base, method, route, body);
+}
+
+function refStatus(offerId, cand) {
+	return redis.cli('HGET', `${PREFIX}:{batiment}:ref:${offerId}`, cand);
+}
+
+function card(p, cand) {
+	return p.locator(`#offer-detail li.card[data-candidate="${cand}"]`);
+}
+
+async function buttonNames(locator) {
+	return (await locator.locator('button').allTextContents())
+	    .map((s) => s.trim());
+}
+
+async function newPage() {
+	const p = await context.newPage();
+	p.on('pageerror', (e) => pageErrors.push(e.message));
+	return p;
+}
+
+async function openOfferFromList(p) {
+	await p.locator(`#offer-list li[data-offer-id="${OFFER}"] a`).click();
+	await card(p, BEST).waitFor();
+}
+
+/* A test whose failure leaves a screenshot of every open tab. */
+function scenario(name, fn) {
+	test(name, async () => {
+		try {
+			await fn();
+		} catch (err) {
+			anyFailed = true;
+			const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+			for (const [i, p] of (context ? context.pages() : []).entries())
+				await p.screenshot({ path: path.join(ARTIFACTS,
+				    `failure-${slug}-${i}.png`), fullPage: true })
+				    .catch(() => {});
+			throw err;
+		}
+	});
+}
+
+/* ------------------------------------------------------------------------
+ * Set-up and tear-down
+ * ---------------------------------------------------------------------- */
+
+before(async () => {
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	assert.ok(fs.existsSync(CHROMIUM), CHROMIUM + ' is missing ' +
+	    '(Debian package chromium; scripts/test installs it)');
+	tmp = mkTmp('matcherd-e2e-');
+	redis = await new Redis(tmp).start();
+	daemon = await new Matcherd(redis, tmp).start();
+	for (const [id, rec] of candidates()) {
+		const r = await api('PUT', '/api/candidates/' + id, rec);
+		assert.equal(r.status, 201, `PUT ${id}: ${JSON.stringify(r.data)}`);
+	}
+	const old = await api('POST', '/api/offers', offer(OLD_OFFER, {
+		title: 'Manœuvre BTP (H/F)', rome: 'F1704', employer: 'SMM',
+		contract: 'aide', skills_wanted: [],
+	}));
+	assert.equal(old.status, 200, JSON.stringify(old.data));
+	/* created_at is in seconds: the next offer must be newer. */
+	while (Math.floor(Date.now() / 1000) <= old.data.scored_at)
+		await sleep(50);
+	browserDir = mkTmp('matcherd-e2e-chromium-');
+	context = await chromium.launchPersistentContext(browserDir, {
+		executablePath: CHROMIUM,
+		headless: true,
+		locale: 'fr-FR',
+		timezoneId: 'Europe/Paris',
+		viewport: { width: 1366, height: 900 },
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+			'--no-first-run', '--disable-background-networking',
+			'--disable-component-update', '--disable-sync'],
+	});
+	context.setDefaultTimeout(UI_TIMEOUT_MS);
+	page = await newPage();
+});
+
+after(async () => {
+	if (context)
+		await context.close().catch(() => {});
+	const failed = [];
+	if (daemon) {
+		const st = await daemon.stop();
+		if (!st || st.code !== 0)
+			failed.push('matcherd exited with ' + JSON.stringify(st));
+		if (daemon.sanitizerReport())
+			failed.push('sanitizer report in the matcherd log');
+	}
+	if (redis)
+		await redis.stop();
+	const keep = process.env.MATCHERD_KEEP_TMP === '1';
+	if (failed.length || anyFailed)
+		process.stderr.write('--- matcherd log ---\n' +
+		    (daemon ? daemon.log() : '') + '\n');
+	if (browserDir)
+		fs.rmSync(browserDir, { recursive: true, force: true });
+	if (tmp && !keep)
+		fs.rmSync(tmp, { recursive: true, force: true });
+	assert.deepEqual(failed, [], 'matcherd did not stop cleanly');
+});
+
+/* ------------------------------------------------------------------------
+ * Scenarios
+ * ---------------------------------------------------------------------- */
+
+scenario('a new offer appears at the top of the list without a reload',
+    async () => {
+	await page.goto(daemon.base + '/');
+	await page.selectOption('#sector', 'batiment');
+	await page.locator(`#offer-list li[data-offer-id="${OLD_OFFER}"]`)
+	    .waitFor();
+	await page.locator('#live[data-state="on"]').waitFor();
+	await page.evaluate(() => { window.e2eSamePage = true; });
+
+	const r = await api('POST', '/api/offers', offer(OFFER,
+	    { employer: TRICKY_EMPLOYER }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	postedResult = r.data;
+	assert.equal(postedResult.suggestions[0].candidate, BEST,
+	    'the data make ' + BEST + ' first');
+
+	const first = page.locator('#offer-list > li').first();
+	await assertEventually(async () =>
+	    (await first.getAttribute('data-offer-id')) === OFFER,
+	    'the new offer first in the list');
+	assert.equal(await page.locator('#offer-list > li').count(), 2);
+	assert.match(await first.textContent(), /Nouvelle/);
+	/* The API's strings are text, never markup. */
+	assert.match(await first.textContent(), /Bouygues <b>TP<\/b> & fils/);
+	assert.equal(await first.locator('b').count(), 0);
+	assert.equal(await page.evaluate(() => window.e2eSamePage), true,
+	    'the page was not reloaded');
+});
+
+scenario('the offer shows the expected first candidate, scores and exclusions',
+    async () => {
+	await openOfferFromList(page);
+	assert.match(page.url(), new RegExp('#/offres/batiment/' + OFFER + '$'));
+	const first = page.locator('#suggestions > li').first();
+	assert.equal(await first.getAttribute('data-candidate'), BEST);
+	assert.equal((await first.locator('.rank').textContent()).trim(), '1');
+	const best = postedResult.suggestions[0];
+	assert.match(await first.locator('.score').textContent(),
+	    new RegExp(best.score.toFixed(1).replace('.', ',') + ' / 100'));
+	assert.deepEqual(
+	    (await first.locator('.bar-label').allTextContents()),
+	    ['Métier', 'Expérience', 'Distance', 'Compétences', 'Niveau',
+		'Public prioritaire', 'Équité', 'Freins']);
+	assert.deepEqual(await first.locator('.reasons li').allTextContents(),
+	    best.reasons);
+	assert.equal(await first.locator('.status-badge').textContent(),
+	    'Suggérée');
+	assert.equal(await page.locator('#suggestions > li').count(),
+	    postedResult.suggestions.length);
+
+	const counts = await page.locator('#match-counts').textContent();
+	assert.match(counts, new RegExp(postedResult.considered +
+	    ' candidats considérés, ' + postedResult.eligible + ' éligibles'));
+	assert.equal(postedResult.considered, 30);
+	for (const [key, name] of [['status', 'Statut'], ['rome', 'Métier'],
+	    ['contract', 'Contrat'], ['availability', 'Disponibilité'],
+	    ['distance', 'Distance'], ['already_referred', 'Déjà positionné']]) {
+		const li = page.locator(`.excluded li[data-filter="${key}"]`);
+		assert.equal(await li.locator('.excluded-name').textContent(), name);
+		assert.equal(await li.locator('.excluded-count').textContent(),
+		    String(postedResult.excluded[key] || 0), key);
+	}
+	/* What an adviser sees at first (1366 x 900), and the whole page. */
+	await page.screenshot({ path: path.join(ARTIFACTS, 'offer.png') });
+	await page.screenshot({ path: path.join(ARTIFACTS, 'offer-full.png'),
+	    fullPage: true });
+});
+
+scenario('validating a referral in the page writes it to Redis', async () => {
+	/* A second tab opens the offer now, and is left behind. */
+	stalePage = await newPage();
+	await stalePage.goto(`${daemon.base}/#/offres/batiment/${OFFER}`);
+	await card(stalePage, BEST).waitFor();
+	/* A background tab's animation frames are throttled: the tab acted
+	 * in comes to the front. */
+	await page.bringToFront();
+
+	const c = card(page, BEST);
+	assert.deepEqual(await buttonNames(c), ['Valider', 'Retirer']);
+	const t0 = Math.floor(Date.now() / 1000);
+	await c.getByRole('button', { name: 'Valider' }).click();
+	await c.locator('.status-badge', { hasText: 'Validée' }).waitFor();
+	assert.deepEqual(await buttonNames(c),
+	    ["Envoyer à l'employeur", 'Retirer']);
+	await page.locator('#flash[data-kind="ok"]').waitFor();
+
+	const value = refStatus(OFFER, BEST);
+	const m = /^validated:(\d+)$/.exec(value);
+	assert.ok(m, 'Redis holds ' + JSON.stringify(value));
+	assert.ok(Math.abs(Number(m[1]) - t0) <= 60, value);
+});
+
+scenario('an illegal move from a stale tab shows the server\'s refusal',
+    async () => {
+	await stalePage.bringToFront();
+	const c = card(stalePage, BEST);
+	/* This tab still believes the referral is only suggested. */
+	assert.equal(await c.locator('.status-badge').textContent(), 'Suggérée');
+	const refused = stalePage.waitForResponse((res) =>
+	    res.request().method() === 'PATCH');
+	await c.getByRole('button', { name: 'Valider' }).click();
+	assert.equal((await refused).status(), 409);
+
+	/* What the server says to the same illegal request (nothing moves). */
+	const again = await api('PATCH', `/api/referrals/${OFFER}/${BEST}`,
+	    { status: 'validated' });
+	assert.equal(again.status, 409);
+	const flash = stalePage.locator('#flash[data-kind="error"]');
+	await flash.waitFor();
+	const text = await flash.locator('#flash-text').textContent();
+	assert.ok(text.startsWith('Action refusée par le serveur : '), text);
+	assert.ok(text.includes(again.data.error.message), text);
+	assert.equal(await flash.getAttribute('role'), 'alert');
+
+	/* The tab then shows what the server holds; the message stays. */
+	await c.locator('.status-badge', { hasText: 'Validée' }).waitFor();
+	assert.ok(await flash.isVisible());
+	assert.match(refStatus(OFFER, BEST), /^validated:/);
+});
+
+scenario('a referral goes along to "non retenu" with its reason, one click ' +
+    'per step', async () => {
+	await page.bringToFront();
+	const c = card(page, SECOND);
+	for (const [action, status] of [['Valider', 'Validée'],
+	    ["Envoyer à l'employeur", "Envoyée à l'employeur"],
+	    ['Entretien', 'Entretien']]) {
+		await c.getByRole('button', { name: action, exact: true }).click();
+		await c.locator('.status-badge', { hasText: status }).waitFor();
+	}
+	assert.deepEqual(await buttonNames(c),
+	    ['Recruté', 'Non retenu', 'Retirer']);
+
+	/* No reason: the page asks for one and sends nothing. */
+	let patched = 0;
+	const count = (req) => { if (req.method() === 'PATCH') patched++; };
+	page.on('request', count);
+	await c.getByRole('button', { name: 'Non retenu' }).click();
+	await page.locator('#flash[data-kind="error"]', { hasText: 'motif' })
+	    .waitFor();
+	assert.equal(patched, 0);
+	page.off('request', count);
+	assert.match(refStatus(OFFER, SECOND), /^interview:/);
+
+	await c.getByLabel(/Note/).fill(REASON);
+	await c.getByRole('button', { name: 'Non retenu' }).click();
+	await c.locator('.status-badge', { hasText: 'Non retenu' }).waitFor();
+	assert.equal(await c.locator('button').count(), 0);
+	assert.match(await c.textContent(), /Étape finale/);
+	assert.match(refStatus(OFFER, SECOND), /^not_retained:\d+$/);
+	const last = redis.cli('LINDEX', `${PREFIX}:{batiment}:refhist:${OFFER}`,
+	    '-1');
+	assert.ok(last.endsWith(`|${SECOND}|interview|not_retained|${REASON}`),
+	    last);
+});
+
+scenario('after a reload, every status is the server\'s', async () => {
+	await page.reload();
+	await card(page, BEST).waitFor();
+	const best = card(page, BEST);
+	assert.equal(await best.locator('.status-badge').textContent(), 'Validée');
+	assert.deepEqual(await buttonNames(best),
+	    ["Envoyer à l'employeur", 'Retirer']);
+	assert.equal(await card(page, SECOND).locator('.status-badge')
+	    .textContent(), 'Non retenu·e');
+	assert.equal(await card(page, 'c-dk-02').locator('.status-badge')
+	    .textContent(), 'Suggérée');
+});
+
+scenario('the match can be run again from the page', async () => {
+	const responded = page.waitForResponse((res) =>
+	    res.request().method() === 'POST' &&
+	    res.url().endsWith(`/api/offers/${OFFER}/match`));
+	await page.getByRole('button', { name: 'Relancer le matching' }).click();
+	const res = await responded;
+	assert.equal(res.status(), 200);
+	const result = await res.json();
+	/* The two moved referrals are no longer suggested... */
+	assert.equal(result.excluded.already_referred, 2);
+	await assertEventually(async () => (await page
+	    .locator('.excluded li[data-filter="already_referred"] .excluded-count')
+	    .textContent()) === '2', 'already_referred shown as 2');
+	/* ...and still listed, apart, with their status. */
+	const others = page.locator('#offer-detail .other-referrals');
+	await others.locator(`li[data-candidate="${BEST}"]`).waitFor();
+	assert.equal(await others.locator(`li[data-candidate="${BEST}"] ` +
+	    '.status-badge').textContent(), 'Validée');
+	assert.notEqual(await page.locator('#suggestions > li').first()
+	    .getAttribute('data-candidate'), BEST);
+});
+
+scenario('the candidathèque pages with the cursor and filters in the page',
+    async () => {
+	await page.getByRole('link', { name: 'Candidathèque' }).click();
+	await page.locator('#candidate-rows tr').first().waitFor();
+	await page.selectOption('#f-page', '20');
+	await assertEventually(async () =>
+	    (await page.locator('#candidate-rows tr').count()) === 20,
+	    'a first page of 20');
+	const more = page.getByRole('button', { name: 'Charger la suite' });
+	await more.click();
+	await page.locator('#candidates-end').waitFor();
+	assert.equal(await page.locator('#candidate-rows tr').count(), 30);
+	assert.ok(await more.isHidden());
+
+	const rows = () => page.locator('#candidate-rows tr').count();
+	await page.getByLabel('Métier (code ROME)').fill('G1602');
+	assert.equal(await rows(), 2);
+	await page.getByLabel('Métier (code ROME)').fill('');
+	await page.getByLabel('Commune (code INSEE)').fill('62193');
+	assert.equal(await rows(), 1);
+	await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+	await assertEventually(async () => (await rows()) === 30,
+	    'filters cleared');
+	await page.getByLabel('Statut').selectOption('placed');
+	assert.equal(await rows(), 1);
+	await page.getByLabel('Statut').selectOption('');
+	await page.getByLabel('Critère').selectOption('qpv');
+	assert.equal(await rows(), 1);
+	await page.getByLabel('Disponible au').fill('2030-01-01');
+	assert.equal(await rows(), 1);
+	await page.getByLabel('Critère').selectOption('');
+	assert.equal(await rows(), 29);
+
+	await page.locator(`#candidate-rows a`, { hasText: BEST }).click();
+	await page.locator('#candidate-title', { hasText: BEST }).waitFor();
+	const ref = page.locator(`#candidate-referrals tr[data-offer-id="${OFFER}"]`);
+	await ref.waitFor();
+	assert.match(await ref.textContent(), /Validée/);
+	assert.match(await page.locator('#candidate-detail').textContent(),
+	    /Conseillère <i>BTP<\/i>/);
+	assert.equal(await page.locator('#candidate-detail i').count(), 0);
+	/* From there, back to the offer. */
+	await ref.locator('a').click();
+	await card(page, BEST).waitFor();
+});
+
+scenario('the statistics count referrals per sector and status', async () => {
+	await page.getByRole('link', { name: 'Statistiques' }).click();
+	const table = page.locator('#stats-referrals');
+	await table.waitFor();
+	const st = (await api('GET', '/api/stats')).data;
+	const bat = st.referrals_by_sector.batiment;
+	const row = table.locator('tbody tr', { hasText: 'Bâtiment' });
+	const cells = (await row.locator('td').allTextContents());
+	assert.deepEqual(cells.slice(0, 7).map((s) => Number(s.replace(/\s/g, ''))),
+	    ['suggested', 'validated', 'sent', 'interview', 'hired',
+		'not_retained', 'withdrawn'].map((s) => bat[s] || 0));
+	assert.equal(bat.validated, 1);
+	assert.equal(bat.not_retained, 1);
+	const conversion = (st.conversion * 100).toFixed(1).replace('.', ',');
+	assert.match(await page.locator('.key-figures').textContent(),
+	    new RegExp(conversion + '\\s%'));
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+/* ------------------------------------------------------------------------ */
+
+async function assertEventually(check, what, ms = UI_TIMEOUT_MS) {
+	const deadline = Date.now() + ms;
+	while (!(await check())) {
+		if (Date.now() > deadline)
+			assert.fail('timed out waiting for ' + what);
+		await sleep(100);
+	}
+}
