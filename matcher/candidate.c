@@ -15,6 +15,7 @@
 #include <msgpack.h>
 
 #include "candidate.h"
+#include "utf8.h"
 #include "dates.h"
 #include "domain.h"
 #include "geo.h"
@@ -79,45 +80,6 @@ static void
 path_index(char *buf, size_t size, const char *path, uint32_t i)
 {
 	snprintf(buf, size, "%s[%" PRIu32 "]", path, i);
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static int
-utf8_valid(const unsigned char *s, size_t len)
-{
-	static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
-	size_t i = 0, n, k;
-	uint32_t cp;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min[n] || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 static int
@@ -228,7 +190,7 @@ decode_text(const msgpack_object *o, const char *field, size_t minlen,
 		    "must be %zu to %zu bytes long", minlen, maxlen);
 	/* A NUL would cut the stored C string short. */
 	if (memchr(s, '\0', len) != NULL ||
-	    !utf8_valid((const unsigned char *)s, len))
+	    !utf8_valid(s, len))
 		return field_error_set(err, field,
 		    "must be valid UTF-8 without NUL");
 	memcpy(buf, s, len);

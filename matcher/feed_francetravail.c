@@ -151,6 +151,7 @@
 #include "dates.h"
 #include "domain.h"
 #include "feed_francetravail.h"
+#include "utf8.h"
 #include "geo.h"
 #include "offer.h"
 #include "refdata.h"
@@ -242,44 +243,6 @@ warn(struct ft_offer *o, const char *fmt, ...)
 }
 
 /*
- * Decode one UTF-8 sequence of s[0 .. n): its length, or 0 if invalid
- * (overlong, surrogate, past U+10FFFF, cut short).
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp, min;
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		k = 1;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		k = 2;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		k = 3;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n <= k)
-		return 0;
-	for (i = 1; i <= k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k + 1;
-}
-
-/*
  * Client text for a message: at most QUOTE_MAX bytes cut on a character
  * boundary, control characters and invalid bytes as '?', "..." if cut.
  */
@@ -288,9 +251,10 @@ quote(const char *s, size_t len, char buf[QUOTE_MAX + 4])
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, o = 0, k;
+	uint32_t cp;
 
 	while (i < len) {
-		k = utf8_len(p + i, len - i);
+		k = utf8_decode(p + i, len - i, &cp);
 		if (o + (k ? k : 1) > QUOTE_MAX) {
 			memcpy(buf + o, "...", 3);
 			o += 3;
@@ -320,11 +284,12 @@ copy_text(char *dst, size_t max, const char *s, size_t len, int *cut)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, o = 0, k;
+	uint32_t cp;
 	int space = 0;
 
 	*cut = 0;
 	while (i < len) {
-		if (p[i] == '\0' || (k = utf8_len(p + i, len - i)) == 0)
+		if (p[i] == '\0' || (k = utf8_decode(p + i, len - i, &cp)) == 0)
 			return -1;
 		if (k == 1 && (p[i] <= 0x20 || p[i] == 0x7f)) {
 			space = o > 0;
@@ -336,7 +301,7 @@ copy_text(char *dst, size_t max, const char *s, size_t len, int *cut)
 			/* The rest must still be valid UTF-8. */
 			for (i += k; i < len; i += k)
 				if (p[i] == '\0' ||
-				    (k = utf8_len(p + i, len - i)) == 0)
+				    (k = utf8_decode(p + i, len - i, &cp)) == 0)
 					return -1;
 			break;
 		}
@@ -1806,6 +1771,7 @@ utf8_repair(const char *s, size_t len, char **fixed, size_t *flen)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i, k, bad = 0, o;
+	uint32_t cp;
 	char *b;
 
 	*fixed = NULL;
@@ -1814,7 +1780,7 @@ utf8_repair(const char *s, size_t len, char **fixed, size_t *flen)
 			k = 1;
 			continue;
 		}
-		if ((k = utf8_len(p + i, len - i)) == 0) {
+		if ((k = utf8_decode(p + i, len - i, &cp)) == 0) {
 			bad++;
 			k = 1;
 		}
@@ -1823,7 +1789,7 @@ utf8_repair(const char *s, size_t len, char **fixed, size_t *flen)
 		return 0;
 	b = xmalloc(len + 2 * bad);
 	for (i = 0, o = 0; i < len; i += k) {
-		k = p[i] < 0x80 ? 1 : utf8_len(p + i, len - i);
+		k = p[i] < 0x80 ? 1 : utf8_decode(p + i, len - i, &cp);
 		if (k == 0) {
 			memcpy(b + o, "\xef\xbf\xbd", 3);
 			o += 3;

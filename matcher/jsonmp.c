@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jsonmp.h"
+#include "utf8.h"
 
 static int
 depth_from(const json_t *j, int depth)
@@ -311,41 +312,6 @@ jsonmp_append(struct jsonmp_buf *b, const char *s, size_t n, char *err,
 }
 
 /*
- * Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not
- * one: strict, as jansson checks strings (no overlong forms, surrogates
- * or code points past U+10FFFF).
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/*
  * The bytes a JSON string cannot hold as they are: controls, '"', '\\'
  * (escaped) and the bytes of UTF-8 sequences (checked).  One look-up per
  * byte keeps the common run of plain ASCII cheap.
@@ -377,6 +343,7 @@ write_string(struct jsonmp_buf *b, const char *p, size_t n, char *err,
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)p;
 	size_t i = 0, start, seq;
+	uint32_t cp;
 	char *o;
 
 	/* Six bytes per input byte at worst (\u00XX), and the quotes. */
@@ -392,7 +359,7 @@ write_string(struct jsonmp_buf *b, const char *p, size_t n, char *err,
 		if (i == n)
 			break;
 		if (s[i] >= 0x80) {
-			if ((seq = utf8_seq(s + i, n - i)) == 0) {
+			if ((seq = utf8_decode(s + i, n - i, &cp)) == 0) {
 				snprintf(err, errlen,
 				    "string is not valid UTF-8");
 				return -1;

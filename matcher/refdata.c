@@ -19,6 +19,7 @@
 #include "domain.h"
 #include "geo.h"
 #include "refdata.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define ROME_FILE	"rome_fiches.csv"
@@ -941,50 +942,6 @@ fold_latin(unsigned int cp, char rep[2])
 	}
 }
 
-/*
- * Decode one UTF-8 sequence at s (n bytes left): its code point and
- * length, or length 1 and code point 0xfffd for an invalid byte.
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, unsigned int *cp)
-{
-	unsigned int c, min;
-	size_t k, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		k = 1;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		k = 2;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		k = 3;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		goto bad;
-	if (n <= k)
-		goto bad;
-	for (i = 1; i <= k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*cp = c;
-	return k + 1;
-bad:
-	*cp = 0xfffd;
-	return 1;
-}
-
 /* Append the word w (wlen bytes) to out, abbreviating SAINT(E). */
 static size_t
 key_word(char *out, size_t o, size_t outlen, const char *w, size_t wlen)
@@ -1010,14 +967,18 @@ refdata_name_key(const char *in, size_t len, char *out, size_t outlen)
 	const unsigned char *s = (const unsigned char *)in;
 	char word[NAME_KEY_MAX + 1], rep[2];
 	size_t i = 0, o = 0, wl = 0, k, r;
-	unsigned int cp;
+	uint32_t cp;
 
 	if (outlen == 0)
 		return 0;
 	while (i <= len) {
 		r = 0;
 		if (i < len) {
-			k = utf8_next(s + i, len - i, &cp);
+			/* An invalid byte stands for itself, as U+FFFD. */
+			if ((k = utf8_decode(s + i, len - i, &cp)) == 0) {
+				cp = 0xfffd;
+				k = 1;
+			}
 			i += k;
 			if (cp >= 'a' && cp <= 'z') {
 				rep[0] = (char)(cp - 'a' + 'A');

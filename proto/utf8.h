@@ -1,0 +1,21 @@
+/*
+ * Strict UTF-8, shared by every module that checks or walks text from
+ * outside (records, feeds, rules, reference data, JSON output): no
+ * overlong forms, no surrogates, nothing past U+10FFFF.  Pure.
+ */
+#ifndef PROTO_UTF8_H
+#define PROTO_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Decode the sequence at s (n > 0 bytes left): its length (1-4) and code
+ * point in *cp, or 0 when s does not start a valid sequence.
+ */
+size_t	utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* 1 if s[0..len) is valid UTF-8 and holds no NUL byte. */
+int	utf8_valid(const char *s, size_t len);
+
+#endif
