@@ -108,6 +108,8 @@ static const struct key keys[] = {
 
 	{ "data", "dir", KT_STRING, F(datadir), 0, 0, "",
 	    "reference data directory; empty: the compiled-in default" },
+	{ "data", "rules", KT_STRING, F(rulesfile), 0, 0, "",
+	    "normalisation rules file; empty: the compiled-in default" },
 
 	{ "log", "level", KT_LOGLEVEL, F(log_level), 0, 0, "info",
 	    "least severe message logged: error, warn, info or debug" },

@@ -79,6 +79,7 @@ struct conf {
 	int		 redis_timeout_ms;
 	int		 redis_reconnect_max_ms;
 	char		 datadir[CONF_PATH_MAX];
+	char		 rulesfile[CONF_PATH_MAX];
 	int		 log_level;		/* enum conf_loglevel */
 	struct conf_matching matching;
 };

@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "dates.h"
 #include "domain.h"
+#include "feed_francetravail.h"
 #include "feeds.h"
 #include "frame.h"
 #include "handlers.h"
@@ -1329,6 +1330,200 @@ h_candidate_referrals(struct matcherd *env, struct pending *p,
 }
 
 /* ------------------------------------------------------------------ */
+/* Feeds                                                              */
+
+/* Errors listed in a feed.push result; the rest are only counted. */
+#define FEED_ERRORS_MAX 100
+
+struct feed_error {
+	char	 id[RECORD_ID_MAX + 1];
+	char	 reason[FT_REASON_MAX];
+};
+
+/* One feed.push: its offers go through offer.put's path one by one. */
+struct feed_op {
+	struct matcherd		*env;
+	struct pending		*p;
+	int			 walking;	/* ft_map_document() running */
+	int			 outstanding;	/* offers waiting for Redis */
+	int			 accepted, updated, rejected, duplicates;
+	struct feed_error	 errors[FEED_ERRORS_MAX];
+	int			 nerrors;
+	char			(*ids)[RECORD_ID_MAX + 1];	/* seen */
+	int			 nids;
+};
+
+/* One offer of a feed.push in flight. */
+struct feed_item {
+	struct feed_op	*op;
+	int		 created;
+	char		 id[RECORD_ID_MAX + 1];
+};
+
+static void
+feed_error(struct feed_op *op, const char *id, const char *reason)
+{
+	op->rejected++;
+	if (op->nerrors == FEED_ERRORS_MAX)
+		return;
+	snprintf(op->errors[op->nerrors].id, sizeof(op->errors[0].id), "%s",
+	    id);
+	snprintf(op->errors[op->nerrors].reason,
+	    sizeof(op->errors[0].reason), "%s", reason);
+	op->nerrors++;
+}
+
+/* Answer once the document is walked and every offer is stored. */
+static void
+feed_maybe_finish(struct feed_op *op)
+{
+	struct packbuf b;
+	int i;
+
+	if (op->walking || op->outstanding > 0)
+		return;
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 5);
+	mp_pack_kv_int(&b.pk, "accepted", op->accepted);
+	mp_pack_kv_int(&b.pk, "updated", op->updated);
+	mp_pack_kv_int(&b.pk, "rejected", op->rejected);
+	mp_pack_kv_int(&b.pk, "duplicates", op->duplicates);
+	mp_pack_str(&b.pk, "errors");
+	msgpack_pack_array(&b.pk, op->nerrors);
+	for (i = 0; i < op->nerrors; i++) {
+		msgpack_pack_map(&b.pk, 2);
+		mp_pack_kv_str(&b.pk, "id", op->errors[i].id[0] ?
+		    op->errors[i].id : NULL);
+		mp_pack_kv_str(&b.pk, "reason", op->errors[i].reason);
+	}
+	packbuf_answer(&b, op->p);
+	pending_release(op->p);
+	free(op->ids);
+	free(op);
+}
+
+static void
+feed_item_done(void *arg, int code, const char *result, size_t len,
+    const char *message, const char *field)
+{
+	struct feed_item *it = arg;
+	struct feed_op *op = it->op;
+	char reason[FT_REASON_MAX];
+
+	if (code < 0) {
+		if (it->created)
+			op->accepted++;
+		else
+			op->updated++;
+	} else {
+		snprintf(reason, sizeof(reason), "%s%s%s: %s",
+		    rpc_errcode_name(code), field ? " " : "", field ? field : "",
+		    message ? message : "");
+		feed_error(op, it->id, reason);
+	}
+	free(it);
+	op->outstanding--;
+	feed_maybe_finish(op);
+}
+
+/* ft_map_document() callback: one mapped offer, stored like offer.put. */
+static int
+feed_take_offer(const struct ft_offer *fo, void *arg)
+{
+	struct feed_op *op = arg;
+	struct matcherd *env = op->env;
+	const struct offer *o = &fo->offer;
+	struct offer_entry *e;
+	struct feed_item *it;
+	struct pending *sp;
+	int i;
+
+	/* The same job twice in one document: keep the first. */
+	for (i = 0; i < op->nids; i++)
+		if (strcmp(op->ids[i], o->id) == 0) {
+			op->duplicates++;
+			return -1;
+		}
+	op->ids = xreallocarray(op->ids, op->nids + 1, sizeof(*op->ids));
+	snprintf(op->ids[op->nids++], sizeof(op->ids[0]), "%s", o->id);
+	if ((e = offers_get(env->offers, o->id)) != NULL && e->closed) {
+		feed_error(op, o->id, "offer is closed");
+		return -1;
+	}
+	it = xcalloc(1, sizeof(*it));
+	it->op = op;
+	it->created = e == NULL;
+	snprintf(it->id, sizeof(it->id), "%s", o->id);
+	op->outstanding++;
+	sp = pending_new_sink(env, feed_item_done, it);
+	match_and_store(env, sp, o, env->conf->matching.default_limit);
+	return 0;
+}
+
+/*
+ * feed.push {format, payload}: a partner document as received (a France
+ * Travail search response or offer), mapped, and each offer stored and
+ * scored as offer.put does.  A bad record is reported and never stops the
+ * batch.
+ */
+static void
+h_feed_push(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct ft_batch_report *rep;
+	const msgpack_object *o;
+	struct feed_op *op;
+	const char *doc;
+	size_t len;
+	int i, rv;
+
+	if ((o = param(params, "format")) == NULL ||
+	    !mp_str_eq(o, "francetravail")) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "format",
+		    "format must be \"francetravail\"");
+		return;
+	}
+	if ((o = param(params, "payload")) == NULL ||
+	    mp_get_str(o, &doc, &len) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "payload",
+		    "payload must be the document as a string");
+		return;
+	}
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	op->walking = 1;
+	pending_hold(p);
+	rep = xmalloc(sizeof(*rep));
+	rv = ft_map_document(doc, len, env->ref, env->rules, feed_take_offer,
+	    op, rep);
+	op->walking = 0;
+	if (rv == -1) {
+		/* A document-level error comes before any offer is taken. */
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "payload", "%s",
+		    rep->error);
+		pending_release(p);
+		free(op->ids);
+		free(op);
+		free(rep);
+		return;
+	}
+	/* Errors name offers by their matcherd id, as stored ones are. */
+	for (i = 0; i < rep->nrejects; i++) {
+		char id[RECORD_ID_MAX + 1] = "";
+
+		if (rep->rejects[i].id[0])
+			snprintf(id, sizeof(id), "%s%s", FT_ID_PREFIX,
+			    rep->rejects[i].id);
+		feed_error(op, id, rep->rejects[i].reason);
+	}
+	/* Rejects past those the mapper listed, and offers past its bound. */
+	op->rejected += rep->rejected - rep->nrejects + rep->skipped;
+	free(rep);
+	feed_maybe_finish(op);
+}
+
+/* ------------------------------------------------------------------ */
 /* Referrals                                                          */
 
 struct referral_op {
@@ -1472,6 +1667,7 @@ static const struct {
 	{ "candidate.list",	h_candidate_list },
 	{ "candidate.put",	h_candidate_put },
 	{ "candidate.referrals", h_candidate_referrals },
+	{ "feed.push",		h_feed_push },
 	{ "offer.close",	h_offer_close },
 	{ "offer.get",		h_offer_get },
 	{ "offer.list",		h_offer_list },

@@ -25,6 +25,7 @@
 #include "rebuild.h"
 #include "referral.h"
 #include "refdata.h"
+#include "rules.h"
 #include "server.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -111,10 +112,27 @@ sig_stop(evutil_socket_t sig, short ev, void *arg)
 	event_base_loopexit(env->base, NULL);
 }
 
+/*
+ * Load the normalisation rules named by c (or the compiled-in file).
+ * Returns NULL after printing every "file:line: message".
+ */
+static struct rules *
+load_rules(const struct conf *c, const struct refdata *ref)
+{
+	const char *path = c->rulesfile[0] ? c->rulesfile : MATCHERD_RULESFILE;
+	struct rules *r;
+	char err[4096];
+
+	if ((r = rules_load(path, ref, err, sizeof(err))) == NULL)
+		fprintf(stderr, "%s\n", err);
+	return r;
+}
+
 static void
 sig_reload(evutil_socket_t sig, short ev, void *arg)
 {
 	struct matcherd *env = arg;
+	struct rules *rules;
 	struct conf *c;
 
 	log_info("SIGHUP: reloading %s", conf_path);
@@ -122,6 +140,14 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 		log_warnx("reload failed: keeping the current configuration");
 		return;
 	}
+	if ((rules = load_rules(c, env->ref)) == NULL) {
+		log_warnx("reload failed: bad rules file, keeping the current "
+		    "configuration and rules");
+		free(c);
+		return;
+	}
+	rules_free(env->rules);
+	env->rules = rules;
 	if (strcmp(c->listen.host, env->conf->listen.host) != 0 ||
 	    c->listen.port != env->conf->listen.port ||
 	    strcmp(c->http.listen.host, env->conf->http.listen.host) != 0 ||
@@ -189,8 +215,18 @@ main(int argc, char *argv[])
 	memset(&env, 0, sizeof(env));
 	if ((env.conf = load_conf(conf_path, conf_explicit, &ov)) == NULL)
 		return 1;
+	datadir = env.conf->datadir[0] ? env.conf->datadir : MATCHERD_DATADIR;
+	if ((env.ref = refdata_load(datadir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	/* The rules name ROME codes: they are checked against the data. */
+	if ((env.rules = load_rules(env.conf, env.ref)) == NULL)
+		return 1;
 	if (check) {
 		printf("configuration OK\n");
+		rules_free(env.rules);
+		refdata_free(env.ref);
 		free(env.conf);
 		return 0;
 	}
@@ -198,9 +234,6 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	env.started = time(NULL);
 
-	datadir = env.conf->datadir[0] ? env.conf->datadir : MATCHERD_DATADIR;
-	if ((env.ref = refdata_load(datadir, err, sizeof(err))) == NULL)
-		fatalx("reference data: %s", err);
 	log_info("reference data: %d ROME codes, %d communes from %s",
 	    env.ref->rome_count, env.ref->commune_count, datadir);
 	env.idx = index_new(env.ref);
@@ -251,6 +284,7 @@ main(int argc, char *argv[])
 	event_base_free(env.base);
 	offers_free(env.offers);
 	index_free(env.idx);
+	rules_free(env.rules);
 	refdata_free(env.ref);
 	free(env.conf);
 	log_info("stopped");

@@ -19,11 +19,13 @@
 
 struct store;
 struct server;
+struct rules;
 
 struct matcherd {
 	struct event_base	*base;
 	struct conf		*conf;		/* current; swapped on SIGHUP */
 	struct refdata		*ref;
+	struct rules		*rules;		/* swapped on SIGHUP */
 	struct index		*idx;
 	struct offers		*offers;
 	struct store		*store;

@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""feed.push (proto/PROTOCOL.md): France Travail documents as received,
+mapped, stored and scored like offer.put; bad records are reported and
+never stop the batch."""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import candidate  # noqa: E402
+
+SAMPLES = os.path.join(harness.SOURCE_DIR, "tests", "data", "francetravail",
+                       "samples.json")
+
+
+def samples():
+    with open(SAMPLES, encoding="utf-8") as f:
+        return json.load(f)
+
+
+class FeedPush(harness.MatcherdTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.put_candidates([candidate("c-%02d" % i) for i in range(10)])
+
+    def push(self, doc):
+        payload = doc if isinstance(doc, str) else json.dumps(doc)
+        return self.c.call("feed.push", {"format": "francetravail",
+                                         "payload": payload})
+
+    def test_search_response_is_mapped_stored_and_scored(self):
+        doc = samples()
+        n = len(doc["resultats"])
+        got = self.push(doc)
+        self.assertEqual(got["accepted"] + got["rejected"] +
+                         got["duplicates"], n, got)
+        self.assertGreater(got["accepted"], n // 2, got)
+        self.assertEqual(got["updated"], 0)
+        first = doc["resultats"][0]
+        stored = self.c.call("offer.get", {"id": "ft-" + first["id"]})
+        self.assertEqual(stored["offer"]["source"], "pole_emploi")
+        self.assertEqual(stored["offer"]["rome"], first["romeCode"])
+        self.assertEqual(stored["offer"]["title"], first["intitule"])
+        self.assertIsNotNone(stored["result"])
+        self.assertIn("ft-" + first["id"],
+                      [o["id"] for o in self.c.call(
+                          "offer.list", {"status": "all"})["offers"]])
+        # The same document again updates instead of creating.
+        again = self.push(doc)
+        self.assertEqual(again["updated"], got["accepted"], again)
+        self.assertEqual(again["accepted"], 0, again)
+
+    def test_a_bad_record_is_reported_and_the_batch_goes_on(self):
+        doc = samples()
+        good = doc["resultats"][0]
+        bad = dict(good, id="BAD1", typeContrat="LIB")
+        nowhere = dict(good, id="BAD2")
+        nowhere.pop("lieuTravail")
+        got = self.push({"resultats": [bad, good, nowhere]})
+        self.assertEqual(got["accepted"], 1, got)
+        self.assertEqual(got["rejected"], 2, got)
+        ids = sorted(e["id"] for e in got["errors"])
+        self.assertEqual(ids, ["ft-BAD1", "ft-BAD2"])
+        for e in got["errors"]:
+            self.assertTrue(e["reason"], e)
+        self.assertRpcError("not_found", "id", "offer.get", {"id": "ft-BAD1"})
+
+    def test_the_same_job_twice_in_one_document_is_taken_once(self):
+        one = samples()["resultats"][0]
+        got = self.push({"resultats": [one, one]})
+        self.assertEqual((got["accepted"], got["duplicates"]), (1, 1), got)
+
+    def test_subscribers_get_each_offer(self):
+        sub = self.client()
+        sub.call("subscribe", {"sources": ["pole_emploi"]})
+        one = samples()["resultats"][0]
+        self.push(one)
+        method, payload = sub.next_notification(timeout=10)
+        self.assertEqual(method, "suggestions")
+        self.assertEqual(payload[0]["offer"]["id"], "ft-" + one["id"])
+
+    def test_bad_documents_and_parameters(self):
+        self.assertRpcError("invalid_argument", "payload", "feed.push",
+                            {"format": "francetravail",
+                             "payload": "{\"resultats\": ["})
+        self.assertRpcError("invalid_argument", "format", "feed.push",
+                            {"format": "csv", "payload": "{}"})
+        self.assertRpcError("invalid_argument", "payload", "feed.push",
+                            {"format": "francetravail", "payload": 12})
+        self.assertIs(self.c.call("ping")["pong"], True)
+
+
+if __name__ == "__main__":
+    harness.main()
