@@ -1,7 +1,8 @@
 /*
  * matchctl: command-line client of matcherd.
  *
- * Reads records as JSON (one object, an array of objects or JSON Lines),
+ * Reads records as JSON (one object, an array of objects or JSON Lines)
+ * or CSV (docs/CSV.md), and writes candidates and suggestions as CSV;
  * sends them as MessagePack-RPC requests over one blocking-with-timeout TCP
  * connection, and prints the replies as tables for people or as JSON for
  * scripts (--json).  Bulk loads are pipelined: up to CTL_WINDOW requests
@@ -15,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -29,12 +31,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <msgpack.h>
 
+#include "csvrec.h"
 #include "frame.h"
 #include "jsonmp.h"
 #include "mpobj.h"
@@ -105,7 +109,8 @@ enum {
 	OPT_ALL = 0x08,
 	OPT_LIMIT = 0x10,
 	OPT_REASON = 0x20,
-	OPT_NOTE = 0x40
+	OPT_NOTE = 0x40,
+	OPT_FORMAT = 0x80
 };
 
 struct opts {
@@ -118,6 +123,7 @@ struct opts {
 	int		 all;
 	const char	*reason;
 	const char	*note;
+	const char	*format;	/* "csv", "json" or NULL */
 };
 
 struct command {
@@ -939,6 +945,13 @@ struct reader {
 	json_t		*doc;		/* document mode: array or object */
 	size_t		 idx;
 	unsigned long	 recno;		/* of the last record returned */
+	struct csvrec_in *csv;		/* CSV mode: recno is a line */
+	int		 eof;
+	const char	*unit;		/* "record" or "line" */
+	char		 errid[72];	/* id of a rejected record */
+	off_t		 size, bytes;	/* of the file, read so far */
+	int		 progress;	/* a bar on stderr (a tty) */
+	struct timespec	 start, drawn;
 };
 
 static ssize_t
@@ -950,8 +963,10 @@ reader_line(struct reader *rd)
 	if (n == -1 && ferror(rd->fp))
 		die(EXIT_REFUSED, "%s: %s", rd->name, strerror(errno));
 	rd->linelen = n > 0 ? (size_t)n : 0;
-	if (n > 0)
+	if (n > 0) {
 		rd->lineno++;
+		rd->bytes += n;
+	}
 	return n;
 }
 
@@ -970,10 +985,16 @@ last_char(const char *s, size_t n)
 	return n > 0 ? s[n - 1] : 0;
 }
 
+/*
+ * Open path ("-" for stdin): CSV records of kind when csv is set, JSON
+ * otherwise.
+ */
 static void
-reader_open(struct reader *rd, const char *path)
+reader_open(struct reader *rd, const char *path, int csv,
+    enum csvrec_kind kind)
 {
 	json_error_t jerr;
+	struct stat st;
 	const char *p;
 	char *all = NULL;
 	size_t alllen;
@@ -983,10 +1004,20 @@ reader_open(struct reader *rd, const char *path)
 
 	memset(rd, 0, sizeof(*rd));
 	rd->name = strcmp(path, "-") == 0 ? "stdin" : path;
+	rd->unit = csv ? "line" : "record";
 	if (strcmp(path, "-") == 0)
 		rd->fp = stdin;
 	else if ((rd->fp = fopen(path, "r")) == NULL)
 		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(rd->fp), &st) == 0 && S_ISREG(st.st_mode))
+		rd->size = st.st_size;
+	rd->progress = rd->size > 0 && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &rd->start);
+	if (csv) {
+		if ((rd->csv = csvrec_in_new(kind)) == NULL)
+			die(EXIT_REFUSED, "out of memory");
+		return;
+	}
 	while ((n = reader_line(rd)) > 0 && is_blank(rd->line))
 		;
 	if (n <= 0)
@@ -1021,6 +1052,36 @@ reader_close(struct reader *rd)
 		fclose(rd->fp);
 	free(rd->line);
 	json_decref(rd->doc);
+	csvrec_in_free(rd->csv);
+}
+
+/* reader_next() of CSV mode: records or rejected lines, in line order. */
+static int
+reader_next_csv(struct reader *rd, json_t **rec, char *err, size_t errlen)
+{
+	struct csvrec_item it;
+	ssize_t n;
+	int rc;
+
+	while (!csvrec_in_next(rd->csv, &it)) {
+		if (rd->eof)
+			return 0;
+		if ((n = reader_line(rd)) <= 0) {
+			rd->eof = 1;
+			rc = csvrec_in_end(rd->csv);
+		} else
+			rc = csvrec_in_line(rd->csv, rd->line, n);
+		if (rc == -1)
+			die(EXIT_REFUSED, "%s: %s", rd->name,
+			    csvrec_in_error(rd->csv));
+	}
+	rd->recno = it.line;
+	snprintf(rd->errid, sizeof(rd->errid), "%s", it.id);
+	if ((*rec = it.rec) != NULL)
+		return 1;
+	snprintf(err, errlen, "%s%s%s", it.field, it.field[0] ? ": " : "",
+	    it.message);
+	return -1;
 }
 
 /*
@@ -1034,6 +1095,9 @@ reader_next(struct reader *rd, json_t **rec, char *err, size_t errlen)
 	ssize_t n;
 
 	*rec = NULL;
+	snprintf(rd->errid, sizeof(rd->errid), "?");
+	if (rd->csv != NULL)
+		return reader_next_csv(rd, rec, err, errlen);
 	if (rd->lines) {
 		if (!rd->pending) {
 			while ((n = reader_line(rd)) > 0 && is_blank(rd->line))
@@ -1089,21 +1153,71 @@ struct putter {
 	void		(*on_result)(struct ctl *, struct putter *,
 			    const json_t *);
 	unsigned long	 created, updated, rejected;
+	int		 csv;		/* the input is CSV records of kind */
+	enum csvrec_kind kind;
 };
 
 struct slot {
 	int		 used;
 	uint32_t	 msgid;
 	unsigned long	 recno;
+	const char	*unit;
 	char		 id[72];
 };
 
+/* A progress bar is on the last line of stderr. */
+static int progress_shown;
+
 static void
-report_reject(unsigned long recno, const char *id, const char *what,
-    const char *message)
+progress_clear(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
+static long
+ms_since(const struct timespec *t0, const struct timespec *t1)
+{
+	return (t1->tv_sec - t0->tv_sec) * 1000 +
+	    (t1->tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * "[#######.......]  45%  12345 lines" on stderr, a tty, once the input
+ * has taken more than half a second, redrawn ten times a second.
+ */
+static void
+progress_draw(struct reader *rd)
+{
+	struct timespec now;
+	char bar[31];
+	int pct, k;
+
+	if (!rd->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (ms_since(&rd->start, &now) < 500 ||
+	    (progress_shown && ms_since(&rd->drawn, &now) < 100))
+		return;
+	rd->drawn = now;
+	pct = (int)(rd->bytes * 100 / rd->size);
+	pct = pct > 100 ? 100 : pct;
+	k = pct * 30 / 100;
+	memset(bar, '#', k);
+	memset(bar + k, '.', 30 - k);
+	bar[30] = '\0';
+	fprintf(stderr, "\r[%s] %3d%%  %lu lines", bar, pct, rd->lineno);
+	progress_shown = 1;
+}
+
+static void
+report_reject(const char *unit, unsigned long recno, const char *id,
+    const char *what, const char *message)
 {
 	fflush(stdout);
-	fprintf(stderr, "record %lu (id %s): %s%s%s\n", recno, id,
+	progress_clear();
+	fprintf(stderr, "%s %lu (id %s): %s%s%s\n", unit, recno, id,
 	    what ? what : "", what ? ": " : "", message);
 }
 
@@ -1147,7 +1261,7 @@ put_reply(struct ctl *ctl, struct putter *p, struct slot *slots,
 	    strcmp(code, "not_found") != 0))
 		die_server(p->method, r->error);
 	p->rejected++;
-	report_reject(sl->recno, sl->id, jstr(r->error, "field") ?
+	report_reject(sl->unit, sl->recno, sl->id, jstr(r->error, "field") ?
 	    jstr(r->error, "field") : code, jstr(r->error, "message") ?
 	    jstr(r->error, "message") : "");
 }
@@ -1170,10 +1284,10 @@ put_records(struct ctl *ctl, struct putter *p, const char *path)
 	json_t *rec, *params;
 	struct slot *sl;
 	unsigned inflight = 0;
-	char err[256];
+	char err[320];
 	int rc, eof = 0;
 
-	reader_open(&rd, path);
+	reader_open(&rd, path, p->csv, p->kind);
 	c = ctl_conn(ctl);
 	memset(slots, 0, sizeof(slots));
 	memset(&r, 0, sizeof(r));
@@ -1191,7 +1305,8 @@ put_records(struct ctl *ctl, struct putter *p, const char *path)
 			}
 			if (rc == -1) {
 				p->rejected++;
-				report_reject(rd.recno, "?", NULL, err);
+				report_reject(rd.unit, rd.recno, rd.errid, NULL,
+				    err);
 				continue;
 			}
 			snprintf(sl->id, sizeof(sl->id), "%s",
@@ -1202,18 +1317,21 @@ put_records(struct ctl *ctl, struct putter *p, const char *path)
 			json_decref(params);
 			if (rc == -1) {
 				p->rejected++;
-				report_reject(rd.recno, sl->id, NULL, err);
+				report_reject(rd.unit, rd.recno, sl->id, NULL,
+				    err);
 				continue;
 			}
 			sl->used = 1;
 			sl->msgid = c->next_msgid++;
 			sl->recno = rd.recno;
+			sl->unit = rd.unit;
 			inflight++;
 		}
 		if (sb.size > 0) {
 			conn_write(c, sb.data, sb.size);
 			msgpack_sbuffer_clear(&sb);
 		}
+		progress_draw(&rd);
 		if (eof && inflight == 0)
 			break;
 		/* At least one reply, so that a busy slot frees up. */
@@ -1228,6 +1346,7 @@ put_records(struct ctl *ctl, struct putter *p, const char *path)
 			inflight--;
 		} while (inflight > (eof ? 0 : CTL_WINDOW / 2));
 	}
+	progress_clear();
 	reply_clear(&r);
 	msgpack_sbuffer_destroy(&sb);
 	reader_close(&rd);
@@ -1287,12 +1406,28 @@ cmd_ping(struct ctl *ctl, struct opts *o)
 	return 0;
 }
 
+/* CSV with --format csv, or without --format for a FILE.csv. */
+static int
+is_csv(const struct opts *o)
+{
+	size_t n = strlen(o->pos[0]);
+
+	if (o->format != NULL) {
+		if (strcmp(o->format, "csv") != 0 &&
+		    strcmp(o->format, "json") != 0)
+			usage(NULL);
+		return strcmp(o->format, "csv") == 0;
+	}
+	return n > 4 && strcasecmp(o->pos[0] + n - 4, ".csv") == 0;
+}
+
 static int
 cmd_candidate_put(struct ctl *ctl, struct opts *o)
 {
 	struct putter p = { "candidate.put", "candidate", -1,
-	    candidate_done, 0, 0, 0 };
+	    candidate_done, 0, 0, 0, 0, CSVREC_CANDIDATE };
 
+	p.csv = is_csv(o);
 	put_records(ctl, &p, o->pos[0]);
 	if (ctl->json)
 		printf("{\"created\":%lu,\"updated\":%lu,\"rejected\":%lu}\n",
@@ -1377,10 +1512,16 @@ print_candidate_row(const struct ctl *ctl, const json_t *cand)
 	free(jobs);
 }
 
-static int
-cmd_candidate_list(struct ctl *ctl, struct opts *o)
+/*
+ * Call each for the candidates of candidate.list (one sector at most),
+ * following the cursors when all is set.  Returns the number seen.
+ */
+static unsigned long
+list_candidates(struct ctl *ctl, const struct opts *o, int all,
+    void (*each)(const struct ctl *, const json_t *, void *), void *arg)
 {
 	json_t *params, *res, *cands, *cand, *cursor = NULL;
+	unsigned long n = 0;
 	size_t i;
 
 	if (json_array_size(o->sectors) > 1)
@@ -1397,14 +1538,16 @@ cmd_candidate_list(struct ctl *ctl, struct opts *o)
 			json_object_set_new(params, "cursor", cursor);
 		res = call(ctl, "candidate.list", params);
 		cands = json_object_get(res, "candidates");
-		json_array_foreach(cands, i, cand)
-			print_candidate_row(ctl, cand);
+		json_array_foreach(cands, i, cand) {
+			each(ctl, cand, arg);
+			n++;
+		}
 		cursor = json_object_get(res, "cursor");
 		cursor = json_is_string(cursor) ? json_incref(cursor) : NULL;
 		json_decref(res);
 		if (cursor == NULL)
 			break;
-		if (!o->all) {
+		if (!all) {
 			fflush(stdout);
 			fprintf(stderr, "matchctl: more candidates follow "
 			    "(--all to list them)\n");
@@ -1412,16 +1555,57 @@ cmd_candidate_list(struct ctl *ctl, struct opts *o)
 			break;
 		}
 	}
+	return n;
+}
+
+static void
+candidate_row_cb(const struct ctl *ctl, const json_t *cand, void *arg)
+{
+	print_candidate_row(ctl, cand);
+}
+
+static int
+cmd_candidate_list(struct ctl *ctl, struct opts *o)
+{
+	list_candidates(ctl, o, o->all, candidate_row_cb, NULL);
 	return 0;
+}
+
+/* An offer of a CSV import: one line, or its result for --json. */
+static void
+offer_line(struct ctl *ctl, struct putter *p, const json_t *result)
+{
+	p->created++;
+	if (ctl->json)
+		print_json(ctl, result);
+	else
+		printf("offer %s: %lld eligible of %lld, %zu suggested\n",
+		    jstr(json_object_get(result, "offer"), "id") ?
+		    jstr(json_object_get(result, "offer"), "id") : "?",
+		    (long long)json_integer_value(json_object_get(result,
+		    "eligible")), (long long)json_integer_value(
+		    json_object_get(result, "considered")),
+		    json_array_size(json_object_get(result, "suggestions")));
 }
 
 static int
 cmd_offer_put(struct ctl *ctl, struct opts *o)
 {
 	struct putter p = { "offer.put", "offer", o->limit, offer_done,
-	    0, 0, 0 };
+	    0, 0, 0, 0, CSVREC_OFFER };
 
+	if ((p.csv = is_csv(o)))
+		p.on_result = offer_line;
 	put_records(ctl, &p, o->pos[0]);
+	if (p.csv) {
+		if (ctl->json)
+			printf("{\"scored\":%lu,\"rejected\":%lu}\n",
+			    p.created, p.rejected);
+		else
+			printf("offers: %lu scored (created or updated), "
+			    "%lu rejected\n", p.created, p.rejected);
+		return p.rejected > 0 ? EXIT_REFUSED : 0;
+	}
 	if (p.rejected > 0) {
 		fflush(stdout);
 		fprintf(stderr, "offers: %lu scored, %lu rejected\n",
@@ -1499,6 +1683,117 @@ cmd_offer_close(struct ctl *ctl, struct opts *o)
 		    jstr(res, "reason"));
 	else
 		printf("offer %s closed\n", o->pos[0]);
+	json_decref(res);
+	return 0;
+}
+
+/* ---- CSV export ---- */
+
+#define CSV_SEP	';'	/* what spreadsheets in French expect */
+
+/* path, or stdout for NULL and "-"; a BOM so that spreadsheets see UTF-8. */
+static FILE *
+export_open(const char *path)
+{
+	FILE *fp = stdout;
+
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (fp = fopen(path, "w")) == NULL)
+		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	fputs("\xef\xbb\xbf", fp);
+	return fp;
+}
+
+static void
+export_close(FILE *fp, const char *path, unsigned long n, const char *what)
+{
+	if (fp == stdout)
+		return;
+	if (ferror(fp) | (fclose(fp) == EOF))
+		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	printf("%lu %s written to %s\n", n, what, path);
+}
+
+static void
+export_candidate_cb(const struct ctl *ctl, const json_t *cand, void *arg)
+{
+	if (csvrec_write_record(arg, CSVREC_CANDIDATE, cand, CSV_SEP) == -1)
+		die(EXIT_REFUSED, "write: %s", strerror(errno));
+}
+
+static int
+cmd_export_candidates(struct ctl *ctl, struct opts *o)
+{
+	unsigned long n;
+	FILE *fp;
+
+	if (json_array_size(o->sectors) != 1)
+		usage(NULL);
+	o->count = 200;
+	fp = export_open(o->pos[0]);
+	csvrec_write_header(fp, CSVREC_CANDIDATE, CSV_SEP);
+	n = list_candidates(ctl, o, 1, export_candidate_cb, fp);
+	export_close(fp, o->pos[0], n, "candidates");
+	return 0;
+}
+
+/* The referral status of candidate id in offer.get's referrals, or "". */
+static const char *
+referral_status(const json_t *refs, const char *id)
+{
+	const json_t *ref;
+	size_t i;
+
+	json_array_foreach(refs, i, ref) {
+		if (id != NULL && jstr(ref, "candidate") != NULL &&
+		    strcmp(jstr(ref, "candidate"), id) == 0)
+			return jstr(ref, "status") ? jstr(ref, "status") : "";
+	}
+	return "";
+}
+
+static int
+cmd_export_suggestions(struct ctl *ctl, struct opts *o)
+{
+	static const char *const head[] = { "offre", "rang", "candidat",
+	    "score", "distance_km", "mise_en_relation", "raisons" };
+	const json_t *sugg, *s, *refs;
+	const char *cells[7];
+	char rank[24], score[40], km[40], *reasons;
+	json_t *res;
+	size_t i;
+	FILE *fp;
+
+	res = call(ctl, "offer.get", id_params("id", o->pos[0]));
+	if (!json_is_object(json_object_get(res, "result")))
+		die(EXIT_REFUSED, "offer %s has no match result", o->pos[0]);
+	sugg = json_object_get(json_object_get(res, "result"), "suggestions");
+	refs = json_object_get(res, "referrals");
+	fp = export_open(o->pos[1]);
+	csvrec_write_row(fp, head, 7, CSV_SEP);
+	json_array_foreach(sugg, i, s) {
+		snprintf(rank, sizeof(rank), "%lld", (long long)
+		    json_integer_value(json_object_get(s, "rank")));
+		csvrec_format_real(json_number_value(json_object_get(s,
+		    "score")), score, sizeof(score));
+		km[0] = '\0';
+		if (json_is_number(json_object_get(s, "distance_km")))
+			csvrec_format_real(json_number_value(
+			    json_object_get(s, "distance_km")), km,
+			    sizeof(km));
+		reasons = join_strings(json_object_get(s, "reasons"), "; ");
+		cells[0] = o->pos[0];
+		cells[1] = rank;
+		cells[2] = jstr(s, "candidate");
+		cells[3] = score;
+		cells[4] = km;
+		cells[5] = referral_status(refs, jstr(s, "candidate"));
+		cells[6] = reasons;
+		if (csvrec_write_row(fp, cells, 7, CSV_SEP) == -1)
+			die(EXIT_REFUSED, "write: %s", strerror(errno));
+		free(reasons);
+	}
+	export_close(fp, o->pos[1], json_array_size(sugg), "suggestions");
 	json_decref(res);
 	return 0;
 }
@@ -1619,6 +1914,14 @@ static const struct command commands[] = {
 	{ "offer", "put", cmd_offer_put, 1, 1, OPT_LIMIT,
 	    "offer put FILE|- [--limit N]" },
 	{ "offer", "get", cmd_offer_get, 1, 1, 0, "offer get ID" },
+	{ "import", "candidates", cmd_candidate_put, 1, 1, OPT_FORMAT,
+	    "import candidates FILE|- [--format csv|json]" },
+	{ "import", "offers", cmd_offer_put, 1, 1, OPT_FORMAT | OPT_LIMIT,
+	    "import offers FILE|- [--format csv|json] [--limit N]" },
+	{ "export", "candidates", cmd_export_candidates, 0, 1, OPT_SECTOR,
+	    "export candidates --sector S [FILE|-]" },
+	{ "export", "suggestions", cmd_export_suggestions, 1, 2, 0,
+	    "export suggestions OFFER [FILE|-]" },
 	{ "offer", "match", cmd_offer_match, 1, 1, OPT_LIMIT,
 	    "offer match ID [--limit N]" },
 	{ "offer", "close", cmd_offer_close, 1, 1, OPT_REASON,
@@ -1643,6 +1946,7 @@ static const struct optdef {
 	{ "limit", OPT_LIMIT },
 	{ "reason", OPT_REASON },
 	{ "note", OPT_NOTE },
+	{ "format", OPT_FORMAT },
 };
 
 static const struct command *last_command;
@@ -1784,6 +2088,9 @@ parse_opts(struct ctl *ctl, const struct command *cmd, int argc,
 			break;
 		case OPT_NOTE:
 			o->note = val;
+			break;
+		case OPT_FORMAT:
+			o->format = val;
 			break;
 		}
 	}
