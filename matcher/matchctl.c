@@ -1414,7 +1414,8 @@ is_csv(const struct opts *o)
 
 	if (o->format != NULL) {
 		if (strcmp(o->format, "csv") != 0 &&
-		    strcmp(o->format, "json") != 0)
+		    strcmp(o->format, "json") != 0 &&
+		    strcmp(o->format, "francetravail") != 0)
 			usage(NULL);
 		return strcmp(o->format, "csv") == 0;
 	}
@@ -1588,12 +1589,68 @@ offer_line(struct ctl *ctl, struct putter *p, const json_t *result)
 		    json_array_size(json_object_get(result, "suggestions")));
 }
 
+/*
+ * --format francetravail: the document goes to the daemon as received
+ * (feed.push), which maps, reads, stores and scores each offer.  One
+ * message holds it, so it is bounded by the protocol's message size.
+ */
+static int
+push_francetravail(struct ctl *ctl, const char *path)
+{
+	static char buf[PROTO_MAX_MESSAGE_DEFAULT - 4096];
+	json_t *params, *res, *errs, *e;
+	size_t n, i;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL)
+		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf), fp);
+	if (n == sizeof(buf))
+		die(EXIT_REFUSED, "%s: over %zu bytes: split the document "
+		    "(the API pages by 150 offers)", path, sizeof(buf) - 1);
+	if (ferror(fp))
+		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	if (fp != stdin)
+		fclose(fp);
+	params = json_pack("{s:s, s:s%}", "format", "francetravail",
+	    "payload", buf, n);
+	if (params == NULL)
+		die(EXIT_REFUSED, "%s: the document is not UTF-8 text", path);
+	res = call(ctl, "feed.push", params);
+	errs = json_object_get(res, "errors");
+	json_array_foreach(errs, i, e)
+		fprintf(stderr, "offer %s: %s\n",
+		    json_string_value(json_object_get(e, "id")) ?
+		    json_string_value(json_object_get(e, "id")) : "?",
+		    json_string_value(json_object_get(e, "reason")));
+	if (ctl->json)
+		print_json(ctl, res);
+	else
+		printf("offers: %lld accepted, %lld updated, %lld rejected, "
+		    "%lld duplicates\n",
+		    (long long)json_integer_value(json_object_get(res,
+		    "accepted")),
+		    (long long)json_integer_value(json_object_get(res,
+		    "updated")),
+		    (long long)json_integer_value(json_object_get(res,
+		    "rejected")),
+		    (long long)json_integer_value(json_object_get(res,
+		    "duplicates")));
+	n = (size_t)json_integer_value(json_object_get(res, "rejected"));
+	json_decref(res);
+	return n > 0 ? EXIT_REFUSED : 0;
+}
+
 static int
 cmd_offer_put(struct ctl *ctl, struct opts *o)
 {
 	struct putter p = { "offer.put", "offer", o->limit, offer_done,
 	    0, 0, 0, 0, CSVREC_OFFER };
 
+	if (o->format != NULL && strcmp(o->format, "francetravail") == 0)
+		return push_francetravail(ctl, o->pos[0]);
 	if ((p.csv = is_csv(o)))
 		p.on_result = offer_line;
 	put_records(ctl, &p, o->pos[0]);
@@ -1917,7 +1974,8 @@ static const struct command commands[] = {
 	{ "import", "candidates", cmd_candidate_put, 1, 1, OPT_FORMAT,
 	    "import candidates FILE|- [--format csv|json]" },
 	{ "import", "offers", cmd_offer_put, 1, 1, OPT_FORMAT | OPT_LIMIT,
-	    "import offers FILE|- [--format csv|json] [--limit N]" },
+	    "import offers FILE|- [--format csv|json|francetravail] "
+	    "[--limit N]" },
 	{ "export", "candidates", cmd_export_candidates, 0, 1, OPT_SECTOR,
 	    "export candidates --sector S [FILE|-]" },
 	{ "export", "suggestions", cmd_export_suggestions, 1, 2, 0,

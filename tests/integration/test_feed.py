@@ -94,5 +94,27 @@ class FeedPush(harness.MatcherdTestCase):
         self.assertIs(self.c.call("ping")["pong"], True)
 
 
+class FeedImportCli(harness.MatcherdTestCase):
+    """matchctl import offers --format francetravail FILE: the client
+    sends the document as it is (feed.push)."""
+
+    def test_import_reports_counts_and_rejects(self):
+        import subprocess
+        doc = samples()
+        bad = dict(doc["resultats"][0], id="BADCLI", typeContrat="LIB")
+        path = os.path.join(self.tmp, "page.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"resultats": doc["resultats"][:3] + [bad]}, f)
+        ctl = os.path.join(harness.BUILD_DIR, "matchctl")
+        run = subprocess.run([ctl, "-s", self.d.addr, "import", "offers",
+                              "--format", "francetravail", path],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn("3 accepted", run.stdout)
+        self.assertIn("1 rejected", run.stdout)
+        self.assertIn("offer ft-BADCLI:", run.stderr)
+        self.c.call("offer.get", {"id": "ft-" + doc["resultats"][0]["id"]})
+
+
 if __name__ == "__main__":
     harness.main()
