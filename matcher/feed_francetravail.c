@@ -1708,6 +1708,30 @@ make_dup_key(struct ft_offer *fo)
 	fo->dup_key = h;
 }
 
+/*
+ * The facts an adviser should see with each suggestion, as offer notes:
+ * licences, skills and flags (contracts, durations and the job are in the
+ * offer's own fields already).
+ */
+static void
+take_notes(struct ft_offer *fo)
+{
+	struct offer *o = &fo->offer;
+	const struct rule_fact *f;
+	int i;
+
+	for (i = 0; i < fo->nfacts && o->nnotes < OFFER_MAX_NOTES; i++) {
+		f = &fo->facts[i];
+		if (f->kind != RULE_LICENCE && f->kind != RULE_SKILL &&
+		    f->kind != RULE_FLAG)
+			continue;
+		if (rules_fact_reason(f, "France Travail",
+		    o->notes[o->nnotes], sizeof(o->notes[0])) <= 0)
+			continue;
+		o->nnotes++;
+	}
+}
+
 int
 ft_map_offer(const json_t *j, const struct refdata *ref,
     const struct rules *rules, struct ft_offer *out, char *err,
@@ -1750,6 +1774,7 @@ ft_map_offer(const json_t *j, const struct refdata *ref,
 	map_text(j, rules, out, permanent);
 	settle(out);
 	make_dup_key(out);
+	take_notes(out);
 
 	/* What offer_decode() insists on; cannot fail after the above. */
 	if (!geo_valid(o->lat, o->lon) || o->rome_id < 0 ||

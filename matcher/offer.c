@@ -39,6 +39,7 @@
 	X(SKILLS_WANTED, "skills_wanted")				\
 	X(AGE_MIN, "age_min")						\
 	X(AGE_MAX, "age_max")						\
+	X(NOTES, "notes")						\
 	X(CLAUSE, "clause")
 
 #define X_OF_ENUM(s, n) OF_##s,
@@ -74,6 +75,31 @@ decode_clause(const msgpack_object *o, struct offer *out,
 	    &out->clause.hours, err) == -1)
 		return -1;
 	out->has_clause = 1;
+	return 0;
+}
+
+/* notes: nil, or a list of at most OFFER_MAX_NOTES short texts. */
+static int
+decode_notes(const msgpack_object *o, struct offer *out,
+    struct field_error *err)
+{
+	char path[32];
+	uint32_t i;
+
+	if (o == NULL)
+		return 0;
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		return field_error_set(err, OF(NOTES), "must be a list of text");
+	if (o->via.array.size > OFFER_MAX_NOTES)
+		return field_error_set(err, OF(NOTES), "at most %d notes",
+		    OFFER_MAX_NOTES);
+	for (i = 0; i < o->via.array.size; i++) {
+		snprintf(path, sizeof(path), "%s[%u]", OF(NOTES), i);
+		if (decode_text(&o->via.array.ptr[i], path, 1, OFFER_NOTE_MAX,
+		    out->notes[i], err) == -1)
+			return -1;
+	}
+	out->nnotes = (int)o->via.array.size;
 	return 0;
 }
 
@@ -132,6 +158,7 @@ offer_decode(const msgpack_object *map, const struct refdata *ref,
 	    OFFER_AGE_MAX, &out->age_min, err) == -1 ||
 	    decode_int(v[OF_AGE_MAX], OF(AGE_MAX), OFFER_AGE_MIN,
 	    OFFER_AGE_MAX, &out->age_max, err) == -1 ||
+	    decode_notes(v[OF_NOTES], out, err) == -1 ||
 	    decode_clause(v[OF_CLAUSE], out, err) == -1)
 		return -1;
 
@@ -167,6 +194,8 @@ offer_pack(const struct offer *o, msgpack_packer *pk)
 void
 offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra)
 {
+	int i;
+
 	(void)msgpack_pack_map(pk, OF_COUNT + extra);
 	mp_pack_kv_str(pk, OF(ID), o->id);
 	mp_pack_kv_str(pk, OF(SOURCE), vocab_name(&vocab_source, o->source));
@@ -193,6 +222,10 @@ offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra)
 	    o->nskills_wanted);
 	pack_opt_int(pk, OF(AGE_MIN), o->age_min);
 	pack_opt_int(pk, OF(AGE_MAX), o->age_max);
+	mp_pack_str(pk, OF(NOTES));
+	(void)msgpack_pack_array(pk, o->nnotes);
+	for (i = 0; i < o->nnotes; i++)
+		mp_pack_str(pk, o->notes[i]);
 	mp_pack_str(pk, OF(CLAUSE));
 	if (!o->has_clause) {
 		(void)msgpack_pack_nil(pk);

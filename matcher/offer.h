@@ -19,6 +19,13 @@
 #define OFFER_POSITIONS_MAX 1000
 #define OFFER_DURATION_MAX 120	/* months */
 #define CLAUSE_HOURS_MAX 1000000
+/*
+ * Notes: short French facts read in the offer's text by a feed ("permis B
+ * exigé"), shown with every suggestion.  A few, short: they are repeated
+ * in each suggestion's reasons.
+ */
+#define OFFER_MAX_NOTES 8
+#define OFFER_NOTE_MAX 120
 /* Bounds of age_min and age_max: the legal working ages, roughly. */
 #define OFFER_AGE_MIN 14
 #define OFFER_AGE_MAX 99
@@ -53,6 +60,8 @@ struct offer {
 	char		 skills_wanted[OFFER_MAX_SKILLS][SKILL_MAX_LEN + 1];
 	int		 nskills_wanted;
 	int		 age_min, age_max;	/* 0: unset */
+	char		 notes[OFFER_MAX_NOTES][OFFER_NOTE_MAX + 1];
+	int		 nnotes;
 	int		 has_clause;
 	struct offer_clause clause;
 };

@@ -719,6 +719,9 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		    popcount32(c->k.barriers) > 1 ? "s" : "",
 		    popcount32(c->k.barriers) > 1 ? "s" : "", labels);
 	}
+	/* What a feed read in the offer's text, shown with every candidate. */
+	for (i = 0; i < o->nnotes; i++)
+		ADD("%s", o->notes[i]);
 #undef ADD
 	return n;
 }

@@ -54,6 +54,18 @@ class FeedPush(harness.MatcherdTestCase):
         self.assertEqual(again["updated"], got["accepted"], again)
         self.assertEqual(again["accepted"], 0, again)
 
+    def test_facts_read_in_the_text_are_shown_with_each_suggestion(self):
+        doc = samples()
+        one = [o for o in doc["resultats"] if o["id"] == "201KCBC"][0]
+        self.push(one)
+        got = self.c.call("offer.get", {"id": "ft-201KCBC"})
+        self.assertIn("permis B exigé (France Travail)",
+                      got["offer"]["notes"])
+        suggestions = got["result"]["suggestions"]
+        self.assertTrue(suggestions)
+        for s in suggestions:
+            self.assertIn("permis B exigé (France Travail)", s["reasons"])
+
     def test_a_bad_record_is_reported_and_the_batch_goes_on(self):
         doc = samples()
         good = doc["resultats"][0]

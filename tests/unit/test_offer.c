@@ -38,7 +38,7 @@ static const char *const fields[] = { "id", "source", "title", "rome",
     "sector", "employer", "commune", "lat", "lon", "max_km", "contract",
     "duration_months", "working_time", "start", "positions", "level_min",
     "experience_months", "licences_required", "skills_required",
-    "skills_wanted", "age_min", "age_max", "clause" };
+    "skills_wanted", "age_min", "age_max", "notes", "clause" };
 
 #define NOTE_RECORD	struct offer
 #define NOTE_DECODE	offer_decode
@@ -290,6 +290,11 @@ static const struct bad_fragment bad[] = {
 	{ "skills_wanted: {}", "skills_wanted", NULL },
 	{ "age_min: 'x'", "age_min", NULL },
 	{ "age_max: 25.5", "age_max", NULL },
+	{ "notes: 'permis B'", "notes", "must be a list of text" },
+	{ "notes: [1]", "notes[0]", NULL },
+	{ "notes: ['']", "notes[0]", NULL },
+	{ "notes: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']", "notes",
+	    "at most 8 notes" },
 	{ "clause: 'op-1'", "clause", "clause must be a map" },
 	{ "clause: []", "clause", NULL },
 	{ "clause: {}", "clause.operation", "required" },
@@ -405,6 +410,17 @@ test_canonical(void **state)
 	assert_int_equal(mp_map_get(m, "positions")->via.u64, 1);
 	assert_int_equal(mp_map_get(m, "duration_months")->via.u64, 0);
 	assert_int_equal(mp_map_get(m, "skills_wanted")->via.array.size, 0);
+	assert_int_equal(mp_map_get(m, "notes")->via.array.size, 0);
+	note_free(&n);
+
+	expect_with_ok(*state, "notes: ['permis B exigé (France Travail)',"
+	    " 'travail de nuit']", &o);
+	assert_int_equal(o.nnotes, 2);
+	assert_string_equal(o.notes[0], "permis B exigé (France Travail)");
+	m = canonical_map(&n, &o);
+	c = mp_map_get(m, "notes");
+	assert_int_equal(c->via.array.size, 2);
+	assert_true(mp_str_eq(&c->via.array.ptr[1], "travail de nuit"));
 	note_free(&n);
 
 	expect_ok(*state, full, &o);
