@@ -6,6 +6,10 @@
  *	real decoder into the index, then rank each offer N times with the
  *	index (the matcher) and with a plain scan of every record (the peer
  *	the issue names), reporting p50/p99 latencies and index memory.
+ *   matcher-bench feed SAMPLES.json RULES.conf [--offers N]
+ *	Map France Travail offers (the samples' offers repeated N times, in
+ *	pages of 150 as the API serves them) without and with the rules:
+ *	offers per second, parsing and mapping, no scoring.
  *   matcher-bench rpc HOST:PORT OFFERS.json [--runs N] [--window W]
  *	offer.put over loopback: sequential latency (p50/p99) and pipelined
  *	throughput with W requests in flight.
@@ -30,6 +34,7 @@
 #include "conf.h"
 #include "dates.h"
 #include "domain.h"
+#include "feed_francetravail.h"
 #include "frame.h"
 #include "index.h"
 #include "jsonmp.h"
@@ -37,6 +42,7 @@
 #include "rank.h"
 #include "refdata.h"
 #include "rpc.h"
+#include "rules.h"
 #include "score.h"
 
 static double
@@ -394,6 +400,88 @@ bench_rpc(int argc, char **argv)
 	return 0;
 }
 
+/* Pages of this many offers, as the France Travail API serves them. */
+#define FEED_PAGE 150
+
+/* One pass over the pages: offers mapped per second. */
+static double
+feed_pass(const struct refdata *ref, const struct rules *rules,
+    char **pages, size_t *lens, int npages, int *mapped)
+{
+	struct ft_batch_report *rep;
+	double t0;
+	int i;
+
+	rep = malloc(sizeof(*rep));
+	*mapped = 0;
+	t0 = now_us();
+	for (i = 0; i < npages; i++) {
+		if (ft_map_document(pages[i], lens[i], ref, rules, NULL, NULL,
+		    rep) == -1)
+			die("%s", rep->error);
+		*mapped += rep->mapped;
+	}
+	t0 = (now_us() - t0) / 1e6;
+	free(rep);
+	return *mapped / t0;
+}
+
+static int
+bench_feed(int argc, char **argv)
+{
+	struct refdata *ref;
+	struct rules *rules;
+	json_error_t jerr;
+	json_t *doc, *res, *page;
+	char err[4096], **pages;
+	size_t *lens, n, i;
+	int total = 100000, npages, p, k, mapped;
+	double rate;
+
+	if (argc >= 2 && strcmp(argv[argc - 2], "--offers") == 0) {
+		total = atoi(argv[argc - 1]);
+		argc -= 2;
+	}
+	if (argc != 3 || total < 1)
+		die("%s", "usage: matcher-bench feed SAMPLES.json RULES.conf "
+		    "[--offers N]");
+	if ((ref = refdata_load(MATCHERD_DATADIR, err, sizeof(err))) == NULL)
+		die("%s", err);
+	if ((rules = rules_load(argv[2], ref, err, sizeof(err))) == NULL)
+		die("%s", err);
+	if ((doc = json_load_file(argv[1], 0, &jerr)) == NULL ||
+	    (res = json_object_get(doc, "resultats")) == NULL ||
+	    (n = json_array_size(res)) == 0)
+		die("%s: not a France Travail search response", argv[1]);
+	npages = (total + FEED_PAGE - 1) / FEED_PAGE;
+	pages = calloc(npages, sizeof(*pages));
+	lens = calloc(npages, sizeof(*lens));
+	for (p = 0, k = 0; p < npages; p++) {
+		page = json_array();
+		for (i = 0; i < FEED_PAGE && k < total; i++, k++)
+			json_array_append(page, json_array_get(res, k % n));
+		page = json_pack("{s:o}", "resultats", page);
+		pages[p] = json_dumps(page, JSON_COMPACT);
+		json_decref(page);
+		lens[p] = strlen(pages[p]);
+	}
+	rate = feed_pass(ref, NULL, pages, lens, npages, &mapped);
+	printf("France Travail pages of %d, %d offers (the %zu samples "
+	    "repeated): without rules %.0f offers/s (%d mapped)\n",
+	    FEED_PAGE, total, n, rate, mapped);
+	rate = feed_pass(ref, rules, pages, lens, npages, &mapped);
+	printf("with %s: %.0f offers/s (%d mapped)\n", argv[2], rate,
+	    mapped);
+	for (p = 0; p < npages; p++)
+		free(pages[p]);
+	free(pages);
+	free(lens);
+	json_decref(doc);
+	rules_free(rules);
+	refdata_free(ref);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -401,6 +489,8 @@ main(int argc, char **argv)
 		return bench_score(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "rpc") == 0)
 		return bench_rpc(argc - 1, argv + 1);
-	fprintf(stderr, "usage: matcher-bench score|rpc ...\n");
+	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
+		return bench_feed(argc - 1, argv + 1);
+	fprintf(stderr, "usage: matcher-bench score|rpc|feed ...\n");
 	return 64;
 }
