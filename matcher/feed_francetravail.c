@@ -357,33 +357,32 @@ jbool(const json_t *obj, const char *key, int *b)
 	return J_OK;
 }
 
-/* The object at key; J_BAD if of another type. */
+/* The value at key if it has the JSON type want; J_BAD if another. */
 static int
-jobj(const json_t *obj, const char *key, const json_t **out)
+jtyped(const json_t *obj, const char *key, json_type want,
+    const json_t **out)
 {
 	const json_t *v = json_object_get(obj, key);
 
 	*out = NULL;
 	if (v == NULL || json_is_null(v))
 		return J_ABSENT;
-	if (!json_is_object(v))
+	if (json_typeof(v) != want)
 		return J_BAD;
 	*out = v;
 	return J_OK;
 }
 
 static int
+jobj(const json_t *obj, const char *key, const json_t **out)
+{
+	return jtyped(obj, key, JSON_OBJECT, out);
+}
+
+static int
 jarr(const json_t *obj, const char *key, const json_t **out)
 {
-	const json_t *v = json_object_get(obj, key);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return J_ABSENT;
-	if (!json_is_array(v))
-		return J_BAD;
-	*out = v;
-	return J_OK;
+	return jtyped(obj, key, JSON_ARRAY, out);
 }
 
 /* Upper-case folded key of a label (refdata_name_key()). */
