@@ -52,9 +52,10 @@ static const char *const offer_fields[] = { OFFER_FIELDS(X_OF_NAME) };
 	((1ull << OF_ID) | (1ull << OF_SOURCE) | (1ull << OF_TITLE) |	\
 	(1ull << OF_ROME) | (1ull << OF_CONTRACT))
 
-enum clause_field { KF_OPERATION, KF_CRITERIA, KF_HOURS, KF_COUNT };
-static const char *const clause_fields[] = { "operation", "criteria",
-	"hours" };
+enum clause_field { KF_OPERATION, KF_CONTRACTOR, KF_CRITERIA, KF_HOURS,
+	KF_COUNT };
+static const char *const clause_fields[] = { "operation", "contractor",
+	"criteria", "hours" };
 
 static int
 decode_clause(const msgpack_object *o, struct offer *out,
@@ -68,6 +69,8 @@ decode_clause(const msgpack_object *o, struct offer *out,
 	    1ull << KF_OPERATION, v, err) == -1 ||
 	    decode_record_id(v[KF_OPERATION], "clause.operation",
 	    out->clause.operation, err) == -1 ||
+	    decode_record_id(v[KF_CONTRACTOR], "clause.contractor",
+	    out->clause.contractor, err) == -1 ||
 	    /* Empty: the configured default criteria apply. */
 	    decode_vocab_set(v[KF_CRITERIA], "clause.criteria",
 	    &vocab_criterion, 0, &out->clause.criteria, err) == -1 ||
@@ -233,6 +236,7 @@ offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra)
 	}
 	(void)msgpack_pack_map(pk, KF_COUNT);
 	mp_pack_kv_str(pk, clause_fields[KF_OPERATION], o->clause.operation);
+	pack_opt_str(pk, clause_fields[KF_CONTRACTOR], o->clause.contractor);
 	pack_vocab_set(pk, clause_fields[KF_CRITERIA], &vocab_criterion,
 	    o->clause.criteria);
 	mp_pack_kv_int(pk, clause_fields[KF_HOURS], o->clause.hours);

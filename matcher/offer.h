@@ -32,6 +32,8 @@
 
 struct offer_clause {
 	char		 operation[RECORD_ID_MAX + 1];
+	/* The works contractor holding the hours; "" if not given. */
+	char		 contractor[RECORD_ID_MAX + 1];
 	uint32_t	 criteria;	/* 0: the config's default list */
 	int		 hours;
 };

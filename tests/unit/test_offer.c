@@ -430,8 +430,9 @@ test_canonical(void **state)
 	assert_int_equal(mp_map_get(m, "age_min")->via.u64, 18);
 	c = mp_map_get(m, "clause");
 	assert_int_equal(c->type, MSGPACK_OBJECT_MAP);
-	assert_int_equal(c->via.map.size, 3);
+	assert_int_equal(c->via.map.size, 4);
 	assert_true(mp_str_eq(mp_map_get(c, "operation"), "op-2025.01"));
+	assert_int_equal(mp_map_get(c, "contractor")->type, MSGPACK_OBJECT_NIL);
 	assert_int_equal(mp_map_get(c, "criteria")->via.array.size, 2);
 	assert_int_equal(mp_map_get(c, "hours")->via.u64, 420);
 	/* Licences in vocabulary order, as given (no closure). */
