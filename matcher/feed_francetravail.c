@@ -24,9 +24,10 @@
  *                                                   empty, not UTF-8: reject
  * romeCode, v3 code            rome, rome_id        as is
  * romeCode, ROME 4.0 code      rome = first v3 code of its 3-char domain,
- *   not in the v3 table        rome_v4 = 1, rome_code keeps the original;
- *                              domain not in v3: reject (no candidate can
- *                              hold such a code today)
+ *   not in the v3 table        offer.rome_v4 = the code (fo->rome_v4 = 1);
+ *                              domain not in v3: rome = rome_v4 = the
+ *                              code, rome_id -1, matched on the exact
+ *                              code only (nobody today; warn)
  * romeCode malformed           reject (not a letter and 4 digits)
  * romeCode absent/empty        rules_rome_for_title(intitule) when rules are
  *                              loaded (rome_from_title = 1), else reject
@@ -48,7 +49,8 @@
  *                                                   in that department (case,
  *                                                   accents, hyphens, SAINT/ST
  *                                                   and ligne_5 localities)
- *   libelle "59 - Nord",       department_only = 1, commune "", lat/lon =
+ *   libelle "59 - Nord",       department_only = 1, offer.department "59",
+ *                              commune "", lat/lon =
  *   "Nord", "Pas-de-Calais",   the department's reference point (centroid
  *   "59 - <unknown commune>"   of its reference communes); unknown commune
  *                              name: warn
@@ -525,37 +527,6 @@ parse_iso(const char *s, size_t len, int32_t *day, int64_t *ts)
 	return 0;
 }
 
-static int
-rome_well_formed(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len != ROME_CODE_LEN || s[0] < 'A' || s[0] > 'Z')
-		return 0;
-	for (i = 1; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-/* Id of the first v3 code of code's 3-character domain, or -1. */
-static int
-rome_domain_first(const struct refdata *ref, const char *code)
-{
-	int lo = 0, hi = ref->rome_count, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (memcmp(ref->rome[mid].code, code, 3) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < ref->rome_count && memcmp(ref->rome[lo].code, code, 3) == 0)
-		return lo;
-	return -1;
-}
-
 /* 1 if tag is a skill tag: [a-z0-9][a-z0-9._-]*, 1..SKILL_MAX_LEN. */
 static int
 tag_valid(const char *s)
@@ -693,7 +664,7 @@ map_rome(const json_t *j, const struct refdata *ref,
 	if (st == J_BAD)
 		return fail(err, errlen, "romeCode: must be a string");
 	if (st == J_OK && len > 0) {
-		if (!rome_well_formed(s, len))
+		if (!refdata_rome_well_formed(s, len))
 			return fail(err, errlen, "romeCode: \"%s\" is not a "
 			    "ROME code (a letter and 4 digits)",
 			    quote(s, len, q));
@@ -701,11 +672,20 @@ map_rome(const json_t *j, const struct refdata *ref,
 		fo->rome_code[ROME_CODE_LEN] = '\0';
 		if ((id = refdata_rome_id(ref, s, len)) < 0) {
 			/* ROME 4.0: matched on its v3 domain. */
-			if ((id = rome_domain_first(ref, s)) < 0)
-				return fail(err, errlen, "romeCode: %s is not "
-				    "a ROME v3 code and its domain %.3s has no "
-				    "v3 code", fo->rome_code, fo->rome_code);
 			fo->rome_v4 = 1;
+			memcpy(o->rome_v4, fo->rome_code, ROME_CODE_LEN + 1);
+			if ((id = refdata_rome_domain_first(ref, s)) < 0) {
+				/* Kept, matched on the exact code only. */
+				warn(fo, "romeCode: %s is not a ROME v3 code "
+				    "and its domain %.3s has none: kept, matched "
+				    "on the exact code only", fo->rome_code,
+				    fo->rome_code);
+				memcpy(o->rome, fo->rome_code,
+				    ROME_CODE_LEN + 1);
+				o->rome_id = -1;
+				o->sector = refdata_rome_sector(fo->rome_code);
+				return 0;
+			}
 		}
 	} else {
 		if (rules == NULL)
@@ -961,6 +941,8 @@ map_place(const json_t *j, const struct refdata *ref, struct ft_offer *fo,
 			o->lat = dep->lat;
 			o->lon = dep->lon;
 			memcpy(fo->department, dep->code, sizeof(dep->code));
+			memcpy(o->department, dep->code, sizeof(dep->code));
+			o->department_no = (int)(dep - ref->departments) + 1;
 			fo->department_only = 1;
 			fo->place = FT_PLACE_DEPARTMENT;
 			if (key[0] != '\0' && department_by_name(key) == NULL)
@@ -1776,7 +1758,8 @@ ft_map_offer(const json_t *j, const struct refdata *ref,
 	take_notes(out);
 
 	/* What offer_decode() insists on; cannot fail after the above. */
-	if (!geo_valid(o->lat, o->lon) || o->rome_id < 0 ||
+	if (!geo_valid(o->lat, o->lon) ||
+	    (o->rome_id < 0 && o->rome_v4[0] == '\0') ||
 	    o->contract < 0 || o->contract >= CONTRACT_COUNT)
 		return fail(err, errlen, "offer: internal mapping error");
 	return 0;

@@ -278,6 +278,8 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	tmp.last_referral = DATE_NONE;
 	tmp.working_time = (uint8_t)c->working_time;
 	tmp.k.barriers = (uint8_t)c->barriers;
+	tmp.k.dept = (uint8_t)refdata_department_number(idx->ref, c->commune,
+	    c->lat, c->lon);
 	tmp.njobs = (uint8_t)c->njobs;
 	tmp.nskills = (uint8_t)c->nskills;
 

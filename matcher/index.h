@@ -45,7 +45,12 @@ struct cand_key {
 	uint8_t		 level;
 	uint8_t		 flags;			/* CAND_F_* */
 	uint8_t		 barriers;
+	/* refdata_department_number() of the home: 0 unknown. */
+	uint8_t		 dept;
 };
+
+/* The posting entries stay at 48 bytes (docs/BENCHMARKS.md, memory). */
+_Static_assert(sizeof(struct cand_key) == 40, "cand_key is 40 bytes");
 
 /*
  * One candidate as the scorer sees it: the key, what only the full score

@@ -21,11 +21,13 @@
 	X(SOURCE, "source")						\
 	X(TITLE, "title")						\
 	X(ROME, "rome")							\
+	X(ROME_V4, "rome_v4")						\
 	X(SECTOR, "sector")						\
 	X(EMPLOYER, "employer")						\
 	X(COMMUNE, "commune")						\
 	X(LAT, "lat")							\
 	X(LON, "lon")							\
+	X(DEPARTMENT, "department")					\
 	X(MAX_KM, "max_km")						\
 	X(CONTRACT, "contract")						\
 	X(DURATION_MONTHS, "duration_months")				\
@@ -81,6 +83,101 @@ decode_clause(const msgpack_object *o, struct offer *out,
 	return 0;
 }
 
+/*
+ * rome: a v3 code, or a ROME 4.0 code missing from the v3 table.  When
+ * the latter's domain has v3 codes, rome_v4 keeps it and rome becomes the
+ * domain's first v3 code; the canonical map carries both, so rome_v4
+ * given with a v3 rome must be a code of that domain that the table does
+ * not have.  A code of a domain without v3 codes is taken only when
+ * rome_v4 repeats it (a feed's code, on purpose, not a typo): it is kept
+ * as it is, with rome_id -1, and matches no v3 code.
+ */
+static int
+decode_offer_rome(const msgpack_object *rome, const msgpack_object *v4,
+    const struct refdata *ref, struct offer *out, struct field_error *err)
+{
+	const char *s, *s4;
+	size_t len, len4;
+	int id;
+
+	if (mp_get_str(rome, &s, &len) == -1)
+		return field_error_set(err, OF(ROME),
+		    "must be a ROME code string (F1701)");
+	if (refdata_rome_well_formed(s, len) &&
+	    refdata_rome_id(ref, s, len) == -1) {
+		if (v4 != NULL && (mp_get_str(v4, &s4, &len4) == -1 ||
+		    len4 != len || memcmp(s4, s, len) != 0))
+			return field_error_set(err, OF(ROME_V4), "must be "
+			    "the rome code itself when that is not a v3 code");
+		id = refdata_rome_domain_first(ref, s);
+		if (id == -1 && v4 == NULL)
+			return field_error_set(err, OF(ROME), "unknown ROME "
+			    "code '%.*s' (no v3 code in its domain; to keep "
+			    "a ROME 4.0 code, give it as rome_v4 too)",
+			    (int)len, s);
+		memcpy(out->rome_v4, s, len);
+		out->rome_v4[len] = '\0';
+		memcpy(out->rome, id >= 0 ? ref->rome[id].code : out->rome_v4,
+		    ROME_CODE_LEN + 1);
+		out->rome_id = id;
+		return 0;
+	}
+	if (decode_rome(rome, OF(ROME), ref, out->rome, &out->rome_id,
+	    err) == -1)
+		return -1;
+	if (v4 == NULL)
+		return 0;
+	if (mp_get_str(v4, &s, &len) == -1 ||
+	    !refdata_rome_well_formed(s, len))
+		return field_error_set(err, OF(ROME_V4),
+		    "must be a ROME code string (F1799)");
+	if (refdata_rome_id(ref, s, len) != -1 ||
+	    memcmp(s, out->rome, 3) != 0)
+		return field_error_set(err, OF(ROME_V4), "must be a code of "
+		    "%.3s missing from the v3 table", out->rome);
+	memcpy(out->rome_v4, s, len);
+	out->rome_v4[len] = '\0';
+	return 0;
+}
+
+/*
+ * The place: a commune or coordinates, or a department alone ("59"), at
+ * the department's reference point unless coordinates are given.
+ */
+static int
+decode_place(const msgpack_object **v, const struct refdata *ref,
+    struct offer *out, struct field_error *err)
+{
+	const struct refdata_department *d;
+	const char *s;
+	size_t len;
+
+	if (v[OF_DEPARTMENT] == NULL) {
+		if (decode_location(v[OF_COMMUNE], v[OF_LAT], v[OF_LON], ref,
+		    out->commune, &out->lat, &out->lon, err) == -1)
+			return -1;
+		out->department_no = 0;
+		return 0;
+	}
+	if (mp_get_str(v[OF_DEPARTMENT], &s, &len) == -1 ||
+	    (d = refdata_department(ref, s, len)) == NULL)
+		return field_error_set(err, OF(DEPARTMENT),
+		    "must be the code of a department of the reference "
+		    "communes (59, 62)");
+	if (v[OF_COMMUNE] != NULL)
+		return field_error_set(err, OF(DEPARTMENT),
+		    "only for an offer whose commune is unknown");
+	memcpy(out->department, d->code, sizeof(out->department));
+	out->department_no = (int)(d - ref->departments) + 1;
+	if (v[OF_LAT] == NULL && v[OF_LON] == NULL) {
+		out->lat = d->lat;
+		out->lon = d->lon;
+		return 0;
+	}
+	return decode_location(NULL, v[OF_LAT], v[OF_LON], ref, out->commune,
+	    &out->lat, &out->lon, err);
+}
+
 /* notes: nil, or a list of at most OFFER_MAX_NOTES short texts. */
 static int
 decode_notes(const msgpack_object *o, struct offer *out,
@@ -125,14 +222,12 @@ offer_decode(const msgpack_object *map, const struct refdata *ref,
 	    &out->source, err) == -1 ||
 	    decode_text(v[OF_TITLE], OF(TITLE), 1, OFFER_TITLE_MAX,
 	    out->title, err) == -1 ||
-	    decode_rome(v[OF_ROME], OF(ROME), ref, out->rome, &out->rome_id,
-	    err) == -1 ||
+	    decode_offer_rome(v[OF_ROME], v[OF_ROME_V4], ref, out, err) == -1 ||
 	    decode_vocab(v[OF_SECTOR], OF(SECTOR), &vocab_sector,
 	    &out->sector, err) == -1 ||
 	    decode_text(v[OF_EMPLOYER], OF(EMPLOYER), 0, OFFER_EMPLOYER_MAX,
 	    out->employer, err) == -1 ||
-	    decode_location(v[OF_COMMUNE], v[OF_LAT], v[OF_LON], ref,
-	    out->commune, &out->lat, &out->lon, err) == -1 ||
+	    decode_place(v, ref, out, err) == -1 ||
 	    /* Absent or nil means no limit (stored as 0); 0 itself is not. */
 	    decode_int(v[OF_MAX_KM], OF(MAX_KM), 1, RADIUS_MAX_KM,
 	    &out->max_km, err) == -1 ||
@@ -174,7 +269,8 @@ offer_decode(const msgpack_object *map, const struct refdata *ref,
 		return field_error_set(err, OF(CLAUSE),
 		    "required for source clause");
 	if (out->sector == -1)
-		out->sector = refdata_rome_sector(out->rome);
+		out->sector = refdata_rome_sector(out->rome_v4[0] != '\0' ?
+		    out->rome_v4 : out->rome);
 	return 0;
 }
 
@@ -204,9 +300,11 @@ offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra)
 	mp_pack_kv_str(pk, OF(SOURCE), vocab_name(&vocab_source, o->source));
 	mp_pack_kv_str(pk, OF(TITLE), o->title);
 	mp_pack_kv_str(pk, OF(ROME), o->rome);
+	pack_opt_str(pk, OF(ROME_V4), o->rome_v4);
 	mp_pack_kv_str(pk, OF(SECTOR), vocab_name(&vocab_sector, o->sector));
 	pack_opt_str(pk, OF(EMPLOYER), o->employer);
 	pack_location(pk, o->commune, o->lat, o->lon);
+	pack_opt_str(pk, OF(DEPARTMENT), o->department);
 	pack_opt_int(pk, OF(MAX_KM), o->max_km);
 	mp_pack_kv_str(pk, OF(CONTRACT),
 	    vocab_name(&vocab_contract, o->contract));

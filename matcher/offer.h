@@ -44,10 +44,25 @@ struct offer {
 	char		 title[OFFER_TITLE_MAX + 1];
 	char		 rome[ROME_CODE_LEN + 1];
 	int		 rome_id;	/* refdata id */
+	/*
+	 * A ROME 4.0 code missing from the v3 table, as sent ("" if none):
+	 * rome is then the first v3 code of its domain, and the offer is
+	 * matched on the whole domain, every candidate as "métier proche".
+	 * A code of a domain without v3 codes is kept as rome too, with
+	 * rome_id -1: it matches nobody until candidates can hold it.
+	 */
+	char		 rome_v4[ROME_CODE_LEN + 1];
 	int		 sector;	/* enum sector; derived when absent */
 	char		 employer[OFFER_EMPLOYER_MAX + 1];
 	char		 commune[INSEE_CODE_LEN + 1];	/* "" if lat/lon */
 	double		 lat, lon;
+	/*
+	 * Only the department is known ("59"; "" otherwise): commune is
+	 * "", lat/lon the department's reference point, and the offer is
+	 * matched with the department-wide rule (docs/SCORING.md).
+	 */
+	char		 department[4];
+	int		 department_no;	/* refdata_department_number() */
 	int		 max_km;	/* 0: no limit of the offer's own */
 	int		 contract;	/* enum contract */
 	int		 duration_months;	/* 0: permanent or unknown */

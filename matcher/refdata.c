@@ -666,6 +666,36 @@ refdata_same_domain(const struct refdata *ref, int a, int b)
 }
 
 int
+refdata_rome_well_formed(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len != ROME_CODE_LEN || s[0] < 'A' || s[0] > 'Z')
+		return 0;
+	for (i = 1; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int
+refdata_rome_domain_first(const struct refdata *ref, const char *code)
+{
+	int lo = 0, hi = ref->rome_count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(ref->rome[mid].code, code, 3) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ref->rome_count && memcmp(ref->rome[lo].code, code, 3) == 0)
+		return lo;
+	return -1;
+}
+
+int
 refdata_rome_sector(const char *code)
 {
 	if (code == NULL || !valid_rome(code))
@@ -1055,6 +1085,32 @@ size_t
 refdata_department_len(const char *insee)
 {
 	return insee[0] == '9' && insee[1] == '7' ? 3 : 2;
+}
+
+int
+refdata_department_number(const struct refdata *ref, const char *insee,
+    double lat, double lon)
+{
+	const struct commune *c = NULL;
+	const struct refdata_department *d;
+	double best = REFDATA_NEAR_KM, km;
+	int i;
+
+	if (insee != NULL && insee[0] != '\0')
+		c = refdata_commune(ref, insee, strlen(insee));
+	if (c == NULL)
+		for (i = 0; i < ref->commune_count; i++) {
+			km = geo_distance_km(lat, lon, ref->communes[i].lat,
+			    ref->communes[i].lon);
+			if (km < best) {
+				best = km;
+				c = &ref->communes[i];
+			}
+		}
+	if (c == NULL)
+		return 0;
+	d = refdata_department(ref, c->insee, refdata_department_len(c->insee));
+	return d == NULL ? 0 : (int)(d - ref->departments) + 1;
 }
 
 const struct refdata_department *

@@ -76,6 +76,14 @@ void		 refdata_free(struct refdata *);
 /* Dense id of an exact ROME code (5 chars), or -1. */
 int		 refdata_rome_id(const struct refdata *, const char *code,
 		    size_t len);
+/* 1 if s (len bytes) is a well-formed ROME code: a letter, 4 digits. */
+int		 refdata_rome_well_formed(const char *s, size_t len);
+/*
+ * Id of the first v3 code of the 3-character domain of code (a ROME 4.0
+ * code missing from the table: "F1799" -> the id of F1701), or -1.
+ */
+int		 refdata_rome_domain_first(const struct refdata *,
+		    const char *code);
 /* The id range [*first, *last] of the codes sharing code's 3-char domain. */
 void		 refdata_rome_domain(const struct refdata *, int id,
 		    int *first, int *last);
@@ -136,5 +144,15 @@ size_t		 refdata_department_len(const char *insee);
  */
 const struct refdata_department *refdata_department(const struct refdata *,
 		    const char *dept, size_t len);
+/*
+ * Dense department number of a place, 1..department_count (0: unknown),
+ * for the department-wide rule of offers known only by their department.
+ * The commune's department when insee is a reference commune, else that
+ * of the nearest reference commune within REFDATA_NEAR_KM of lat/lon
+ * (a linear scan: only for records given by coordinates alone).
+ */
+#define REFDATA_NEAR_KM	10.0
+int		 refdata_department_number(const struct refdata *,
+		    const char *insee, double lat, double lon);
 
 #endif

@@ -23,6 +23,11 @@
 #define EXP_FULL_MONTHS	12
 /* Credit for some but not enough of the required experience, at 0 months. */
 #define EXP_BASE_SHORT	0.2
+/*
+ * Distance component of an offer known only by its department: neutral,
+ * as the place may be anywhere in it.
+ */
+#define DEPT_DISTANCE	0.5
 /* Km under which a mobility barrier does not matter. */
 #define MOBILITY_FREE_KM 5.0
 /* Km per degree of latitude, for the cheap bound before the haversine. */
@@ -103,7 +108,9 @@ score_prepare(struct score_query *q, const struct offer *o,
 	    today : o->start;
 	q->latest_available = q->start + m->start_slack_days;
 	q->rome_id = o->rome_id;
-	if (m->rome_domain)
+	/* A ROME 4.0 code: only its v3 domain is meaningful. */
+	q->exact_rome_id = o->rome_v4[0] != '\0' ? -1 : o->rome_id;
+	if (m->rome_domain || o->rome_v4[0] != '\0')
 		refdata_rome_domain(idx->ref, o->rome_id, &q->dom_first,
 		    &q->dom_last);
 	else
@@ -135,6 +142,7 @@ score_prepare(struct score_query *q, const struct offer *o,
 	for (i = 0; i < o->nskills_wanted; i++)
 		q->want[q->nwant++] = index_skill_id(idx, o->skills_wanted[i]);
 	q->max_km = o->max_km;
+	q->dept = o->department[0] != '\0' ? o->department_no : 0;
 	q->lat = o->lat;
 	q->lon = o->lon;
 	q->lat_rad = o->lat * M_PI / 180.0;
@@ -364,10 +372,14 @@ key_filters(const struct score_query *q, const struct cand_key *k,
 
 	/*
 	 * Distance, last: the cheap estimate decides unless it is within its
-	 * error of the limit, where the haversine settles it.
+	 * error of the limit, where the haversine settles it.  An offer known
+	 * only by its department takes the people living in it, whatever
+	 * their radius (the place may be next door or 60 km away).
 	 */
 	*d = -1;
 	*da = approx_km(q, k->lat, k->lon);
+	if (q->dept)
+		return k->dept == q->dept ? -1 : FILTER_DISTANCE;
 	if (*da > limit * (1 + APPROX_REL) + APPROX_ABS_KM)
 		return FILTER_DISTANCE;
 	if (*da >= limit * (1 - APPROX_REL) - APPROX_ABS_KM) {
@@ -391,12 +403,12 @@ key_components(const struct score_query *q, const struct cand_key *k,
 	double v, sum;
 	int i, maybe;
 
-	comp[COMP_JOB] = rome_id == q->rome_id ? 1.0 : JOB_SAME_DOMAIN;
+	comp[COMP_JOB] = rome_id == q->exact_rome_id ? 1.0 : JOB_SAME_DOMAIN;
 	comp[COMP_EXPERIENCE] = q->experience[months <= MONTHS_MAX ?
 	    months : MONTHS_MAX];
 	v = 1.0 - dmin * q->inv_limit[k->radius_km <= RADIUS_MAX_KM ?
 	    k->radius_km : RADIUS_MAX_KM];
-	comp[COMP_DISTANCE] = v < 0 ? 0 : v;
+	comp[COMP_DISTANCE] = q->dept ? DEPT_DISTANCE : v < 0 ? 0 : v;
 	if (o->level_min == 0 || k->level >= o->level_min)
 		v = 1.0;
 	else if (k->level + 1 == o->level_min)
@@ -533,7 +545,7 @@ score_entry(const struct score_query *q, const struct index *idx,
 	res->distance_km = d;
 	res->rome_id = rome_id;
 	res->months = months;
-	res->exact = rome_id == q->rome_id;
+	res->exact = rome_id == q->exact_rome_id;
 	res->criteria = key_criteria(q, k);
 	res->score = weighted(q, k, comp);
 	return -1;
@@ -615,7 +627,7 @@ score_reasons(const struct score_query *q, const struct index *idx,
 	const struct cand_rec *c = &idx->recs[slot];
 	const struct offer *o = q->offer;
 	const struct rome_code *rc;
-	char km[32], labels[120], date[11], exp[32];
+	char km[32], labels[120], date[11], exp[32], place[64];
 	int n = 0, months, i, held, since;
 	size_t off;
 
@@ -632,21 +644,30 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		snprintf(exp, sizeof(exp), "%d mois d'expérience", months);
 	if (res->exact)
 		ADD("même métier %s, %s", rc->code, exp);
+	else if (o->rome_v4[0] != '\0')
+		ADD("métier proche %s (%s) du code ROME 4.0 %s, %s", rc->code,
+		    rc->label, o->rome_v4, exp);
 	else
 		ADD("métier proche %s (%s), %s", rc->code, rc->label, exp);
 	if (o->experience_months > months)
 		ADD("expérience : %d mois pour %d demandés", months,
 		    o->experience_months);
 
-	km_fr(res->distance_km, km, sizeof(km));
+	if (q->dept)
+		snprintf(place, sizeof(place), "lieu précis inconnu "
+		    "(département %s)", o->department);
+	else {
+		km_fr(res->distance_km, km, sizeof(km));
+		snprintf(place, sizeof(place), "à %s km", km);
+	}
 	if (mobile(&c->k))
-		ADD("à %s km, permis B et véhicule", km);
+		ADD("%s, permis B et véhicule", place);
 	else if (c->k.licences & (1u << LICENCE_B))
-		ADD("à %s km, permis B sans véhicule", km);
+		ADD("%s, permis B sans véhicule", place);
 	else if (c->k.flags & CAND_F_VEHICLE)
-		ADD("à %s km, véhicule sans permis B", km);
+		ADD("%s, véhicule sans permis B", place);
 	else
-		ADD("à %s km, sans permis ni véhicule", km);
+		ADD("%s, sans permis ni véhicule", place);
 
 	if (q->clause) {
 		criteria_labels(res->criteria & q->clause_criteria, labels,

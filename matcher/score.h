@@ -65,6 +65,8 @@ struct score_query {
 	int32_t		 start;		/* offer start, or today */
 	int32_t		 latest_available;	/* start + slack */
 	int		 rome_id;
+	/* The code that scores as "même métier": -1 for ROME 4.0 offers. */
+	int		 exact_rome_id;
 	int		 dom_first, dom_last;	/* ROME ids searched */
 	uint32_t	 sector_bit;
 	uint32_t	 contract_bit;
@@ -80,6 +82,8 @@ struct score_query {
 	int		 nwant;
 	int		 want[OFFER_MAX_SKILLS];	/* -1: nobody has it */
 	double		 max_km;	/* offer's own limit, 0: none */
+	/* Department-wide rule: the offer's department number, 0: none. */
+	int		 dept;
 	double		 lat, lon;
 	double		 lat_rad, lon_rad, cos_lat, sin_lat;
 	/* Birth-date bounds of the age rule, for integer comparisons. */

@@ -66,6 +66,46 @@ class FeedPush(harness.MatcherdTestCase):
         for s in suggestions:
             self.assertIn("permis B exigé (France Travail)", s["reasons"])
 
+    def test_an_offer_known_by_its_department_takes_its_people(self):
+        # 201KCBL: "59 - Nord", a waiter (G1803).
+        one = [o for o in samples()["resultats"] if o["id"] == "201KCBL"][0]
+        self.put_candidates([
+            candidate("w-dk", sectors=["hotellerie"], radius_km=1,
+                      jobs=[{"rome": "G1803", "months": 12}]),
+            candidate("w-calais", sectors=["hotellerie"], radius_km=100,
+                      commune="62193",
+                      jobs=[{"rome": "G1803", "months": 12}])])
+        self.assertEqual(self.push(one)["accepted"], 1)
+        got = self.c.call("offer.get", {"id": "ft-201KCBL"})
+        self.assertEqual(got["offer"]["department"], "59")
+        self.assertIsNone(got["offer"]["commune"])
+        ids = [s["candidate"] for s in got["result"]["suggestions"]]
+        # Dunkerque is in 59, a kilometre of radius notwithstanding;
+        # Calais is in 62, however far its people go.
+        self.assertEqual(ids, ["w-dk"], got["result"])
+        self.assertIn("lieu précis inconnu (département 59), "
+                      "permis B et véhicule",
+                      got["result"]["suggestions"][0]["reasons"])
+        self.assertEqual(got["result"]["excluded"]["distance"], 1)
+
+    def test_a_rome_4_code_is_matched_on_its_domain(self):
+        one = dict(samples()["resultats"][0], romeCode="F1799")
+        self.put_candidates([candidate("b-1702", jobs=[
+            {"rome": "F1702", "months": 24}])])
+        self.assertEqual(self.push(one)["accepted"], 1)
+        got = self.c.call("offer.get", {"id": "ft-" + one["id"]})
+        self.assertEqual(got["offer"]["rome_v4"], "F1799")
+        self.assertEqual(got["offer"]["rome"][:3], "F17")
+        by_id = {s["candidate"]: s for s in got["result"]["suggestions"]}
+        self.assertIn("b-1702", by_id)
+        self.assertTrue(any("du code ROME 4.0 F1799" in r
+                            for r in by_id["b-1702"]["reasons"]))
+        # Restart: the stored offer keeps both codes.
+        self.d.stop()
+        c2 = self.client(self.start_matcherd())
+        again = c2.call("offer.get", {"id": "ft-" + one["id"]})
+        self.assertEqual(again["offer"]["rome_v4"], "F1799")
+
     def test_a_bad_record_is_reported_and_the_batch_goes_on(self):
         doc = samples()
         good = doc["resultats"][0]

@@ -691,11 +691,18 @@ test_rome(void **state)
 	expect_ok(fx, "{\"romeCode\": \"N4499\"}", &fo);
 	assert_memory_equal(fo.offer.rome, "N44", 3);
 
-	/* ROME 4.0, domain unknown: nobody can match it. */
-	expect_reject(fx, "{\"romeCode\": \"M1999\"}",
-	    "romeCode: M1999 is not a ROME v3 code and its domain M19 has no "
-	    "v3 code");
-	expect_reject(fx, "{\"romeCode\": \"Z1234\"}", "domain Z12");
+	/* ROME 4.0, domain unknown: kept, matched on the exact code only. */
+	expect_ok(fx, "{\"romeCode\": \"M1999\"}", &fo);
+	assert_true(fo.rome_v4);
+	assert_string_equal(fo.offer.rome, "M1999");
+	assert_string_equal(fo.offer.rome_v4, "M1999");
+	assert_int_equal(fo.offer.rome_id, -1);
+	assert_int_equal(fo.offer.sector, SECTOR_TERTIAIRE);
+	assert_warning(&fo, "romeCode: M1999 is not a ROME v3 code and its "
+	    "domain M19 has none: kept, matched on the exact code only");
+	assert_core_accepts(fx, &fo.offer);
+	expect_ok(fx, "{\"romeCode\": \"Z1234\"}", &fo);
+	assert_int_equal(fo.offer.rome_id, -1);
 
 	/* Malformed. */
 	expect_reject(fx, "{\"romeCode\": \"F170\"}",

@@ -35,7 +35,8 @@ static const char *const base[][2] = {
 
 /* Every field, in the order of the canonical map. */
 static const char *const fields[] = { "id", "source", "title", "rome",
-    "sector", "employer", "commune", "lat", "lon", "max_km", "contract",
+    "rome_v4", "sector", "employer", "commune", "lat", "lon", "department",
+    "max_km", "contract",
     "duration_months", "working_time", "start", "positions", "level_min",
     "experience_months", "licences_required", "skills_required",
     "skills_wanted", "age_min", "age_max", "notes", "clause" };
@@ -97,6 +98,8 @@ test_full(void **state)
 	assert_int_equal(o.clause.criteria,
 	    (1u << CRITERION_RSA) | (1u << CRITERION_QPV));
 	assert_int_equal(o.clause.hours, 420);
+	assert_string_equal(o.rome_v4, "");
+	assert_string_equal(o.department, "");
 }
 
 static void
@@ -185,6 +188,86 @@ test_clause(void **state)
 	assert_int_equal(o.has_clause, 1);
 	assert_int_equal(o.clause.criteria,
 	    (1u << CRITERION_TH) | (1u << CRITERION_SENIOR));
+}
+
+/* A ROME 4.0 code: kept, and matched on the first v3 code of its domain. */
+static void
+test_rome_v4(void **state)
+{
+	const struct refdata *ref = *state;
+	struct offer o;
+
+	expect_ok(ref, "{id: 'o-1', source: 'pole_emploi', title: 'Coffreur',"
+	    " rome: 'F1799', commune: '59183', contract: 'cdi'}", &o);
+	assert_string_equal(o.rome_v4, "F1799");
+	assert_int_equal(refdata_rome_id(ref, "F1799", 5), -1);
+	assert_int_equal(o.rome_id, refdata_rome_domain_first(ref, "F17"));
+	assert_memory_equal(o.rome, "F17", 3);
+	assert_int_equal(o.sector, SECTOR_BATIMENT);
+	/* The canonical form: both codes. */
+	expect_with_ok(ref, "rome_v4: 'F1799'", &o);
+	assert_string_equal(o.rome, "F1701");
+	assert_string_equal(o.rome_v4, "F1799");
+	expect_with_ok(ref, "rome_v4: nil", &o);
+	assert_string_equal(o.rome_v4, "");
+	expect_with_err(ref, "rome_v4: 'F1702'", "rome_v4", "missing from");
+	expect_with_err(ref, "rome_v4: 'G1699'", "rome_v4", "missing from");
+	expect_with_err(ref, "rome_v4: 'F17'", "rome_v4", "ROME code string");
+	expect_with_err(ref, "rome_v4: 17", "rome_v4", "ROME code string");
+	/* A domain without v3 codes: an error, unless rome_v4 says so. */
+	expect_err(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'Z9999', commune: '59183', contract: 'cdi'}", "rome",
+	    "unknown ROME code");
+	expect_ok(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'M1999', rome_v4: 'M1999', commune: '59183',"
+	    " contract: 'cdi'}", &o);
+	assert_string_equal(o.rome, "M1999");
+	assert_int_equal(o.rome_id, -1);
+	assert_int_equal(o.sector, SECTOR_TERTIAIRE);
+	round_trip(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'M1999', rome_v4: 'M1999', commune: '59183',"
+	    " contract: 'cdi'}");
+	expect_err(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'M1999', rome_v4: 'M1998', commune: '59183',"
+	    " contract: 'cdi'}", "rome_v4", "rome code itself");
+	expect_err(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'F1799', rome_v4: 'F1798', commune: '59183',"
+	    " contract: 'cdi'}", "rome_v4", "rome code itself");
+}
+
+/* Only the department: at its reference point, flagged for the scorer. */
+static void
+test_department(void **state)
+{
+	const struct refdata *ref = *state;
+	const struct refdata_department *d59 = refdata_department(ref, "59", 2);
+	struct offer o;
+
+	assert_non_null(d59);
+	expect_ok(ref, "{id: 'o-1', source: 'pole_emploi', title: 'Coffreur',"
+	    " rome: 'F1701', department: '59', contract: 'cdi'}", &o);
+	assert_string_equal(o.department, "59");
+	assert_string_equal(o.commune, "");
+	assert_int_equal(o.department_no, (int)(d59 - ref->departments) + 1);
+	assert_true(o.lat == d59->lat && o.lon == d59->lon);
+	round_trip(ref, "{id: 'o-1', source: 'pole_emploi', title: 'Coffreur',"
+	    " rome: 'F1701', department: '62', contract: 'cdi'}");
+	/* Coordinates may refine it. */
+	expect_ok(ref, "{id: 'o-1', source: 'pole_emploi', title: 'Coffreur',"
+	    " rome: 'F1701', department: '62', lat: 50.5, lon: 2.5,"
+	    " contract: 'cdi'}", &o);
+	assert_true(o.lat == 50.5 && o.lon == 2.5);
+	expect_with_err(ref, "department: '59'", "department",
+	    "commune is unknown");
+	expect_err(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'F1701', department: '75', contract: 'cdi'}",
+	    "department", "(59, 62)");
+	expect_err(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'F1701', department: 59, contract: 'cdi'}",
+	    "department", "(59, 62)");
+	expect_err(ref, "{id: 'o-1', source: 'pole_emploi', title: 'x',"
+	    " rome: 'F1701', department: '62', lat: 50.5, contract: 'cdi'}",
+	    "lon", "required with lat");
 }
 
 static void
@@ -457,6 +540,8 @@ main(void)
 		cmocka_unit_test(test_errors_built),
 		cmocka_unit_test(test_any_type),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_rome_v4),
+		cmocka_unit_test(test_department),
 		cmocka_unit_test(test_canonical),
 	};
 

@@ -1715,6 +1715,99 @@ test_reasons_longest_rome_label_fits(void **state)
 	    "électronique et microélectronique), 600 mois d'expérience");
 }
 
+/* --- offers known only by their department, ROME 4.0 offers --- */
+
+#define CALAIS		"62193"
+
+/* o, placed in department dept only, as offer_decode() leaves it. */
+static void
+department_offer(struct offer *o, const char *dept)
+{
+	const struct refdata_department *d = refdata_department(ref, dept, 2);
+
+	assert_non_null(d);
+	default_offer(o, "o1");
+	o->commune[0] = '\0';
+	o->lat = d->lat;
+	o->lon = d->lon;
+	snprintf(o->department, sizeof(o->department), "%s", dept);
+	o->department_no = (int)(d - ref->departments) + 1;
+}
+
+static void
+test_department_only_takes_the_department(void **state)
+{
+	struct candidate c;
+	struct offer o;
+	struct score_result r;
+	struct reasons rs;
+
+	(void)state;
+	department_offer(&o, "62");
+	default_cand(&c, "c1");
+	/* Dunkerque is in 59: out, whatever the radius. */
+	c.radius_km = 200;
+	expect_filter(&c, &o, FILTER_DISTANCE);
+	/* Calais is in 62, far from the department's reference point. */
+	place_cand(&c, CALAIS);
+	c.radius_km = 1;
+	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_near(r.comp[COMP_DISTANCE], 0.5, 1e-12);
+	get_reasons(&c, &o, &rs);
+	expect_reason_part(&rs, "lieu précis inconnu (département 62)");
+	assert_false(has_reason_part(&rs, " km"));
+	/* Coordinates alone: the department of the nearest commune. */
+	c.commune[0] = '\0';
+	c.lat += 0.01;
+	expect_filter(&c, &o, -1);
+	/* Out at sea, far from every commune: unknown, so out. */
+	c.lat = 51.5;
+	c.lon = 1.5;
+	expect_filter(&c, &o, FILTER_DISTANCE);
+	/* The filter keeps its place: licences come first. */
+	place_cand(&c, DUNKERQUE);
+	o.licences_required = 1u << LICENCE_C;
+	expect_filter(&c, &o, FILTER_LICENCES);
+}
+
+static void
+test_rome_v4_walks_the_domain(void **state)
+{
+	struct conf_matching m = defm;
+	struct candidate c;
+	struct offer o;
+	struct score_result r;
+	struct reasons rs;
+
+	(void)state;
+	default_offer(&o, "o1");
+	/* F1799: not a v3 code; offer_decode() maps it to F17's first. */
+	snprintf(o.rome_v4, sizeof(o.rome_v4), "F1799");
+	o.rome_id = refdata_rome_domain_first(ref, "F1799");
+	snprintf(o.rome, sizeof(o.rome), "%s", ref->rome[o.rome_id].code);
+	default_cand(&c, "c1");
+	set_job(&c, 0, o.rome, 24);
+	/* The domain's first code is only "métier proche". */
+	m.rome_domain = 0;
+	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(r.exact, 0);
+	assert_near(r.comp[COMP_JOB], 0.6, 1e-12);
+	/* Another code of the domain, even with rome_domain = no. */
+	set_job(&c, 0, "F1702", 24);
+	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(r.exact, 0);
+	get_reasons(&c, &o, &rs);
+	expect_reason_part(&rs, "du code ROME 4.0 F1799");
+	set_job(&c, 0, "G1602", 24);
+	expect_filter_m(&c, &o, &m, FILTER_ROME);
+	/* A code of a domain without v3 codes matches nobody. */
+	snprintf(o.rome_v4, sizeof(o.rome_v4), "M1999");
+	snprintf(o.rome, sizeof(o.rome), "M1999");
+	o.rome_id = -1;
+	set_job(&c, 0, "M1801", 24);
+	expect_filter(&c, &o, FILTER_ROME);
+}
+
 int
 main(void)
 {
@@ -1767,6 +1860,8 @@ main(void)
 		cmocka_unit_test(
 		    test_components_in_unit_range_and_score_rounded),
 		cmocka_unit_test(test_reasons_job_and_distance),
+		cmocka_unit_test(test_department_only_takes_the_department),
+		cmocka_unit_test(test_rome_v4_walks_the_domain),
 		cmocka_unit_test(test_reasons_decimal_comma),
 		cmocka_unit_test(test_reasons_clause_and_priority),
 		cmocka_unit_test(test_reasons_requirements_skills_level),
