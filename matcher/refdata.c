@@ -11,6 +11,7 @@
  * refdata_free.  This module does no logging and keeps no global state.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1100,6 +1101,9 @@ refdata_department_number(const struct refdata *ref, const char *insee,
 		c = refdata_commune(ref, insee, strlen(insee));
 	if (c == NULL)
 		for (i = 0; i < ref->commune_count; i++) {
+			/* A degree of latitude is 111 km: most skip here. */
+			if (fabs(ref->communes[i].lat - lat) * 111.0 > best)
+				continue;
 			km = geo_distance_km(lat, lon, ref->communes[i].lat,
 			    ref->communes[i].lon);
 			if (km < best) {
