@@ -1575,6 +1575,9 @@ map_origin(const json_t *j, struct ft_offer *fo)
 			warn(fo, "origineOffre.partenaires[0].url: not an "
 			    "http(s) URL, ignored");
 	}
+	if (fo->origin == FT_ORIGIN_PARTNER)
+		snprintf(fo->offer.partner, sizeof(fo->offer.partner), "%s",
+		    fo->partner[0] != '\0' ? fo->partner : "partenaire");
 }
 
 /* Facts of "title. description" through the rules. */

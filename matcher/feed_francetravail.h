@@ -45,7 +45,7 @@
 /* Bytes of "title. description" given to rules_extract(). */
 #define FT_TEXT_MAX		16384
 #define FT_URL_MAX		255
-#define FT_PARTNER_MAX		63
+#define FT_PARTNER_MAX		OFFER_PARTNER_MAX
 
 /* Where the offer's coordinates come from (first that works). */
 enum ft_place {

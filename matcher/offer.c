@@ -24,6 +24,7 @@
 	X(ROME_V4, "rome_v4")						\
 	X(SECTOR, "sector")						\
 	X(EMPLOYER, "employer")						\
+	X(PARTNER, "partner")						\
 	X(COMMUNE, "commune")						\
 	X(LAT, "lat")							\
 	X(LON, "lon")							\
@@ -227,6 +228,8 @@ offer_decode(const msgpack_object *map, const struct refdata *ref,
 	    &out->sector, err) == -1 ||
 	    decode_text(v[OF_EMPLOYER], OF(EMPLOYER), 0, OFFER_EMPLOYER_MAX,
 	    out->employer, err) == -1 ||
+	    decode_text(v[OF_PARTNER], OF(PARTNER), 0, OFFER_PARTNER_MAX,
+	    out->partner, err) == -1 ||
 	    decode_place(v, ref, out, err) == -1 ||
 	    /* Absent or nil means no limit (stored as 0); 0 itself is not. */
 	    decode_int(v[OF_MAX_KM], OF(MAX_KM), 1, RADIUS_MAX_KM,
@@ -303,6 +306,7 @@ offer_pack_open(const struct offer *o, msgpack_packer *pk, int extra)
 	pack_opt_str(pk, OF(ROME_V4), o->rome_v4);
 	mp_pack_kv_str(pk, OF(SECTOR), vocab_name(&vocab_sector, o->sector));
 	pack_opt_str(pk, OF(EMPLOYER), o->employer);
+	pack_opt_str(pk, OF(PARTNER), o->partner);
 	pack_location(pk, o->commune, o->lat, o->lon);
 	pack_opt_str(pk, OF(DEPARTMENT), o->department);
 	pack_opt_int(pk, OF(MAX_KM), o->max_km);

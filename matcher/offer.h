@@ -15,6 +15,7 @@
 
 #define OFFER_TITLE_MAX 200
 #define OFFER_EMPLOYER_MAX 128
+#define OFFER_PARTNER_MAX 63
 #define OFFER_MAX_SKILLS 16
 #define OFFER_POSITIONS_MAX 1000
 #define OFFER_DURATION_MAX 120	/* months */
@@ -54,6 +55,12 @@ struct offer {
 	char		 rome_v4[ROME_CODE_LEN + 1];
 	int		 sector;	/* enum sector; derived when absent */
 	char		 employer[OFFER_EMPLOYER_MAX + 1];
+	/*
+	 * The partner job board an offer was relayed from (France Travail's
+	 * origineOffre 2: "Indeed", or "partenaire" unnamed); "" for an
+	 * offer of the source's own.  Duplicate detection reads it.
+	 */
+	char		 partner[OFFER_PARTNER_MAX + 1];
 	char		 commune[INSEE_CODE_LEN + 1];	/* "" if lat/lon */
 	double		 lat, lon;
 	/*

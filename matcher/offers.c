@@ -2,12 +2,32 @@
  * The offer table: an open-addressing hash of entries by id.  Offers are
  * never deleted, only closed, so the table needs no tombstones.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
+#include "domain.h"
 #include "hash.h"
+#include "mpobj.h"
 #include "offers.h"
+#include "utf8.h"
 #include "xmalloc.h"
+
+static void
+offer_sig(const struct offer *o, int64_t created_at, struct dedup_sig *s)
+{
+	struct dedup_origin org;
+
+	memset(&org, 0, sizeof(org));
+	org.partner = o->partner[0] != '\0';
+	if (o->department[0] != '\0') {
+		memcpy(org.department, o->department, sizeof(org.department));
+		org.department_only = 1;
+	}
+	dedup_sig_make(s, o, created_at > 0 ? (int32_t)(created_at / 86400) :
+	    DATE_NONE, &org);
+}
 
 struct offers *
 offers_new(void)
@@ -17,6 +37,10 @@ offers_new(void)
 	t = xcalloc(1, sizeof(*t));
 	t->cap = 256;
 	t->entries = xcalloc(t->cap, sizeof(*t->entries));
+	t->dups = dedup_index_new();
+	t->alias_cap = 64;
+	t->alias_entry = xcalloc(t->alias_cap, sizeof(*t->alias_entry));
+	t->alias_id = xcalloc(t->alias_cap, sizeof(*t->alias_id));
 	return t;
 }
 
@@ -34,8 +58,14 @@ offers_free(struct offers *t)
 		for (j = 0; j < e->nrefs; j++)
 			free(e->refs[j].candidate);
 		free(e->refs);
+		free(e->merged);
 		free(e);
 	}
+	for (i = 0; i < t->alias_cap; i++)
+		free(t->alias_id[i]);
+	free(t->alias_id);
+	free(t->alias_entry);
+	dedup_index_free(t->dups);
 	free(t->entries);
 	free(t);
 }
@@ -78,6 +108,8 @@ offers_put(struct offers *t, const struct offer *o, int64_t created_at)
 
 	if ((e = offers_get(t, o->id)) != NULL) {
 		e->offer = *o;
+		if (!e->closed)
+			offers_reserve(t, o, e->created_at);
 		return e;
 	}
 	if ((t->count + 1) * 2 > t->cap)
@@ -89,6 +121,7 @@ offers_put(struct offers *t, const struct offer *o, int64_t created_at)
 	*s = e;
 	t->count++;
 	t->open++;
+	offers_reserve(t, o, created_at);
 	return e;
 }
 
@@ -101,10 +134,190 @@ offers_set_closed(struct offers *t, struct offer_entry *e, int closed)
 	if (closed) {
 		t->open--;
 		t->closed++;
+		/* A filled job is not merged with: a new posting is new. */
+		(void)dedup_index_remove(t->dups, e->offer.id);
 	} else {
 		t->closed--;
 		t->open++;
+		offers_reserve(t, &e->offer, e->created_at);
 	}
+}
+
+void
+offers_reserve(struct offers *t, const struct offer *o, int64_t created_at)
+{
+	struct dedup_sig sig;
+
+	offer_sig(o, created_at, &sig);
+	dedup_index_put(t->dups, &sig);
+}
+
+enum dedup_verdict
+offers_find_duplicate(const struct offers *t, const struct offer *o,
+    int64_t created_at, char *other, size_t otherlen, char *why,
+    size_t whylen)
+{
+	struct dedup_sig sig;
+
+	offer_sig(o, created_at, &sig);
+	return dedup_index_find(t->dups, &sig, other, otherlen, why, whylen);
+}
+
+static uint32_t
+alias_slot(const struct offers *t, const char *id)
+{
+	uint32_t mask = t->alias_cap - 1, h;
+
+	h = hash_fnv1a(id, strlen(id)) & mask;
+	while (t->alias_id[h] != NULL && strcmp(t->alias_id[h], id) != 0)
+		h = (h + 1) & mask;
+	return h;
+}
+
+struct offer_entry *
+offers_alias(const struct offers *t, const char *id)
+{
+	return t->alias_entry[alias_slot(t, id)];
+}
+
+static void
+alias_grow(struct offers *t)
+{
+	struct offer_entry **olde = t->alias_entry;
+	char **oldi = t->alias_id;
+	uint32_t oldcap = t->alias_cap, i, h;
+
+	t->alias_cap *= 2;
+	t->alias_entry = xcalloc(t->alias_cap, sizeof(*t->alias_entry));
+	t->alias_id = xcalloc(t->alias_cap, sizeof(*t->alias_id));
+	for (i = 0; i < oldcap; i++)
+		if (oldi[i] != NULL) {
+			h = alias_slot(t, oldi[i]);
+			t->alias_id[h] = oldi[i];
+			t->alias_entry[h] = olde[i];
+		}
+	free(olde);
+	free(oldi);
+}
+
+int
+offers_merge(struct offers *t, struct offer_entry *e,
+    const struct offer_merged *m)
+{
+	uint32_t h, i;
+
+	if ((t->alias_count + 1) * 2 > t->alias_cap)
+		alias_grow(t);
+	h = alias_slot(t, m->id);
+	if (t->alias_id[h] == NULL) {
+		t->alias_id[h] = xstrdup(m->id);
+		t->alias_count++;
+		t->merged++;
+	}
+	t->alias_entry[h] = e;
+	for (i = 0; i < e->nmerged; i++)
+		if (strcmp(e->merged[i].id, m->id) == 0) {
+			e->merged[i] = *m;
+			return 0;
+		}
+	if (e->nmerged == OFFERS_MERGED_MAX)
+		return -1;
+	if (e->merged == NULL)
+		e->merged = xreallocarray(NULL, OFFERS_MERGED_MAX,
+		    sizeof(*e->merged));
+	e->merged[e->nmerged++] = *m;
+	return 0;
+}
+
+/* The fields of a merge, after its id (the Redis field or the list's). */
+static void
+pack_merge_fields(msgpack_packer *pk, const struct offer_merged *m)
+{
+	mp_pack_kv_str(pk, "source", vocab_name(&vocab_source, m->source));
+	mp_pack_kv_str(pk, "partner", m->partner[0] ? m->partner : NULL);
+	mp_pack_kv_int(pk, "at", m->at);
+	mp_pack_kv_str(pk, "why", m->why);
+}
+
+void
+offers_pack_merged(msgpack_packer *pk, const char *into,
+    const struct offer_merged *m)
+{
+	msgpack_pack_map(pk, 5);
+	mp_pack_kv_str(pk, "into", into);
+	pack_merge_fields(pk, m);
+}
+
+void
+offers_pack_merged_list(msgpack_packer *pk, const struct offer_entry *e)
+{
+	uint32_t i;
+
+	msgpack_pack_array(pk, e->nmerged);
+	for (i = 0; i < e->nmerged; i++) {
+		msgpack_pack_map(pk, 5);
+		mp_pack_kv_str(pk, "id", e->merged[i].id);
+		pack_merge_fields(pk, &e->merged[i]);
+	}
+}
+
+int
+offers_unpack_merged(const char *id, const char *data, size_t len,
+    char *into, struct offer_merged *m, char *err, size_t errlen)
+{
+	msgpack_unpacked u;
+	const msgpack_object *v;
+	const char *s;
+	size_t off = 0, n;
+	int rv = -1;
+
+	memset(m, 0, sizeof(*m));
+	if (!record_id_valid(id, strlen(id))) {
+		snprintf(err, errlen, "bad merged id");
+		return -1;
+	}
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	msgpack_unpacked_init(&u);
+	if (msgpack_unpack_next(&u, data, len, &off) !=
+	    MSGPACK_UNPACK_SUCCESS || u.data.type != MSGPACK_OBJECT_MAP) {
+		snprintf(err, errlen, "not a msgpack map");
+		goto done;
+	}
+	if ((v = mp_map_get(&u.data, "into")) == NULL ||
+	    mp_get_str(v, &s, &n) == -1 || !record_id_valid(s, n)) {
+		snprintf(err, errlen, "into: not an offer id");
+		goto done;
+	}
+	memcpy(into, s, n);
+	into[n] = '\0';
+	if ((v = mp_map_get(&u.data, "source")) == NULL ||
+	    mp_get_str(v, &s, &n) == -1 ||
+	    (m->source = vocab_lookup(&vocab_source, s, n)) < 0) {
+		snprintf(err, errlen, "source: not a source");
+		goto done;
+	}
+	if ((v = mp_map_get(&u.data, "partner")) != NULL &&
+	    v->type != MSGPACK_OBJECT_NIL &&
+	    mp_copy_str(v, m->partner, sizeof(m->partner)) == -1) {
+		snprintf(err, errlen, "partner: not a short string");
+		goto done;
+	}
+	if ((v = mp_map_get(&u.data, "at")) == NULL ||
+	    mp_get_int64(v, &m->at) == -1) {
+		snprintf(err, errlen, "at: not a time");
+		goto done;
+	}
+	/* The explanation is informative: dropped if odd, never refused. */
+	if ((v = mp_map_get(&u.data, "why")) != NULL &&
+	    mp_get_str(v, &s, &n) == 0 && n < sizeof(m->why) &&
+	    utf8_valid(s, n)) {
+		memcpy(m->why, s, n);
+		m->why[n] = '\0';
+	}
+	rv = 0;
+done:
+	msgpack_unpacked_destroy(&u);
+	return rv;
 }
 
 struct offer_ref *

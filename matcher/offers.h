@@ -9,9 +9,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <msgpack.h>
+
+#include "dedup.h"
 #include "index.h"
 #include "offer.h"
 #include "referral.h"
+
+/*
+ * Duplicates merged into one offer: the job arrived again from another
+ * source (docs/DEDUP.md).  The offer keeps every source reference, and a
+ * merged id names its offer (offers_alias()).  Bounded: a job is not
+ * relayed by more than a few boards; past the bound a duplicate is still
+ * recognised, but not listed.
+ */
+#define OFFERS_MERGED_MAX	32
+#define OFFERS_WHY_MAX		240
+
+struct offer_merged {
+	char		 id[RECORD_ID_MAX + 1];
+	int		 source;	/* enum source */
+	char		 partner[OFFER_PARTNER_MAX + 1];
+	int64_t		 at;		/* unix seconds */
+	char		 why[OFFERS_WHY_MAX];	/* dedup_compare()'s */
+};
 
 struct offer_ref {
 	char		*candidate;
@@ -25,6 +46,8 @@ struct offer_entry {
 	int64_t		 created_at;
 	struct offer_ref *refs;
 	uint32_t	 nrefs, caprefs;
+	struct offer_merged *merged;
+	uint32_t	 nmerged;
 };
 
 struct offers {
@@ -32,6 +55,13 @@ struct offers {
 	uint32_t	 cap, count;
 	uint32_t	 open, closed;
 	uint32_t	 referrals[REFERRAL_COUNT];
+	/* Signatures of the open offers, and of those being stored. */
+	struct dedup_index *dups;
+	/* Merged ids -> their offer: open addressing, never deleted. */
+	struct offer_entry **alias_entry;
+	char		**alias_id;
+	uint32_t	 alias_cap, alias_count;
+	uint32_t	 merged;	/* duplicates merged, all offers */
 };
 
 struct offers	*offers_new(void);
@@ -61,6 +91,44 @@ int		 offers_ref_set(struct offers *, struct offer_entry *,
  */
 size_t		 offers_referred_slots(const struct offer_entry *,
 		    const struct index *, uint32_t **out);
+
+/*
+ * Duplicates.  offers_put() and offers_set_closed() keep the open offers'
+ * signatures; offers_reserve() adds the signature of an offer being
+ * stored, so that its copy in the same batch is recognised before Redis
+ * has answered.  created_at is the offer's first arrival (unix seconds,
+ * 0 unknown).
+ */
+void		 offers_reserve(struct offers *, const struct offer *,
+		    int64_t created_at);
+/*
+ * The open (or reserved) offer that o, a new offer, duplicates: the
+ * verdict, with the other's id and the French explanation.
+ */
+enum dedup_verdict offers_find_duplicate(const struct offers *,
+		    const struct offer *o, int64_t created_at, char *other,
+		    size_t otherlen, char *why, size_t whylen);
+/* The offer a merged id was merged into, or NULL. */
+struct offer_entry *offers_alias(const struct offers *, const char *id);
+/*
+ * Record m as merged into e (m->id becomes an alias of e).  Returns 0, or
+ * -1 when e already lists OFFERS_MERGED_MAX (the alias is kept).
+ */
+int		 offers_merge(struct offers *, struct offer_entry *,
+		    const struct offer_merged *m);
+/* The Redis value of a merge: {into, source, partner, at, why}. */
+void		 offers_pack_merged(msgpack_packer *, const char *into,
+		    const struct offer_merged *m);
+/*
+ * Decode a value of offers_pack_merged() (id is the Redis field).
+ * Returns 0, or -1 with a reason in err.
+ */
+int		 offers_unpack_merged(const char *id, const char *data,
+		    size_t len, char *into, struct offer_merged *m, char *err,
+		    size_t errlen);
+/* The merged list of e, as offer.get shows it: [{id, source, ...}]. */
+void		 offers_pack_merged_list(msgpack_packer *,
+		    const struct offer_entry *e);
 
 /* Iterate: the entry after position *pos (start at 0), or NULL. */
 struct offer_entry *offers_next(const struct offers *, uint32_t *pos);

@@ -1348,6 +1348,14 @@ test_origin(void **state)
 	assert_string_equal(fo.partner, "INDEED");
 	assert_string_equal(fo.partner_url, "http://x.invalid/1");
 	assert_int_equal(fo.offer.source, SOURCE_POLE_EMPLOI);
+	/* The offer says it is a copy, for duplicate detection. */
+	assert_string_equal(fo.offer.partner, "INDEED");
+	assert_core_accepts(fx, &fo.offer);
+	expect_ok(fx, "{\"origineOffre\": {\"origine\": \"2\"}}", &fo);
+	assert_string_equal(fo.offer.partner, "partenaire");
+	expect_ok(fx, "{\"origineOffre\": {\"origine\": \"1\", \"partenaires\":"
+	    " [{\"nom\": \"INDEED\"}]}}", &fo);
+	assert_string_equal(fo.offer.partner, "");
 
 	expect_ok(fx, "{\"origineOffre\": {\"origine\": \"3\","
 	    " \"urlOrigine\": \"javascript:alert(1)\", \"partenaires\":"

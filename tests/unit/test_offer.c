@@ -35,7 +35,7 @@ static const char *const base[][2] = {
 
 /* Every field, in the order of the canonical map. */
 static const char *const fields[] = { "id", "source", "title", "rome",
-    "rome_v4", "sector", "employer", "commune", "lat", "lon", "department",
+    "rome_v4", "sector", "employer", "partner", "commune", "lat", "lon", "department",
     "max_km", "contract",
     "duration_months", "working_time", "start", "positions", "level_min",
     "experience_months", "licences_required", "skills_required",
