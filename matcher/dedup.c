@@ -212,6 +212,9 @@ dedup_sig_make(struct dedup_sig *s, const struct offer *o,
 		memcpy(s->commune, o->commune, sizeof(s->commune));
 	s->lat = o->lat;
 	s->lon = o->lon;
+	if (o->has_clause)
+		snprintf(s->clause, sizeof(s->clause), "%s",
+		    o->clause.operation);
 	s->created = created_day;
 	if (origin != NULL) {
 		s->partner = origin->partner != 0;
@@ -235,7 +238,7 @@ dedup_sig_make(struct dedup_sig *s, const struct offer *o,
 /* The aspects of a pair, in the order of the explanation. */
 enum aspect {
 	A_FAMILY, A_EMPLOYER, A_JOB, A_PLACE, A_CONTRACT, A_DATES, A_SECTOR,
-	A_COUNT
+	A_CLAUSE, A_COUNT
 };
 
 enum { EMP_SAME, EMP_CLOSE, EMP_MISSING, EMP_DIFF };
@@ -417,6 +420,12 @@ judge(struct pair *p, const struct dedup_sig *a, const struct dedup_sig *b)
 
 	if (a->sector != b->sector)
 		p->weak |= BIT(A_SECTOR);
+	/*
+	 * A clause offer carries its operation's hours and eligibility:
+	 * merged with another, they would be lost; an adviser decides.
+	 */
+	if (strcmp(a->clause, b->clause) != 0)
+		p->weak |= BIT(A_CLAUSE);
 
 	/* Two postings of one source: only the same named employer. */
 	if (family(a, b) && p->emp != EMP_SAME)
@@ -544,6 +553,16 @@ phrase(const struct pair *p, int aspect, char *buf, size_t len)
 			snprintf(buf, len, "publiées à %ld jour%s d'écart",
 			    p->gap, p->gap > 1 ? "s" : "");
 		break;
+	case A_CLAUSE:
+		if (strcmp(a->clause, b->clause) == 0)
+			break;
+		if (a->clause[0] == '\0' || b->clause[0] == '\0')
+			snprintf(buf, len, "clause d'insertion d'un seul côté "
+			    "(%s)", a->clause[0] ? a->clause : b->clause);
+		else
+			snprintf(buf, len, "opérations de clause différentes "
+			    "(%s, %s)", a->clause, b->clause);
+		break;
 	case A_SECTOR:
 		if (a->sector != b->sector)
 			snprintf(buf, len, "secteurs différents (%s, %s)",
@@ -558,7 +577,7 @@ static size_t
 phrases(const struct pair *p, unsigned set, char *buf, size_t off,
     size_t len)
 {
-	char one[160];
+	char one[256];
 	int i, n;
 
 	for (i = 0; i < A_COUNT; i++) {

@@ -92,6 +92,8 @@ struct dedup_sig {
 	int		 department_only;
 	double		 lat, lon;
 	int32_t		 created;	/* day number; DATE_NONE unknown */
+	/* The clause operation of a clause offer, "" for others. */
+	char		 clause[RECORD_ID_MAX + 1];
 };
 
 /*

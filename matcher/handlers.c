@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clause.h"
 #include "conn.h"
 #include "dates.h"
 #include "domain.h"
@@ -280,6 +281,23 @@ pack_referrals_by_sector(struct matcherd *env, msgpack_packer *pk)
 	    (double)env->offers->referrals[REFERRAL_HIRED] / referred : 0);
 }
 
+/* clause: {operations, hires, hours_realised} (clause.report has more). */
+static void
+pack_clause_stats(struct matcherd *env, msgpack_packer *pk)
+{
+	const struct clause_table *t = env->clauses;
+	int64_t hours = 0;
+	uint32_t i;
+
+	for (i = 0; i < t->nhires; i++)
+		hours += t->hires[i].hours;
+	mp_pack_str(pk, "clause");
+	msgpack_pack_map(pk, 3);
+	mp_pack_kv_int(pk, "operations", t->nops);
+	mp_pack_kv_int(pk, "hires", t->nhires);
+	mp_pack_kv_int(pk, "hours_realised", hours);
+}
+
 static void
 h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 {
@@ -287,7 +305,7 @@ h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 	int i;
 
 	packbuf_init(&b);
-	msgpack_pack_map(&b.pk, 16);
+	msgpack_pack_map(&b.pk, 17);
 	mp_pack_kv_int(&b.pk, "candidates", env->idx->live);
 	pack_counts(&b.pk, "candidates_by_sector", &vocab_sector,
 	    env->idx->sector_live);
@@ -303,6 +321,7 @@ h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 		mp_pack_kv_int(&b.pk, referral_name(i),
 		    env->offers->referrals[i]);
 	pack_referrals_by_sector(env, &b.pk);
+	pack_clause_stats(env, &b.pk);
 	mp_pack_kv_int(&b.pk, "offers_scored", env->stats.offers_scored);
 	mp_pack_kv_int(&b.pk, "suggestions", env->stats.suggestions);
 	mp_pack_kv_double(&b.pk, "scoring_mean_us",
@@ -784,20 +803,47 @@ move_offer_keys(struct matcherd *env, const struct offer_entry *e,
 }
 
 /*
+ * What a match needs besides the offer (docs/CLAUSE.md): the offer as
+ * scored, where a clause offer without criteria of its own takes its
+ * operation's, and the result's context, the operation's status on day
+ * today.
+ */
+static void
+match_context(struct matcherd *env, const struct offer *o, int32_t today,
+    struct offer *scored, struct result_context *ctx)
+{
+	const struct clause_op *cop;
+
+	*scored = *o;
+	memset(ctx, 0, sizeof(*ctx));
+	if (!o->has_clause)
+		return;
+	cop = clause_op_find(env->clauses, o->clause.operation);
+	if (cop != NULL && o->clause.criteria == 0)
+		scored->clause.criteria = cop->criteria;
+	ctx->has_clause = clause_status_of(env->clauses, o, today,
+	    &ctx->clause) == 0;
+}
+
+/*
  * Score o against the pool, then store the offer, the result and the new
  * "suggested" referrals in one transaction; answer and push once Redis
- * has them.
+ * has them.  maybe_dup_of ("" if none) is an offer o may repeat, noted in
+ * the result (docs/DEDUP.md).
  */
 static void
 match_and_store(struct matcherd *env, struct pending *p,
-    const struct offer *o, int limit)
+    const struct offer *o, int limit, const char *maybe_dup_of)
 {
 	const char *sector = vocab_name(&vocab_sector, o->sector);
 	const char *prefix = store_prefix(env->store);
 	struct offer_entry *e = offers_get(env->offers, o->id);
+	struct result_context ctx;
+	struct field_error err;
 	struct match_result *mr;
 	struct score_query q;
 	struct match_op *op;
+	struct offer *scored;
 	struct packbuf res, data;
 	struct timespec t0, t1;
 	char kofr[KEY_MAX], kset[KEY_MAX], kidx[KEY_MAX], kref[KEY_MAX];
@@ -807,6 +853,12 @@ match_and_store(struct matcherd *env, struct pending *p,
 	uint32_t *referred;
 	int i;
 
+	/* A clause offer names a declared operation (docs/CLAUSE.md). */
+	if (clause_check_offer(env->clauses, o, &err) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
+		    err.message);
+		return;
+	}
 	if (!store_connected(env->store)) {
 		unavailable(p);
 		return;
@@ -821,8 +873,13 @@ match_and_store(struct matcherd *env, struct pending *p,
 
 	nref = offers_referred_slots(e, env->idx, &referred);
 	mr = xmalloc(sizeof(*mr));
+	scored = xmalloc(sizeof(*scored));
+	match_context(env, &op->offer, (int32_t)(op->now / 86400), scored,
+	    &ctx);
+	snprintf(ctx.possible_duplicate_of, sizeof(ctx.possible_duplicate_of),
+	    "%s", maybe_dup_of);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	score_prepare(&q, &op->offer, env->idx, &env->conf->matching,
+	score_prepare(&q, scored, env->idx, &env->conf->matching,
 	    (int32_t)(op->now / 86400), referred, nref);
 	rank_offer(env->idx, &q, limit, mr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -830,7 +887,7 @@ match_and_store(struct matcherd *env, struct pending *p,
 	    (t1.tv_nsec - t0.tv_nsec) / 1e3);
 
 	packbuf_init(&res);
-	result_pack(&res.pk, &op->offer, 0, op->now, env->idx, &q, mr);
+	result_pack(&res.pk, &op->offer, 0, op->now, env->idx, &q, mr, &ctx);
 	op->resultlen = res.sb.size;
 	op->result = msgpack_sbuffer_release(&res.sb);
 	op->nsuggested = mr->ntop;
@@ -879,6 +936,7 @@ match_and_store(struct matcherd *env, struct pending *p,
 	}
 	store_commit(env->store, match_cb, op);
 	msgpack_sbuffer_destroy(&data.sb);
+	free(scored);
 	free(mr);
 }
 
@@ -892,9 +950,331 @@ param_offer(struct matcherd *env, struct pending *p,
 
 	if (param_id(p, params, key, id) == -1)
 		return NULL;
-	if ((e = offers_get(env->offers, id)) == NULL)
+	/* A merged duplicate's id names the offer it was merged into. */
+	if ((e = offers_get(env->offers, id)) == NULL &&
+	    (e = offers_alias(env->offers, id)) == NULL)
 		pending_error(p, RPC_ERR_NOT_FOUND, key, "no offer %s", id);
 	return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* Duplicates (docs/DEDUP.md)                                         */
+
+struct merge_op {
+	struct matcherd		*env;
+	struct pending		*p;
+	char			 into[RECORD_ID_MAX + 1];
+	struct offer_merged	 m;
+};
+
+/* offer.put's answer for a merged offer: {id, merged_into, why}. */
+static void
+answer_merged(struct pending *p, const char *id, const char *into,
+    const char *why)
+{
+	struct packbuf b;
+
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_str(&b.pk, "id", id);
+	mp_pack_kv_str(&b.pk, "merged_into", into);
+	mp_pack_kv_str(&b.pk, "why", why);
+	packbuf_answer(&b, p);
+}
+
+static void
+merge_cb(void *arg, redisReply *r)
+{
+	struct merge_op *op = arg;
+	struct offer_entry *e;
+
+	if (reply_ok(op->p, r, "EXEC") == -1)
+		goto done;
+	/* Stored before this reply, unless its own write failed. */
+	if ((e = offers_get(op->env->offers, op->into)) == NULL)
+		log_warnx("offer %s: merged into %s, which is not stored",
+		    op->m.id, op->into);
+	else if (offers_merge(op->env->offers, e, &op->m) == -1)
+		log_warnx("offer %s: %s lists %d duplicates already; known, "
+		    "not listed", op->m.id, op->into, OFFERS_MERGED_MAX);
+	log_info("offer %s: duplicate of %s, merged (%s)", op->m.id,
+	    op->into, op->m.why);
+	answer_merged(op->p, op->m.id, op->into, op->m.why);
+done:
+	pending_release(op->p);
+	free(op);
+}
+
+/*
+ * Record o as the same job as the offer into: one Redis field, then the
+ * table's alias once Redis has it.  Nothing is scored or pushed.
+ */
+static void
+merge_duplicate(struct matcherd *env, struct pending *p,
+    const struct offer *o, const char *into, const char *why)
+{
+	struct merge_op *op;
+	struct packbuf v;
+	char key[KEY_MAX];
+	const char *argv[4];
+	size_t lens[4];
+
+	if (store_begin(env->store) == -1) {
+		unavailable(p);
+		return;
+	}
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	snprintf(op->into, sizeof(op->into), "%s", into);
+	snprintf(op->m.id, sizeof(op->m.id), "%s", o->id);
+	op->m.source = o->source;
+	snprintf(op->m.partner, sizeof(op->m.partner), "%s", o->partner);
+	op->m.at = time(NULL);
+	snprintf(op->m.why, sizeof(op->m.why), "%s", why);
+	pending_hold(p);
+	packbuf_init(&v);
+	offers_pack_merged(&v.pk, into, &op->m);
+	key_dup_merged(key, store_prefix(env->store));
+	argv[0] = "HSET";	lens[0] = 4;
+	argv[1] = key;		lens[1] = strlen(key);
+	argv[2] = o->id;	lens[2] = strlen(o->id);
+	argv[3] = v.sb.data;	lens[3] = v.sb.size;
+	store_add(env->store, 4, argv, lens);
+	store_commit(env->store, merge_cb, op);
+	msgpack_sbuffer_destroy(&v.sb);
+}
+
+/* An uncertain pair, reported by offer.duplicates: {offer, other, ...}. */
+static void
+record_uncertain(struct matcherd *env, const char *id, const char *other,
+    const char *why)
+{
+	struct packbuf v;
+	char key[KEY_MAX], field[2 * RECORD_ID_MAX + 2];
+	const char *argv[4];
+	size_t lens[4];
+
+	packbuf_init(&v);
+	msgpack_pack_map(&v.pk, 4);
+	mp_pack_kv_str(&v.pk, "offer", id);
+	mp_pack_kv_str(&v.pk, "other", other);
+	mp_pack_kv_str(&v.pk, "why", why);
+	mp_pack_kv_int(&v.pk, "at", (int64_t)time(NULL));
+	key_dup_pairs(key, store_prefix(env->store));
+	snprintf(field, sizeof(field), "%s %s", id, other);
+	argv[0] = "HSET";	lens[0] = 4;
+	argv[1] = key;		lens[1] = strlen(key);
+	argv[2] = field;	lens[2] = strlen(field);
+	argv[3] = v.sb.data;	lens[3] = v.sb.size;
+	/* Best effort: the offer itself is what must not be lost. */
+	if (store_command(env->store, NULL, NULL, 4, argv, lens) == -1)
+		log_warnx("offer %s: uncertain duplicate of %s not recorded "
+		    "(redis unavailable)", id, other);
+	else
+		log_info("offer %s: maybe a duplicate of %s (%s)", id, other,
+		    why);
+	msgpack_sbuffer_destroy(&v.sb);
+}
+
+/*
+ * What becomes of o (docs/DEDUP.md): a new offer that is the same job as
+ * an open one, or an id merged before (*again), is merged (DEDUP_SAME);
+ * one that may be is stored with the pair reported (DEDUP_UNCERTAIN);
+ * else it is stored (DEDUP_DIFFERENT).  other and why tell of the other.
+ */
+static enum dedup_verdict
+dedup_decide(struct matcherd *env, const struct offer *o, char *other,
+    char *why, int *again)
+{
+	const struct offer_entry *e;
+	uint32_t i;
+
+	other[0] = why[0] = '\0';
+	*again = 0;
+	if (offers_get(env->offers, o->id) != NULL)
+		return DEDUP_DIFFERENT;		/* an update of its own */
+	if ((e = offers_alias(env->offers, o->id)) != NULL) {
+		snprintf(other, RECORD_ID_MAX + 1, "%s", e->offer.id);
+		for (i = 0; i < e->nmerged; i++)
+			if (strcmp(e->merged[i].id, o->id) == 0)
+				snprintf(why, OFFERS_WHY_MAX, "%s",
+				    e->merged[i].why);
+		*again = 1;
+		return DEDUP_SAME;
+	}
+	return offers_find_duplicate(env->offers, o, time(NULL), other,
+	    RECORD_ID_MAX + 1, why, OFFERS_WHY_MAX);
+}
+
+/* Carry out dedup_decide()'s verdict; the answer goes to p. */
+static void
+submit_decided(struct matcherd *env, struct pending *p, const struct offer *o,
+    int limit, enum dedup_verdict v, const char *other, const char *why,
+    int again)
+{
+	if (v == DEDUP_SAME) {
+		/* Sent again: the same job, already merged; nothing to do. */
+		if (again)
+			answer_merged(p, o->id, other, why);
+		else
+			merge_duplicate(env, p, o, other, why);
+		return;
+	}
+	if (v == DEDUP_UNCERTAIN)
+		record_uncertain(env, o->id, other, why);
+	/* Its copy later in the same batch must find it already. */
+	if (offers_get(env->offers, o->id) == NULL)
+		offers_reserve(env->offers, o, time(NULL));
+	match_and_store(env, p, o, limit, v == DEDUP_UNCERTAIN ? other : "");
+}
+
+static void
+submit_offer(struct matcherd *env, struct pending *p, const struct offer *o,
+    int limit)
+{
+	char other[RECORD_ID_MAX + 1], why[OFFERS_WHY_MAX];
+	enum dedup_verdict v;
+	int again;
+
+	v = dedup_decide(env, o, other, why, &again);
+	submit_decided(env, p, o, limit, v, other, why, again);
+}
+
+struct pairs_op {
+	struct matcherd	*env;
+	struct pending	*p;
+	int		 count;
+};
+
+struct pair_row {
+	const redisReply *v;
+	int64_t		 at;
+};
+
+static int
+cmp_pair_newest(const void *a, const void *b)
+{
+	const struct pair_row *x = a, *y = b;
+
+	return x->at != y->at ? (x->at < y->at ? 1 : -1) :
+	    strcmp(x->v->str, y->v->str);
+}
+
+static const char *
+offer_state(const struct offers *t, const char *id)
+{
+	const struct offer_entry *e = offers_get(t, id);
+
+	if (e == NULL)
+		e = offers_alias(t, id);
+	return e == NULL ? "unknown" : e->closed ? "closed" : "open";
+}
+
+static void
+pairs_cb(void *arg, redisReply *r)
+{
+	struct pairs_op *op = arg;
+	struct pair_row *rows = NULL;
+	struct packbuf b;
+	msgpack_unpacked u;
+	const msgpack_object *f;
+	char id[RECORD_ID_MAX + 1], other[RECORD_ID_MAX + 1];
+	size_t i, n = 0, off;
+	int64_t at;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		unavailable(op->p);
+		goto done;
+	}
+	rows = xreallocarray(NULL, r->elements / 2 + 1, sizeof(*rows));
+	msgpack_unpacked_init(&u);
+	for (i = 0; i + 1 < r->elements; i += 2) {
+		off = 0;
+		at = 0;
+		if (msgpack_unpack_next(&u, r->element[i + 1]->str,
+		    r->element[i + 1]->len, &off) != MSGPACK_UNPACK_SUCCESS ||
+		    u.data.type != MSGPACK_OBJECT_MAP ||
+		    (f = mp_map_get(&u.data, "at")) == NULL ||
+		    mp_get_int64(f, &at) == -1) {
+			log_warnx("duplicate pair %s: bad value, skipped",
+			    r->element[i]->str);
+			continue;
+		}
+		rows[n].v = r->element[i + 1];
+		rows[n++].at = at;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_pair_newest);
+	if (n > (size_t)op->count)
+		n = (size_t)op->count;
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 1);
+	mp_pack_str(&b.pk, "pairs");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < n; i++) {
+		off = 0;
+		(void)msgpack_unpack_next(&u, rows[i].v->str, rows[i].v->len,
+		    &off);
+		if ((f = mp_map_get(&u.data, "offer")) == NULL ||
+		    mp_copy_str(f, id, sizeof(id)) == -1)
+			snprintf(id, sizeof(id), "?");
+		if ((f = mp_map_get(&u.data, "other")) == NULL ||
+		    mp_copy_str(f, other, sizeof(other)) == -1)
+			snprintf(other, sizeof(other), "?");
+		msgpack_pack_map(&b.pk, 6);
+		mp_pack_kv_str(&b.pk, "offer", id);
+		mp_pack_kv_str(&b.pk, "other", other);
+		mp_pack_str(&b.pk, "why");
+		if ((f = mp_map_get(&u.data, "why")) != NULL &&
+		    f->type == MSGPACK_OBJECT_STR)
+			msgpack_pack_object(&b.pk, *f);
+		else
+			msgpack_pack_nil(&b.pk);
+		mp_pack_kv_int(&b.pk, "at", rows[i].at);
+		mp_pack_kv_str(&b.pk, "offer_status",
+		    offer_state(op->env->offers, id));
+		mp_pack_kv_str(&b.pk, "other_status",
+		    offer_state(op->env->offers, other));
+	}
+	msgpack_unpacked_destroy(&u);
+	packbuf_answer(&b, op->p);
+done:
+	free(rows);
+	pending_release(op->p);
+	free(op);
+}
+
+/*
+ * offer.duplicates {count}: the uncertain pairs, newest first.  All are
+ * read and sorted: a few per day of feeds, not a stream.
+ */
+#define DUP_PAIRS_MAX 500
+
+static void
+h_offer_duplicates(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct pairs_op *op;
+	char key[KEY_MAX];
+	const char *argv[2];
+	int count;
+
+	if (param_int(p, params, "count", 1, DUP_PAIRS_MAX, 100,
+	    &count) == -1)
+		return;
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	op->count = count;
+	key_dup_pairs(key, store_prefix(env->store));
+	argv[0] = "HGETALL";
+	argv[1] = key;
+	pending_hold(p);
+	if (store_command(env->store, pairs_cb, op, 2, argv, NULL) == -1) {
+		pending_release(p);
+		free(op);
+		unavailable(p);
+	}
 }
 
 static void
@@ -923,7 +1303,7 @@ h_offer_put(struct matcherd *env, struct pending *p,
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id",
 		    "offer %s is closed", o->id);
 	} else
-		match_and_store(env, p, o, limit);
+		submit_offer(env, p, o, limit);
 	free(o);
 }
 
@@ -944,7 +1324,7 @@ h_offer_match(struct matcherd *env, struct pending *p,
 		    "offer %s is closed", e->offer.id);
 		return;
 	}
-	match_and_store(env, p, &e->offer, limit);
+	match_and_store(env, p, &e->offer, limit, "");
 }
 
 struct offer_op {
@@ -1025,6 +1405,7 @@ static void
 offer_get_cb(void *arg, redisReply *r)
 {
 	struct offer_op *op = arg;
+	const struct offer_entry *e;
 	const redisReply *h, *refs, *v;
 	struct packbuf b;
 	const char *colon;
@@ -1041,7 +1422,13 @@ offer_get_cb(void *arg, redisReply *r)
 	}
 	refs = r->element[1];
 	packbuf_init(&b);
-	msgpack_pack_map(&b.pk, 6);
+	msgpack_pack_map(&b.pk, 7);
+	/* The duplicates merged into it (docs/DEDUP.md). */
+	mp_pack_str(&b.pk, "merged");
+	if ((e = offers_get(op->env->offers, op->id)) != NULL)
+		offers_pack_merged_list(&b.pk, e);
+	else
+		msgpack_pack_array(&b.pk, 0);
 	mp_pack_str(&b.pk, "offer");
 	pack_raw_or_nil(&b.pk, hash_field(h, "data"));
 	v = hash_field(h, "status");
@@ -1340,6 +1727,13 @@ struct feed_error {
 	char	 reason[FT_REASON_MAX];
 };
 
+/* A merged or uncertain duplicate of a feed.push, as its answer lists it. */
+struct feed_dup {
+	char	 id[RECORD_ID_MAX + 1];
+	char	 other[RECORD_ID_MAX + 1];
+	char	 why[OFFERS_WHY_MAX];
+};
+
 /* One feed.push: its offers go through offer.put's path one by one. */
 struct feed_op {
 	struct matcherd		*env;
@@ -1349,6 +1743,11 @@ struct feed_op {
 	int			 accepted, updated, rejected, duplicates;
 	struct feed_error	 errors[FEED_ERRORS_MAX];
 	int			 nerrors;
+	/* The first ones; all are counted (duplicates, uncertain). */
+	struct feed_dup		 merged[FEED_ERRORS_MAX];
+	int			 nmerged;
+	struct feed_dup		 maybe[FEED_ERRORS_MAX];
+	int			 nmaybe, uncertain;
 	char			(*ids)[RECORD_ID_MAX + 1];	/* seen */
 	int			 nids;
 };
@@ -1358,7 +1757,37 @@ struct feed_item {
 	struct feed_op	*op;
 	int		 created;
 	char		 id[RECORD_ID_MAX + 1];
+	enum dedup_verdict verdict;
+	char		 other[RECORD_ID_MAX + 1];
+	char		 why[OFFERS_WHY_MAX];
 };
+
+static void
+feed_dup_add(struct feed_dup *list, int *n, const struct feed_item *it)
+{
+	if (*n == FEED_ERRORS_MAX)
+		return;
+	snprintf(list[*n].id, sizeof(list[0].id), "%s", it->id);
+	snprintf(list[*n].other, sizeof(list[0].other), "%s", it->other);
+	snprintf(list[*n].why, sizeof(list[0].why), "%s", it->why);
+	(*n)++;
+}
+
+static void
+pack_feed_dups(msgpack_packer *pk, const char *key, const char *otherkey,
+    const struct feed_dup *list, int n)
+{
+	int i;
+
+	mp_pack_str(pk, key);
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < n; i++) {
+		msgpack_pack_map(pk, 3);
+		mp_pack_kv_str(pk, "id", list[i].id);
+		mp_pack_kv_str(pk, otherkey, list[i].other);
+		mp_pack_kv_str(pk, "why", list[i].why);
+	}
+}
 
 static void
 feed_error(struct feed_op *op, const char *id, const char *reason)
@@ -1383,11 +1812,15 @@ feed_maybe_finish(struct feed_op *op)
 	if (op->walking || op->outstanding > 0)
 		return;
 	packbuf_init(&b);
-	msgpack_pack_map(&b.pk, 5);
+	msgpack_pack_map(&b.pk, 8);
 	mp_pack_kv_int(&b.pk, "accepted", op->accepted);
 	mp_pack_kv_int(&b.pk, "updated", op->updated);
 	mp_pack_kv_int(&b.pk, "rejected", op->rejected);
 	mp_pack_kv_int(&b.pk, "duplicates", op->duplicates);
+	mp_pack_kv_int(&b.pk, "uncertain", op->uncertain);
+	pack_feed_dups(&b.pk, "merged", "into", op->merged, op->nmerged);
+	pack_feed_dups(&b.pk, "possible_duplicates", "other", op->maybe,
+	    op->nmaybe);
 	mp_pack_str(&b.pk, "errors");
 	msgpack_pack_array(&b.pk, op->nerrors);
 	for (i = 0; i < op->nerrors; i++) {
@@ -1410,11 +1843,18 @@ feed_item_done(void *arg, int code, const char *result, size_t len,
 	struct feed_op *op = it->op;
 	char reason[FT_REASON_MAX];
 
-	if (code < 0) {
+	if (code < 0 && it->verdict == DEDUP_SAME) {
+		op->duplicates++;
+		feed_dup_add(op->merged, &op->nmerged, it);
+	} else if (code < 0) {
 		if (it->created)
 			op->accepted++;
 		else
 			op->updated++;
+		if (it->verdict == DEDUP_UNCERTAIN) {
+			op->uncertain++;
+			feed_dup_add(op->maybe, &op->nmaybe, it);
+		}
 	} else {
 		snprintf(reason, sizeof(reason), "%s%s%s: %s",
 		    rpc_errcode_name(code), field ? " " : "", field ? field : "",
@@ -1436,7 +1876,9 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 	struct offer_entry *e;
 	struct feed_item *it;
 	struct pending *sp;
-	int i;
+	char other[RECORD_ID_MAX + 1], why[OFFERS_WHY_MAX];
+	enum dedup_verdict v;
+	int i, again;
 
 	/* The same job twice in one document: keep the first. */
 	for (i = 0; i < op->nids; i++)
@@ -1454,9 +1896,15 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 	it->op = op;
 	it->created = e == NULL;
 	snprintf(it->id, sizeof(it->id), "%s", o->id);
+	v = dedup_decide(env, o, other, why, &again);
+	it->verdict = v;
+	snprintf(it->other, sizeof(it->other), "%s", other);
+	snprintf(it->why, sizeof(it->why), "%s", why);
 	op->outstanding++;
 	sp = pending_new_sink(env, feed_item_done, it);
-	match_and_store(env, sp, o, env->conf->matching.default_limit);
+	/* The answer may come at once and free it: not read after this. */
+	submit_decided(env, sp, o, env->conf->matching.default_limit, v,
+	    other, why, again);
 	return 0;
 }
 
@@ -1533,6 +1981,8 @@ struct referral_op {
 	char		 candidate[RECORD_ID_MAX + 1];
 	int		 to;
 	int64_t		 now;
+	int		 has_hire;	/* a clause offer's hire: hire */
+	struct clause_hire hire;
 };
 
 static void
@@ -1570,6 +2020,9 @@ referral_cb(void *arg, redisReply *r)
 	}
 	if ((e = offers_get(env->offers, op->offer)) != NULL)
 		offers_ref_set(env->offers, e, op->candidate, op->to, op->now);
+	/* The script wrote the hire with the move. */
+	if (op->has_hire)
+		clause_hire_add(env->clauses, &op->hire);
 	if ((slot = index_find(env->idx, op->candidate)) != INDEX_NONE) {
 		if (!referral_is_open(from) && referral_is_open(op->to))
 			index_referral_opened(env->idx, slot,
@@ -1590,6 +2043,31 @@ done:
 	free(op);
 }
 
+/*
+ * The hire a clause offer's referral makes when it reaches hired: the
+ * offer's operation, contractor and contract hours, and the person's
+ * criteria (derived ones included) on the day.
+ */
+static void
+hire_of(struct matcherd *env, const struct offer *o, const char *candidate,
+    int64_t now, struct clause_hire *h)
+{
+	uint32_t slot;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->operation, sizeof(h->operation), "%s",
+	    o->clause.operation);
+	snprintf(h->contractor, sizeof(h->contractor), "%s",
+	    o->clause.contractor);
+	snprintf(h->offer, sizeof(h->offer), "%s", o->id);
+	snprintf(h->candidate, sizeof(h->candidate), "%s", candidate);
+	h->hours = o->clause.hours;
+	h->hired_at = now;
+	if ((slot = index_find(env->idx, candidate)) != INDEX_NONE)
+		h->criteria = score_criteria(&env->idx->recs[slot],
+		    &env->conf->matching, (int32_t)(now / 86400));
+}
+
 static void
 h_referral_update(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
@@ -1599,10 +2077,12 @@ h_referral_update(struct matcherd *env, struct pending *p,
 	const struct offer_ref *ref;
 	struct offer_entry *e;
 	struct referral_op *op;
-	char kref[KEY_MAX], khist[KEY_MAX], now[24];
-	char note[REFERRAL_NOTE_MAX + 1];
-	const char *argv[9], *s;
-	size_t len;
+	struct packbuf hire;
+	char kref[KEY_MAX], khist[KEY_MAX], khires[KEY_MAX], now[24];
+	char note[REFERRAL_NOTE_MAX + 1], hfield[CLAUSE_HIRE_FIELD_MAX + 1];
+	const char *argv[12], *s;
+	size_t len, lens[12];
+	int i, rc;
 
 	if ((e = param_offer(env, p, params, "offer")) == NULL)
 		return;
@@ -1643,16 +2123,249 @@ h_referral_update(struct matcherd *env, struct pending *p,
 	sector = vocab_name(&vocab_sector, e->offer.sector);
 	key_referrals(kref, prefix, sector, op->offer);
 	key_referral_history(khist, prefix, sector, op->offer);
+	key_clause_hires(khires, prefix, sector);
 	snprintf(now, sizeof(now), "%lld", (long long)op->now);
-	argv[0] = "EVAL"; argv[1] = env->referral_script; argv[2] = "2";
-	argv[3] = kref; argv[4] = khist; argv[5] = op->candidate;
-	argv[6] = referral_name(op->to); argv[7] = now; argv[8] = note;
-	if (store_command(env->store, referral_cb, op, 9, argv, NULL) == 0)
+	/* A clause offer's hire counts against its operation (CLAUSE.md). */
+	packbuf_init(&hire);
+	hfield[0] = '\0';
+	if (op->to == REFERRAL_HIRED && e->offer.has_clause) {
+		op->has_hire = 1;
+		hire_of(env, &e->offer, op->candidate, op->now, &op->hire);
+		clause_hire_field(&op->hire, hfield);
+		clause_hire_pack(&op->hire, &hire.pk);
+	}
+	argv[0] = "EVAL"; argv[1] = env->referral_script; argv[2] = "3";
+	argv[3] = kref; argv[4] = khist; argv[5] = khires;
+	argv[6] = op->candidate; argv[7] = referral_name(op->to);
+	argv[8] = now; argv[9] = note; argv[10] = hfield;
+	argv[11] = hire.sb.data != NULL ? hire.sb.data : "";
+	for (i = 0; i < 11; i++)
+		lens[i] = strlen(argv[i]);
+	lens[11] = hire.sb.size;
+	rc = store_command(env->store, referral_cb, op, 12, argv, lens);
+	msgpack_sbuffer_destroy(&hire.sb);
+	if (rc == 0)
 		return;
 	unavailable(p);
 fail:
 	pending_release(p);
 	free(op);
+}
+
+/* ------------------------------------------------------------------ */
+/* Clause operations (docs/CLAUSE.md)                                  */
+
+/* An optional record id parameter ("" when absent); answers the error. */
+static int
+param_opt_id(struct pending *p, const msgpack_object *params,
+    const char *key, char *buf)
+{
+	buf[0] = '\0';
+	if (param(params, key) == NULL)
+		return 0;
+	return param_id(p, params, key, buf);
+}
+
+struct clause_put_op {
+	struct matcherd		*env;
+	struct pending		*p;
+	struct clause_op	 rec;
+};
+
+static void
+clause_put_cb(void *arg, redisReply *r)
+{
+	struct clause_put_op *op = arg;
+	struct packbuf b;
+	int created;
+
+	if (reply_ok(op->p, r, "clause.put") == 0) {
+		created = clause_op_put(op->env->clauses, &op->rec);
+		packbuf_init(&b);
+		msgpack_pack_map(&b.pk, 2);
+		mp_pack_kv_str(&b.pk, "id", op->rec.id);
+		mp_pack_kv_bool(&b.pk, "created",
+		    r->type == REDIS_REPLY_INTEGER ? r->integer == 1 : created);
+		packbuf_answer(&b, op->p);
+	}
+	pending_release(op->p);
+	free(op);
+}
+
+/*
+ * clause.put: an operation map, or {operation: map}.  Replacing an
+ * operation keeps its hires; it may not drop a contractor that hires or
+ * offers name (clause_check_put()).
+ */
+static void
+h_clause_put(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const msgpack_object *rec;
+	struct clause_put_op *op;
+	struct field_error err;
+	struct packbuf b;
+	char key[KEY_MAX];
+	const char *argv[4];
+	size_t lens[4];
+	int wrapped;
+
+	if ((rec = param_record(params, "operation", &wrapped)) == NULL) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    "clause.put needs an operation map");
+		return;
+	}
+	op = xcalloc(1, sizeof(*op));
+	if (clause_op_decode(rec, &op->rec, &err) == -1 ||
+	    clause_check_put(env->clauses, env->offers, &op->rec, &err) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
+		    err.message);
+		free(op);
+		return;
+	}
+	op->env = env;
+	op->p = p;
+	pending_hold(p);
+	packbuf_init(&b);
+	clause_op_pack(&op->rec, &b.pk);
+	key_clause_ops(key, store_prefix(env->store));
+	argv[0] = "HSET";	lens[0] = 4;
+	argv[1] = key;		lens[1] = strlen(key);
+	argv[2] = op->rec.id;	lens[2] = strlen(op->rec.id);
+	argv[3] = b.sb.data;	lens[3] = b.sb.size;
+	if (store_command(env->store, clause_put_cb, op, 4, argv,
+	    lens) == -1) {
+		unavailable(p);
+		pending_release(p);
+		free(op);
+	}
+	msgpack_sbuffer_destroy(&b.sb);
+}
+
+/* The operation named by params.key, or NULL after answering not_found. */
+static const struct clause_op *
+param_operation(struct matcherd *env, struct pending *p,
+    const msgpack_object *params, const char *key)
+{
+	const struct clause_op *cop;
+	char id[RECORD_ID_MAX + 1];
+
+	if (param_id(p, params, key, id) == -1)
+		return NULL;
+	if ((cop = clause_op_find(env->clauses, id)) == NULL)
+		pending_error(p, RPC_ERR_NOT_FOUND, key, "no operation %s", id);
+	return cop;
+}
+
+/*
+ * clause.get {id}: the canonical operation, plus the offers that name
+ * it (newest first, at most CLAUSE_LIST_MAX), from memory.
+ */
+static void
+h_clause_get(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const struct clause_op *cop;
+	struct offer_entry **v, *e;
+	struct packbuf b;
+	uint32_t pos = 0, n = 0, i;
+
+	if ((cop = param_operation(env, p, params, "id")) == NULL)
+		return;
+	v = xreallocarray(NULL, env->offers->count + 1, sizeof(*v));
+	while ((e = offers_next(env->offers, &pos)) != NULL)
+		if (e->offer.has_clause &&
+		    strcmp(e->offer.clause.operation, cop->id) == 0)
+			v[n++] = e;
+	qsort(v, n, sizeof(*v), cmp_entry_newest);
+	if (n > CLAUSE_LIST_MAX)
+		n = CLAUSE_LIST_MAX;
+	packbuf_init(&b);
+	clause_op_pack_open(cop, &b.pk, 1);
+	mp_pack_str(&b.pk, "offers");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < n; i++) {
+		e = v[i];
+		msgpack_pack_map(&b.pk, 6);
+		mp_pack_kv_str(&b.pk, "id", e->offer.id);
+		mp_pack_kv_str(&b.pk, "title", e->offer.title);
+		mp_pack_kv_str(&b.pk, "employer", e->offer.employer[0] ?
+		    e->offer.employer : NULL);
+		mp_pack_kv_str(&b.pk, "contractor",
+		    e->offer.clause.contractor[0] ?
+		    e->offer.clause.contractor : NULL);
+		mp_pack_kv_int(&b.pk, "hours", e->offer.clause.hours);
+		mp_pack_kv_str(&b.pk, "status", e->closed ? "closed" : "open");
+	}
+	free(v);
+	packbuf_answer(&b, p);
+}
+
+/* clause.list {count…}: the operations, newest start first. */
+static void
+h_clause_list(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const struct clause_op **v;
+	struct packbuf b;
+	uint32_t n, i;
+	int count;
+
+	if (param_int(p, params, "count", 1, CLAUSE_LIST_MAX,
+	    CLAUSE_LIST_DEFAULT, &count) == -1)
+		return;
+	v = clause_ops_sorted(env->clauses, &n);
+	if (n > (uint32_t)count)
+		n = (uint32_t)count;
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 1);
+	mp_pack_str(&b.pk, "operations");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < n; i++)
+		clause_op_pack(v[i], &b.pk);
+	free((void *)v);
+	packbuf_answer(&b, p);
+}
+
+/*
+ * clause.report {operation…, contractor…, behind…, count…}: per
+ * operation and contractor, hours committed, realised and expected to
+ * date, people hired and their criteria; from memory.
+ */
+static void
+h_clause_report(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	char opid[RECORD_ID_MAX + 1], cid[RECORD_ID_MAX + 1];
+	const msgpack_object *o;
+	struct clause_filter flt;
+	struct clause_report *rep;
+	struct packbuf b;
+
+	memset(&flt, 0, sizeof(flt));
+	if (param_opt_id(p, params, "operation", opid) == -1 ||
+	    param_opt_id(p, params, "contractor", cid) == -1 ||
+	    param_int(p, params, "count", 1, CLAUSE_LIST_MAX,
+	    CLAUSE_LIST_DEFAULT, &flt.count) == -1)
+		return;
+	if ((o = param(params, "behind")) != NULL &&
+	    mp_get_bool(o, &flt.behind_only) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "behind",
+		    "behind must be a boolean");
+		return;
+	}
+	if (opid[0] != '\0' && clause_op_find(env->clauses, opid) == NULL) {
+		pending_error(p, RPC_ERR_NOT_FOUND, "operation",
+		    "no operation %s", opid);
+		return;
+	}
+	flt.operation = opid[0] != '\0' ? opid : NULL;
+	flt.contractor = cid[0] != '\0' ? cid : NULL;
+	rep = clause_report_new(env->clauses, &flt, date_today());
+	packbuf_init(&b);
+	clause_report_pack(rep, &b.pk);
+	clause_report_free(rep);
+	packbuf_answer(&b, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1667,8 +2380,13 @@ static const struct {
 	{ "candidate.list",	h_candidate_list },
 	{ "candidate.put",	h_candidate_put },
 	{ "candidate.referrals", h_candidate_referrals },
+	{ "clause.get",		h_clause_get },
+	{ "clause.list",	h_clause_list },
+	{ "clause.put",		h_clause_put },
+	{ "clause.report",	h_clause_report },
 	{ "feed.push",		h_feed_push },
 	{ "offer.close",	h_offer_close },
+	{ "offer.duplicates",	h_offer_duplicates },
 	{ "offer.get",		h_offer_get },
 	{ "offer.list",		h_offer_list },
 	{ "offer.match",	h_offer_match },

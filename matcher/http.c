@@ -89,7 +89,7 @@ enum body_kind {
 	BODY_FIELDS	/* body members (of a fixed list) join the path's */
 };
 
-enum query_type { Q_STR, Q_INT, Q_LIST };
+enum query_type { Q_STR, Q_INT, Q_LIST, Q_BOOL };
 
 struct query_param {
 	const char	*name;
@@ -188,6 +188,14 @@ static const struct query_param q_offer_list[] = {
 static const struct query_param q_events[] = {
 	{ "sectors", Q_LIST }, { "sources", Q_LIST }, { NULL, Q_STR }
 };
+static const struct query_param q_clause_list[] = {
+	{ "count", Q_INT }, { NULL, Q_STR }
+};
+static const struct query_param q_clause_report[] = {
+	{ "operation", Q_STR }, { "contractor", Q_STR }, { "behind", Q_BOOL },
+	{ "count", Q_INT }, { NULL, Q_STR }
+};
+static const char *const f_operation[] = { "operation", NULL };
 static const char *const f_candidate[] = { "candidate", NULL };
 static const char *const f_match[] = { "limit", NULL };
 static const char *const f_close[] = { "reason", NULL };
@@ -218,6 +226,14 @@ static const struct route routes[] = {
 	    "referral.update", NULL, BODY_FIELDS, f_referral, R_CONFLICT },
 	{ EVHTTP_REQ_GET, "/api/stats", api_route,
 	    "stats", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/clause/operations", api_route,
+	    "clause.list", q_clause_list, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/clause/operations/{id}", api_route,
+	    "clause.get", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_PUT, "/api/clause/operations/{id}", api_route,
+	    "clause.put", NULL, BODY_RECORD, f_operation, R_CREATED },
+	{ EVHTTP_REQ_GET, "/api/clause/report", api_route,
+	    "clause.report", q_clause_report, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/events", events_route,
 	    NULL, q_events, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/metrics", metrics_route,
@@ -672,6 +688,11 @@ parse_query(struct http *h, struct evhttp_request *req, const char *query,
 		case Q_LIST:
 			v = split_list(val);
 			break;
+		case Q_BOOL:
+			v = strcmp(val, "true") == 0 || strcmp(val, "1") == 0 ?
+			    json_true() : strcmp(val, "false") == 0 ||
+			    strcmp(val, "0") == 0 ? json_false() : NULL;
+			break;
 		default:
 			v = json_string(val);
 			break;
@@ -680,7 +701,8 @@ parse_query(struct http *h, struct evhttp_request *req, const char *query,
 			http_fail(h, req, 400, RPC_ERR_INVALID_ARGUMENT, key,
 			    spec[i].type == Q_INT ? "%s must be an integer" :
 			    spec[i].type == Q_LIST ? "%s must be a comma-"
-			    "separated list of names" : "%s is not UTF-8", key);
+			    "separated list of names" : spec[i].type == Q_BOOL ?
+			    "%s must be true or false" : "%s is not UTF-8", key);
 			return -1;
 		}
 		json_object_set_new(params, key, v);

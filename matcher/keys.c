@@ -60,3 +60,27 @@ key_referral_history(char *buf, const char *prefix, const char *sector,
 	return snprintf(buf, KEY_MAX, "%s:{%s}:refhist:%s", prefix, sector,
 	    id);
 }
+
+int
+key_clause_ops(char *buf, const char *prefix)
+{
+	return snprintf(buf, KEY_MAX, "%s:clause:ops", prefix);
+}
+
+int
+key_clause_hires(char *buf, const char *prefix, const char *sector)
+{
+	return snprintf(buf, KEY_MAX, "%s:{%s}:clause:hires", prefix, sector);
+}
+
+int
+key_dup_merged(char *buf, const char *prefix)
+{
+	return snprintf(buf, KEY_MAX, "%s:dup:merged", prefix);
+}
+
+int
+key_dup_pairs(char *buf, const char *prefix)
+{
+	return snprintf(buf, KEY_MAX, "%s:dup:pairs", prefix);
+}

@@ -23,5 +23,11 @@ int	key_referrals(char *buf, const char *prefix, const char *sector,
 	    const char *id);
 int	key_referral_history(char *buf, const char *prefix,
 	    const char *sector, const char *id);
+/* Clause operations (one hash) and the hires of a sector's offers. */
+int	key_clause_ops(char *buf, const char *prefix);
+int	key_clause_hires(char *buf, const char *prefix, const char *sector);
+/* Duplicates (docs/DEDUP.md): merged id -> {into, ...}; uncertain pairs. */
+int	key_dup_merged(char *buf, const char *prefix);
+int	key_dup_pairs(char *buf, const char *prefix);
 
 #endif

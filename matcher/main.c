@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "clause.h"
 #include "conf.h"
 #include "conn.h"
 #include "feeds.h"
@@ -238,6 +239,7 @@ main(int argc, char *argv[])
 	    env.ref->rome_count, env.ref->commune_count, datadir);
 	env.idx = index_new(env.ref);
 	env.offers = offers_new();
+	env.clauses = clause_table_new();
 	if (referral_lua_script(env.referral_script,
 	    sizeof(env.referral_script)) == 0)
 		fatalx("referral script does not fit its buffer");
@@ -283,6 +285,7 @@ main(int argc, char *argv[])
 	event_free(ev_hup);
 	event_base_free(env.base);
 	offers_free(env.offers);
+	clause_table_free(env.clauses);
 	index_free(env.idx);
 	rules_free(env.rules);
 	refdata_free(env.ref);

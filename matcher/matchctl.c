@@ -110,7 +110,10 @@ enum {
 	OPT_LIMIT = 0x10,
 	OPT_REASON = 0x20,
 	OPT_NOTE = 0x40,
-	OPT_FORMAT = 0x80
+	OPT_FORMAT = 0x80,
+	OPT_OPERATION = 0x100,
+	OPT_CONTRACTOR = 0x200,
+	OPT_BEHIND = 0x400
 };
 
 struct opts {
@@ -124,6 +127,9 @@ struct opts {
 	const char	*reason;
 	const char	*note;
 	const char	*format;	/* "csv", "json" or NULL */
+	const char	*operation;	/* clause report filters */
+	const char	*contractor;
+	int		 behind;
 };
 
 struct command {
@@ -159,7 +165,23 @@ jstr(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
+/* A string member, "?" when absent: for printing. */
+static const char *
+jtext(const json_t *obj, const char *key)
+{
+	const char *s = jstr(obj, key);
+
+	return s != NULL ? s : "?";
+}
+
 /* "METHOD: code: message (field)" for a server error map. */
+/* An integer member, 0 when absent: for printing. */
+static long long
+jint(const json_t *obj, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(obj, key));
+}
+
 static void __attribute__((noreturn))
 die_server(const char *method, const json_t *error)
 {
@@ -877,6 +899,62 @@ print_counts(const struct ctl *ctl, const json_t *res)
 	free(buf);
 }
 
+/*
+ * The clause status of a clause offer's result (docs/CLAUSE.md): its
+ * operation's hours, and the French reason when it is behind.
+ */
+static void
+print_clause_status(const struct ctl *ctl, const json_t *res)
+{
+	const json_t *st = json_object_get(res, "clause");
+	char *buf = NULL;
+	size_t len;
+	FILE *m;
+
+	if (!json_is_object(st))
+		return;
+	m = memstream(&buf, &len);
+	fprintf(m, "clause %s", jstr(st, "operation") ? jstr(st, "operation") :
+	    "?");
+	if (jstr(st, "contractor") != NULL)
+		fprintf(m, " / %s", jstr(st, "contractor"));
+	fprintf(m, ": %lld h realised of %lld h committed, %lld h expected "
+	    "by today", jint(st, "hours_realised"),
+	    jint(st, "hours_committed"), jint(st, "hours_expected"));
+	if (json_is_true(json_object_get(st, "behind")))
+		fprintf(m, "; BEHIND: %s", jstr(st, "reason") ?
+		    jstr(st, "reason") : "");
+	fclose(m);
+	print_wrapped(buf, 0, 2, ctl->width);
+	free(buf);
+}
+
+/*
+ * offer.put's answer for an offer merged into another (docs/DEDUP.md):
+ * printed, and 1; 0 for any other answer.
+ */
+static int
+print_merged(const struct ctl *ctl, const json_t *res)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *m;
+
+	if (jstr(res, "merged_into") == NULL)
+		return 0;
+	if (ctl->json) {
+		print_json(ctl, res);
+		return 1;
+	}
+	m = memstream(&buf, &len);
+	fprintf(m, "offer %s: the same job as %s, merged (%s)",
+	    jtext(res, "id"), jtext(res, "merged_into"), jtext(res, "why"));
+	fclose(m);
+	print_wrapped(buf, 0, 2, ctl->width);
+	free(buf);
+	return 1;
+}
+
 /* A match result: header, counts, then one row per suggestion. */
 static void
 print_result(const struct ctl *ctl, const json_t *res)
@@ -887,12 +965,18 @@ print_result(const struct ctl *ctl, const json_t *res)
 	size_t i;
 	int cw = 9, n, indent;
 
+	if (print_merged(ctl, res))
+		return;
 	if (ctl->json) {
 		print_json(ctl, res);
 		return;
 	}
 	print_offer_header(ctl, json_object_get(res, "offer"));
 	print_counts(ctl, res);
+	print_clause_status(ctl, res);
+	if (jstr(res, "possible_duplicate_of") != NULL)
+		printf("maybe the same job as %s (matchctl duplicates)\n",
+		    jstr(res, "possible_duplicate_of"));
 	sugg = json_object_get(res, "suggestions");
 	if (json_array_size(sugg) == 0) {
 		printf("  (no suggestions)\n");
@@ -1352,8 +1436,9 @@ put_records(struct ctl *ctl, struct putter *p, const char *path)
 	reader_close(&rd);
 }
 
+/* A put answered {id, created}: candidates, clause operations. */
 static void
-candidate_done(struct ctl *ctl, struct putter *p, const json_t *result)
+created_done(struct ctl *ctl, struct putter *p, const json_t *result)
 {
 	if (json_is_true(json_object_get(result, "created")))
 		p->created++;
@@ -1422,32 +1507,46 @@ is_csv(const struct opts *o)
 	return n > 4 && strcasecmp(o->pos[0] + n - 4, ".csv") == 0;
 }
 
+/* "what: 3 created, 1 updated, 0 rejected"; exit status 1 on a reject. */
+static int
+put_summary(const struct ctl *ctl, const struct putter *p, const char *what)
+{
+	if (ctl->json)
+		printf("{\"created\":%lu,\"updated\":%lu,\"rejected\":%lu}\n",
+		    p->created, p->updated, p->rejected);
+	else
+		printf("%s: %lu created, %lu updated, %lu rejected\n", what,
+		    p->created, p->updated, p->rejected);
+	return p->rejected > 0 ? EXIT_REFUSED : 0;
+}
+
 static int
 cmd_candidate_put(struct ctl *ctl, struct opts *o)
 {
 	struct putter p = { "candidate.put", "candidate", -1,
-	    candidate_done, 0, 0, 0, 0, CSVREC_CANDIDATE };
+	    created_done, 0, 0, 0, 0, CSVREC_CANDIDATE };
 
 	p.csv = is_csv(o);
 	put_records(ctl, &p, o->pos[0]);
-	if (ctl->json)
-		printf("{\"created\":%lu,\"updated\":%lu,\"rejected\":%lu}\n",
-		    p.created, p.updated, p.rejected);
-	else
-		printf("candidates: %lu created, %lu updated, %lu rejected\n",
-		    p.created, p.updated, p.rejected);
-	return p.rejected > 0 ? EXIT_REFUSED : 0;
+	return put_summary(ctl, &p, "candidates");
+}
+
+/* method {id}, the record it answers printed as JSON. */
+static int
+get_by_id(struct ctl *ctl, const char *method, const char *id)
+{
+	json_t *res;
+
+	res = call(ctl, method, id_params("id", id));
+	print_json(ctl, res);
+	json_decref(res);
+	return 0;
 }
 
 static int
 cmd_candidate_get(struct ctl *ctl, struct opts *o)
 {
-	json_t *res;
-
-	res = call(ctl, "candidate.get", id_params("id", o->pos[0]));
-	print_json(ctl, res);
-	json_decref(res);
-	return 0;
+	return get_by_id(ctl, "candidate.get", o->pos[0]);
 }
 
 static int
@@ -1577,6 +1676,8 @@ static void
 offer_line(struct ctl *ctl, struct putter *p, const json_t *result)
 {
 	p->created++;
+	if (print_merged(ctl, result))
+		return;
 	if (ctl->json)
 		print_json(ctl, result);
 	else
@@ -1627,17 +1728,20 @@ push_francetravail(struct ctl *ctl, const char *path)
 		    json_string_value(json_object_get(e, "reason")));
 	if (ctl->json)
 		print_json(ctl, res);
-	else
+	else {
+		json_array_foreach(json_object_get(res, "merged"), i, e)
+			printf("offer %s: the same job as %s, merged (%s)\n",
+			    jtext(e, "id"), jtext(e, "into"), jtext(e, "why"));
+		json_array_foreach(json_object_get(res,
+		    "possible_duplicates"), i, e)
+			printf("offer %s: maybe the same job as %s (%s)\n",
+			    jtext(e, "id"), jtext(e, "other"), jtext(e, "why"));
 		printf("offers: %lld accepted, %lld updated, %lld rejected, "
-		    "%lld duplicates\n",
-		    (long long)json_integer_value(json_object_get(res,
-		    "accepted")),
-		    (long long)json_integer_value(json_object_get(res,
-		    "updated")),
-		    (long long)json_integer_value(json_object_get(res,
-		    "rejected")),
-		    (long long)json_integer_value(json_object_get(res,
-		    "duplicates")));
+		    "%lld duplicates, %lld maybe duplicates\n",
+		    jint(res, "accepted"), jint(res, "updated"),
+		    jint(res, "rejected"), jint(res, "duplicates"),
+		    jint(res, "uncertain"));
+	}
 	n = (size_t)json_integer_value(json_object_get(res, "rejected"));
 	json_decref(res);
 	return n > 0 ? EXIT_REFUSED : 0;
@@ -1724,6 +1828,43 @@ cmd_offer_match(struct ctl *ctl, struct opts *o)
 	return 0;
 }
 
+/* The uncertain pairs of duplicates (docs/DEDUP.md), newest first. */
+static int
+cmd_duplicates(struct ctl *ctl, struct opts *o)
+{
+	json_t *params, *res, *pr;
+	char when[32], *buf = NULL;
+	size_t i, len;
+	time_t t;
+	FILE *m;
+
+	params = json_object();
+	if (o->count > 0)
+		json_object_set_new(params, "count", json_integer(o->count));
+	res = call(ctl, "offer.duplicates", params);
+	if (ctl->json)
+		print_json(ctl, res);
+	else if (json_array_size(json_object_get(res, "pairs")) == 0)
+		printf("(no uncertain duplicates)\n");
+	else
+		json_array_foreach(json_object_get(res, "pairs"), i, pr) {
+			t = (time_t)jint(pr, "at");
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M",
+			    localtime(&t));
+			m = memstream(&buf, &len);
+			fprintf(m, "%s  %s (%s) ~ %s (%s): %s", when,
+			    jtext(pr, "offer"), jtext(pr, "offer_status"),
+			    jtext(pr, "other"), jtext(pr, "other_status"),
+			    jtext(pr, "why"));
+			fclose(m);
+			print_wrapped(buf, 0, 4, ctl->width);
+			free(buf);
+			buf = NULL;
+		}
+	json_decref(res);
+	return 0;
+}
+
 static int
 cmd_offer_close(struct ctl *ctl, struct opts *o)
 {
@@ -1740,6 +1881,222 @@ cmd_offer_close(struct ctl *ctl, struct opts *o)
 		    jstr(res, "reason"));
 	else
 		printf("offer %s closed\n", o->pos[0]);
+	json_decref(res);
+	return 0;
+}
+
+/* ---- clause operations (docs/CLAUSE.md) ---- */
+
+static int
+cmd_clause_put(struct ctl *ctl, struct opts *o)
+{
+	struct putter p = { "clause.put", "operation", -1, created_done,
+	    0, 0, 0, 0, CSVREC_CANDIDATE };
+
+	put_records(ctl, &p, o->pos[0]);
+	return put_summary(ctl, &p, "operations");
+}
+
+static int
+cmd_clause_get(struct ctl *ctl, struct opts *o)
+{
+	return get_by_id(ctl, "clause.get", o->pos[0]);
+}
+
+/* "1600 h committed of 32000 h (5 %)", or without the total. */
+static void
+hours_text(FILE *m, const json_t *h)
+{
+	const json_t *total = json_object_get(h, "hours_total");
+
+	fprintf(m, "%lld h committed", jint(h, "hours_committed"));
+	if (json_is_integer(total))
+		fprintf(m, " of %lld h (%.2f %%)", jint(h, "hours_total"),
+		    json_number_value(json_object_get(h, "rate")));
+}
+
+/* One operation of clause.list: id, period, authority, name, contractors. */
+static void
+print_operation(const struct ctl *ctl, const json_t *op)
+{
+	const json_t *c;
+	char *line = NULL;
+	size_t len, i;
+	FILE *m;
+
+	m = memstream(&line, &len);
+	fprintf(m, "%s  %s → %s  %s · %s", jstr(op, "id") ? jstr(op, "id") :
+	    "?", jstr(op, "start") ? jstr(op, "start") : "?",
+	    jstr(op, "end") ? jstr(op, "end") : "?",
+	    jstr(op, "authority") ? jstr(op, "authority") : "?",
+	    jstr(op, "name") ? jstr(op, "name") : "?");
+	fclose(m);
+	print_cell(line, ctl->width, 0);
+	putchar('\n');
+	free(line);
+	/* Its own hours, or each contractor's. */
+	if (json_array_size(json_object_get(op, "contractors")) == 0) {
+		m = memstream(&line, &len);
+		hours_text(m, op);
+		fclose(m);
+		printf("  ");
+		print_wrapped(line, 2, 4, ctl->width);
+		free(line);
+	}
+	json_array_foreach(json_object_get(op, "contractors"), i, c) {
+		m = memstream(&line, &len);
+		fprintf(m, "%s %s: ", jstr(c, "id") ? jstr(c, "id") : "?",
+		    jstr(c, "name") ? jstr(c, "name") : "?");
+		hours_text(m, c);
+		fclose(m);
+		printf("  ");
+		print_wrapped(line, 2, 4, ctl->width);
+		free(line);
+	}
+}
+
+static int
+cmd_clause_list(struct ctl *ctl, struct opts *o)
+{
+	json_t *params, *res, *op;
+	size_t i;
+
+	params = json_object();
+	if (o->count > 0)
+		json_object_set_new(params, "count", json_integer(o->count));
+	res = call(ctl, "clause.list", params);
+	if (ctl->json)
+		print_json(ctl, res);
+	else if (json_array_size(json_object_get(res, "operations")) == 0)
+		printf("(no operations)\n");
+	else
+		json_array_foreach(json_object_get(res, "operations"), i, op)
+			print_operation(ctl, op);
+	json_decref(res);
+	return 0;
+}
+
+/* Columns of the report's rows after the label. */
+#define REPORT_COLS	(1 + 9 + 1 + 9 + 1 + 9 + 1 + 6 + 1 + 5 + 2 + 6 + 2)
+
+/* One row: label, committed, realised, expected, %, hired, behind. */
+static void
+print_report_row(const struct ctl *ctl, const char *label, int cw,
+    const json_t *f)
+{
+	const json_t *pct = json_object_get(f, "percent");
+	char p[16], *crit;
+
+	if (json_is_number(pct))
+		snprintf(p, sizeof(p), "%.1f", json_number_value(pct));
+	else
+		snprintf(p, sizeof(p), "-");
+	printf("  ");
+	print_cell(label, cw, 1);
+	printf(" %9lld %9lld %9lld %6s %5lld  %-6s  ",
+	    jint(f, "hours_committed"), jint(f, "hours_realised"),
+	    jint(f, "hours_expected"), p, jint(f, "people"),
+	    json_is_true(json_object_get(f, "behind")) ? "BEHIND" : "-");
+	crit = value_text(json_object_get(f, "hired_criteria"));
+	print_wrapped(crit ? crit : "-", 2 + cw + REPORT_COLS,
+	    2 + cw + REPORT_COLS, ctl->width);
+	free(crit);
+}
+
+/* "bouygues-tp Bouygues TP", "(no contractor)", "x (not declared)". */
+static char *
+contractor_label(const json_t *c)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *m;
+
+	m = memstream(&buf, &len);
+	if (jstr(c, "id") == NULL)
+		fputs("(no contractor)", m);
+	else if (!json_is_true(json_object_get(c, "declared")))
+		fprintf(m, "%s (not declared)", jstr(c, "id"));
+	else
+		fprintf(m, "%s %s", jstr(c, "id"), jstr(c, "name") ?
+		    jstr(c, "name") : "");
+	fclose(m);
+	return buf;
+}
+
+static void
+print_report_operation(const struct ctl *ctl, const json_t *op)
+{
+	const json_t *rows = json_object_get(op, "contractors"), *c;
+	char *line = NULL, *label;
+	size_t len, i;
+	int cw = 17, n;
+	FILE *m;
+
+	m = memstream(&line, &len);
+	fprintf(m, "operation %s · %s (%s) · %s → %s, %s",
+	    jstr(op, "id") ? jstr(op, "id") : "?",
+	    jstr(op, "name") ? jstr(op, "name") : "?",
+	    jstr(op, "authority") ? jstr(op, "authority") : "?",
+	    jstr(op, "start") ? jstr(op, "start") : "?",
+	    jstr(op, "end") ? jstr(op, "end") : "?",
+	    jstr(op, "period") ? jstr(op, "period") : "?");
+	fclose(m);
+	print_wrapped(line, 0, 2, ctl->width);
+	free(line);
+	json_array_foreach(rows, i, c) {
+		label = contractor_label(c);
+		if ((n = utf8_cols(label, strlen(label))) > cw)
+			cw = n;
+		free(label);
+	}
+	if (cw > 30)
+		cw = 30;
+	printf("  %-*s %9s %9s %9s %6s %5s  %-6s  %s\n", cw, "contractor",
+	    "committed", "realised", "expected", "%", "hired", "behind",
+	    "criteria");
+	print_report_row(ctl, "(operation)", cw, op);
+	json_array_foreach(rows, i, c) {
+		label = contractor_label(c);
+		print_report_row(ctl, label, cw, c);
+		free(label);
+	}
+}
+
+static int
+cmd_clause_report(struct ctl *ctl, struct opts *o)
+{
+	json_t *params, *res, *op, *total;
+	size_t i;
+
+	params = json_object();
+	if (o->operation != NULL)
+		json_object_set_new(params, "operation",
+		    json_string(o->operation));
+	if (o->contractor != NULL)
+		json_object_set_new(params, "contractor",
+		    json_string(o->contractor));
+	if (o->behind)
+		json_object_set_new(params, "behind", json_true());
+	if (o->count > 0)
+		json_object_set_new(params, "count", json_integer(o->count));
+	res = call(ctl, "clause.report", params);
+	if (ctl->json) {
+		print_json(ctl, res);
+		json_decref(res);
+		return 0;
+	}
+	printf("clause report on %s: %lld operations, %lld behind\n",
+	    jstr(res, "today") ? jstr(res, "today") : "?",
+	    jint(res, "matched"), jint(res, "behind"));
+	json_array_foreach(json_object_get(res, "operations"), i, op) {
+		putchar('\n');
+		print_report_operation(ctl, op);
+	}
+	total = json_object_get(res, "total");
+	printf("\ntotal: %lld h committed, %lld h realised, %lld h expected "
+	    "by today, hired: %lld\n",
+	    jint(total, "hours_committed"), jint(total, "hours_realised"),
+	    jint(total, "hours_expected"), jint(total, "people"));
 	json_decref(res);
 	return 0;
 }
@@ -1988,6 +2345,16 @@ static const struct command commands[] = {
 	    "watch [--sector S]... [--source S]..." },
 	{ "referral", NULL, cmd_referral, 3, 3, OPT_NOTE,
 	    "referral OFFER CANDIDATE STATUS [--note TEXT]" },
+	{ "clause", "put", cmd_clause_put, 1, 1, 0, "clause put FILE|-" },
+	{ "clause", "get", cmd_clause_get, 1, 1, 0, "clause get ID" },
+	{ "clause", "list", cmd_clause_list, 0, 0, OPT_COUNT,
+	    "clause list [--count N]" },
+	{ "clause", "report", cmd_clause_report, 0, 0,
+	    OPT_OPERATION | OPT_CONTRACTOR | OPT_BEHIND | OPT_COUNT,
+	    "clause report [--operation ID] [--contractor ID] [--behind] "
+	    "[--count N]" },
+	{ "duplicates", NULL, cmd_duplicates, 0, 0, OPT_COUNT,
+	    "duplicates [--count N]" },
 	{ "stats", NULL, cmd_stats, 0, 0, 0, "stats" },
 	{ "call", NULL, cmd_call, 1, 2, 0, "call METHOD [JSON-PARAMS]" },
 };
@@ -2005,6 +2372,9 @@ static const struct optdef {
 	{ "reason", OPT_REASON },
 	{ "note", OPT_NOTE },
 	{ "format", OPT_FORMAT },
+	{ "operation", OPT_OPERATION },
+	{ "contractor", OPT_CONTRACTOR },
+	{ "behind", OPT_BEHIND },
 };
 
 static const struct command *last_command;
@@ -2116,10 +2486,13 @@ parse_opts(struct ctl *ctl, const struct command *cmd, int argc,
 		}
 		if (d == NULL || (cmd->options & d->flag) == 0)
 			usage(cmd);
-		if (d->flag == OPT_ALL) {
+		if (d->flag == OPT_ALL || d->flag == OPT_BEHIND) {
 			if (eq != NULL)
 				usage(cmd);
-			o->all = 1;
+			if (d->flag == OPT_ALL)
+				o->all = 1;
+			else
+				o->behind = 1;
 			continue;
 		}
 		if (eq != NULL)
@@ -2149,6 +2522,12 @@ parse_opts(struct ctl *ctl, const struct command *cmd, int argc,
 			break;
 		case OPT_FORMAT:
 			o->format = val;
+			break;
+		case OPT_OPERATION:
+			o->operation = val;
+			break;
+		case OPT_CONTRACTOR:
+			o->contractor = val;
 			break;
 		}
 	}

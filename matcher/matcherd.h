@@ -20,6 +20,7 @@
 struct store;
 struct server;
 struct rules;
+struct clause_table;
 
 struct matcherd {
 	struct event_base	*base;
@@ -28,11 +29,13 @@ struct matcherd {
 	struct rules		*rules;		/* swapped on SIGHUP */
 	struct index		*idx;
 	struct offers		*offers;
+	/* Clause operations and hires; rebuild.c makes it, at start-up. */
+	struct clause_table	*clauses;
 	struct store		*store;
 	struct server		*server;
 	struct stats		 stats;
 	time_t			 started;
-	char			 referral_script[2048];
+	char			 referral_script[4096];
 };
 
 #endif

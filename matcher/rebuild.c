@@ -1,7 +1,8 @@
 /*
  * The rebuild.  Candidates: HSCAN each of the 256 bucket hashes, pipelined
  * a batch of buckets at a time.  Offers: per sector, ZRANGE the offer set,
- * then HGETALL each offer and its referrals.
+ * then HGETALL each offer and its referrals.  Clause operations: HSCAN of
+ * their hash; clause hires: HSCAN of each sector's hires hash.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <hiredis/hiredis.h>
 
 #include "candidate.h"
+#include "clause.h"
 #include "dates.h"
 #include "domain.h"
 #include "keys.h"
@@ -65,6 +67,29 @@ connect_wait(const struct conf *conf, int wait_s)
 	return rc;
 }
 
+/* One field f (value v) of hash key, read by an HSCAN. */
+typedef void scan_fn(struct matcherd *env, const char *key,
+    const redisReply *f, const redisReply *v, struct rebuild_counts *n);
+
+/*
+ * Unpack the msgpack value v of field f of hash key into obj; -1 (logged
+ * and counted as skipped) when it is not one.
+ */
+static int
+unpack_stored(const char *key, const redisReply *f, const redisReply *v,
+    msgpack_zone *zone, msgpack_object *obj, struct rebuild_counts *n)
+{
+	size_t off = 0;
+
+	if (v->type == REDIS_REPLY_STRING &&
+	    msgpack_unpack(v->str, v->len, &off, zone, obj) ==
+	    MSGPACK_UNPACK_SUCCESS)
+		return 0;
+	log_warnx("%s %s: not a msgpack record, skipped", key, f->str);
+	n->skipped++;
+	return -1;
+}
+
 /* Decode one stored candidate and index it. */
 static void
 load_candidate(struct matcherd *env, const char *key, const redisReply *f,
@@ -74,16 +99,12 @@ load_candidate(struct matcherd *env, const char *key, const redisReply *f,
 	struct field_error err;
 	msgpack_zone zone;
 	msgpack_object obj;
-	size_t off = 0;
 	int created;
 
 	c = xmalloc(sizeof(*c));
 	msgpack_zone_init(&zone, 2048);
-	if (v->type != REDIS_REPLY_STRING ||
-	    msgpack_unpack(v->str, v->len, &off, &zone, &obj) !=
-	    MSGPACK_UNPACK_SUCCESS) {
-		log_warnx("%s %s: not a msgpack record, skipped", key, f->str);
-		n->skipped++;
+	if (unpack_stored(key, f, v, &zone, &obj, n) == -1) {
+		/* logged and counted */
 	} else if (candidate_decode(&obj, env->ref, c, &err) == -1) {
 		log_warnx("%s %s: %s: %s, skipped", key, f->str, err.field,
 		    err.message);
@@ -101,40 +122,136 @@ load_candidate(struct matcherd *env, const char *key, const redisReply *f,
 	free(c);
 }
 
+/* HSCAN the whole hash key, calling fn on every field. */
+static int
+scan_hash(struct matcherd *env, redisContext *rc, const char *key,
+    scan_fn *fn, struct rebuild_counts *n)
+{
+	char cursor[32];
+	redisReply *r;
+	size_t i;
+
+	strcpy(cursor, "0");
+	do {
+		r = redisCommand(rc, "HSCAN %s %s COUNT %s", key, cursor,
+		    SCAN_COUNT);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
+		    r->elements != 2 ||
+		    r->element[0]->type != REDIS_REPLY_STRING ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY) {
+			log_error("rebuild: HSCAN %s failed: %s", key,
+			    r == NULL ? rc->errstr :
+			    r->type == REDIS_REPLY_ERROR ? r->str :
+			    "unexpected reply");
+			freeReplyObject(r);
+			return -1;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+		for (i = 0; i + 1 < r->element[1]->elements; i += 2)
+			fn(env, key, r->element[1]->element[i],
+			    r->element[1]->element[i + 1], n);
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0") != 0);
+	return 0;
+}
+
 static int
 load_candidates(struct matcherd *env, redisContext *rc,
     struct rebuild_counts *n)
 {
-	char key[KEY_MAX], cursor[32];
-	redisReply *r;
-	size_t i;
+	char key[KEY_MAX];
 	int b;
 
 	for (b = 0; b < KEY_CAND_BUCKETS; b++) {
 		key_cand_bucket_n(key, env->conf->redis_prefix, b);
-		strcpy(cursor, "0");
-		do {
-			r = redisCommand(rc, "HSCAN %s %s COUNT %s", key, cursor,
-			    SCAN_COUNT);
-			if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
-			    r->elements != 2 ||
-			    r->element[0]->type != REDIS_REPLY_STRING ||
-			    r->element[1]->type != REDIS_REPLY_ARRAY) {
-				log_error("rebuild: HSCAN %s failed: %s", key,
-				    r == NULL ? rc->errstr :
-				    r->type == REDIS_REPLY_ERROR ? r->str :
-				    "unexpected reply");
-				freeReplyObject(r);
-				return -1;
-			}
-			snprintf(cursor, sizeof(cursor), "%s",
-			    r->element[0]->str);
-			for (i = 0; i + 1 < r->element[1]->elements; i += 2)
-				load_candidate(env, key,
-				    r->element[1]->element[i],
-				    r->element[1]->element[i + 1], n);
-			freeReplyObject(r);
-		} while (strcmp(cursor, "0") != 0);
+		if (scan_hash(env, rc, key, load_candidate, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* One clause operation: field = its id, value = its canonical map. */
+static void
+load_operation(struct matcherd *env, const char *key, const redisReply *f,
+    const redisReply *v, struct rebuild_counts *n)
+{
+	struct clause_op *op;
+	struct field_error err;
+	msgpack_zone zone;
+	msgpack_object obj;
+
+	op = xmalloc(sizeof(*op));
+	msgpack_zone_init(&zone, 2048);
+	if (unpack_stored(key, f, v, &zone, &obj, n) == -1) {
+		/* logged and counted */
+	} else if (clause_op_decode(&obj, op, &err) == -1) {
+		log_warnx("%s %s: %s: %s, skipped", key, f->str, err.field,
+		    err.message);
+		n->skipped++;
+	} else if (strcmp(op->id, f->str) != 0) {
+		log_warnx("%s %s: record id is %s, skipped", key, f->str,
+		    op->id);
+		n->skipped++;
+	} else {
+		clause_op_put(env->clauses, op);
+		n->operations++;
+	}
+	msgpack_zone_destroy(&zone);
+	free(op);
+}
+
+/* One hire: field = "offer\tcandidate", value = the hire record. */
+static void
+load_hire(struct matcherd *env, const char *key, const redisReply *f,
+    const redisReply *v, struct rebuild_counts *n)
+{
+	char field[CLAUSE_HIRE_FIELD_MAX + 1];
+	struct clause_hire h;
+	struct field_error err;
+	msgpack_zone zone;
+	msgpack_object obj;
+
+	msgpack_zone_init(&zone, 1024);
+	if (unpack_stored(key, f, v, &zone, &obj, n) == -1) {
+		/* logged and counted */
+	} else if (clause_hire_decode(&obj, &h, &err) == -1) {
+		log_warnx("%s %s: %s: %s, skipped", key, f->str, err.field,
+		    err.message);
+		n->skipped++;
+	} else if (clause_hire_field(&h, field) != (int)f->len ||
+	    memcmp(field, f->str, f->len) != 0) {
+		log_warnx("%s %s: the record is the hire %s, skipped", key,
+		    f->str, field);
+		n->skipped++;
+	} else {
+		clause_hire_add(env->clauses, &h);
+		n->hires++;
+	}
+	msgpack_zone_destroy(&zone);
+}
+
+static int
+load_clauses(struct matcherd *env, redisContext *rc,
+    struct rebuild_counts *n)
+{
+	const char *prefix = env->conf->redis_prefix;
+	char key[KEY_MAX];
+	uint32_t dropped;
+	int s;
+
+	key_clause_ops(key, prefix);
+	if (scan_hash(env, rc, key, load_operation, n) == -1)
+		return -1;
+	for (s = 0; s < SECTOR_COUNT; s++) {
+		key_clause_hires(key, prefix, vocab_name(&vocab_sector, s));
+		if (scan_hash(env, rc, key, load_hire, n) == -1)
+			return -1;
+	}
+	/* An offer that moved sector keeps its hires where they were. */
+	if ((dropped = clause_hires_dedupe(env->clauses)) > 0) {
+		log_warnx("clause hires: %u recorded twice, counted once",
+		    dropped);
+		n->hires -= dropped;
 	}
 	return 0;
 }
@@ -282,6 +399,45 @@ load_offers(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
 	return 0;
 }
 
+/*
+ * Duplicates merged into offers (docs/DEDUP.md): one hash, merged id ->
+ * {into, source, partner, at, why}.  A merge into an offer that is gone
+ * is logged and skipped.
+ */
+static int
+load_merged(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
+{
+	char key[KEY_MAX], into[RECORD_ID_MAX + 1], err[80];
+	struct offer_merged m;
+	struct offer_entry *e;
+	redisReply *r;
+	size_t i;
+
+	key_dup_merged(key, env->conf->redis_prefix);
+	r = redisCommand(rc, "HGETALL %s", key);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		log_error("rebuild: HGETALL %s failed", key);
+		freeReplyObject(r);
+		return -1;
+	}
+	for (i = 0; i + 1 < r->elements; i += 2) {
+		if (offers_unpack_merged(r->element[i]->str,
+		    r->element[i + 1]->str, r->element[i + 1]->len, into, &m,
+		    err, sizeof(err)) == -1) {
+			log_warnx("%s %.*s: %s, skipped", key,
+			    (int)r->element[i]->len, r->element[i]->str, err);
+			n->skipped++;
+		} else if ((e = offers_get(env->offers, into)) == NULL) {
+			log_warnx("%s %s: merged into %s, which is gone; "
+			    "skipped", key, m.id, into);
+			n->skipped++;
+		} else
+			(void)offers_merge(env->offers, e, &m);
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
 int
 rebuild_from_redis(struct matcherd *env, int wait_s,
     struct rebuild_counts *n)
@@ -300,8 +456,13 @@ rebuild_from_redis(struct matcherd *env, int wait_s,
 	key_meta(key, env->conf->redis_prefix);
 	r = redisCommand(rc, "HSET %s schema 1", key);
 	freeReplyObject(r);
-	if (load_candidates(env, rc, n) == 0 && load_offers(env, rc, n) == 0)
+	if (load_candidates(env, rc, n) == 0 &&
+	    load_offers(env, rc, n) == 0 && load_merged(env, rc, n) == 0 &&
+	    load_clauses(env, rc, n) == 0) {
+		log_info("loaded %lu clause operations and %lu clause hires",
+		    n->operations, n->hires);
 		rv = 0;
+	}
 	redisFree(rc);
 	return rv;
 }

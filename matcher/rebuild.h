@@ -13,6 +13,8 @@ struct rebuild_counts {
 	unsigned long	candidates;
 	unsigned long	offers;
 	unsigned long	referrals;
+	unsigned long	operations;	/* clause operations */
+	unsigned long	hires;		/* clause hires */
 	unsigned long	skipped;
 };
 

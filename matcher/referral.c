@@ -87,6 +87,9 @@ referral_lua_script(char *buf, size_t len)
 	    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])\n"
 	    "redis.call('RPUSH', KEYS[2], ARGV[3] .. '|' .. ARGV[1] .. '|' .."
 	    " from .. '|' .. ARGV[2] .. '|' .. ARGV[4])\n"
+	    "if ARGV[5] ~= '' then\n"
+	    "  redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])\n"
+	    "end\n"
 	    "return {1, from}\n");
 #undef EMIT
 	return off;

@@ -38,7 +38,11 @@ int		 referral_is_open(int status);
 
 /*
  * The Lua script for EVAL: KEYS[1] the offer's referral hash, KEYS[2] its
- * history list; ARGV candidate, new status, unix time, note.  Returns
+ * history list, KEYS[3] the clause hires hash of the offer's sector
+ * (docs/REDIS.md); ARGV candidate, new status, unix time, note, then the
+ * hire's field and its packed record when a clause offer's referral
+ * reaches hired ("" and "" otherwise): the hire is written in the same
+ * atomic step as the move, and only if the move is legal.  Returns
  * {1, from} when applied, {0, from} when refused, {-1, ""} when the
  * candidate has no referral on the offer.  Written into buf; returns the
  * length, or 0 if buf is too small.

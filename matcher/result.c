@@ -16,13 +16,13 @@ round_to(double v, double scale)
 void
 result_pack(msgpack_packer *pk, const struct offer *o, int closed,
     int64_t scored_at, const struct index *idx, const struct score_query *q,
-    const struct match_result *mr)
+    const struct match_result *mr, const struct result_context *ctx)
 {
 	char reasons[SCORE_MAX_REASONS][SCORE_REASON_MAX];
 	const struct suggestion *s;
 	int i, f, c, n;
 
-	msgpack_pack_map(pk, 6);
+	msgpack_pack_map(pk, 8);
 	mp_pack_str(pk, "offer");
 	offer_pack_open(o, pk, 1);
 	mp_pack_kv_str(pk, "status", closed ? "closed" : "open");
@@ -55,4 +55,12 @@ result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 		for (c = 0; c < n; c++)
 			mp_pack_str(pk, reasons[c]);
 	}
+	mp_pack_str(pk, "clause");
+	if (ctx != NULL && ctx->has_clause)
+		clause_status_pack(&ctx->clause, pk);
+	else
+		msgpack_pack_nil(pk);
+	mp_pack_kv_str(pk, "possible_duplicate_of", ctx != NULL &&
+	    ctx->possible_duplicate_of[0] != '\0' ?
+	    ctx->possible_duplicate_of : NULL);
 }

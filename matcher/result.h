@@ -10,10 +10,26 @@
 
 #include <msgpack.h>
 
+#include "candidate.h"
+#include "clause.h"
 #include "rank.h"
 
+/*
+ * What the result says besides the ranking, computed by the caller:
+ * the clause status of a clause offer's operation, and the offer this one
+ * may repeat.  Zeroed means neither.
+ */
+struct result_context {
+	int		 has_clause;	/* clause is set */
+	struct clause_status clause;
+	/* Id of an offer this one may duplicate; "" for none. */
+	char		 possible_duplicate_of[RECORD_ID_MAX + 1];
+};
+
+/* ctx may be NULL: no clause status, no possible duplicate. */
 void	result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	    int64_t scored_at, const struct index *idx,
-	    const struct score_query *q, const struct match_result *mr);
+	    const struct score_query *q, const struct match_result *mr,
+	    const struct result_context *ctx);
 
 #endif

@@ -665,6 +665,30 @@ function excludedList(excluded) {
 	}));
 }
 
+/* Hours of a clause status or report row: "1 607 h". */
+function fmtHours(n) {
+	return fmtNumber(n || 0, 0) + ' h';
+}
+
+/*
+ * Where the offer's clause operation stands (docs/CLAUSE.md): the hours of
+ * its contractor, or of the operation, and a warning when it is behind.
+ */
+function clauseStatus(st) {
+	if (!st)
+		return null;
+	const who = st.contractor ? 'Entreprise ' + st.contractor +
+	    ' (opération ' + st.operation + ')' : 'Opération ' + st.operation;
+	return el('div', { class: 'clause-status' + (st.behind ? ' behind' : ''),
+	    id: 'clause-status', role: st.behind ? 'alert' : null },
+	    el('p', null, 'Clause d\u2019insertion — ', who, ' : ',
+		fmtHours(st.hours_realised), ' réalisées sur ',
+		fmtHours(st.hours_committed), ' engagées, ',
+		fmtHours(st.hours_expected), ' attendues à ce jour.'),
+	    st.behind && st.reason ?
+		el('p', { class: 'clause-reason' }, st.reason) : null);
+}
+
 function matchSummary(result, ctx) {
 	const button = ctx.open ? el('button', {
 		type: 'button', id: 'rematch',
@@ -684,6 +708,7 @@ function matchSummary(result, ctx) {
 		    'candidats considérés'), ', ',
 		plural(result.eligible, 'éligible', 'éligibles'), ', ',
 		plural(result.suggestions.length, 'proposé', 'proposés'), '.'),
+	    clauseStatus(result.clause),
 	    el('h4', null, 'Exclus (', fmtNumber(excludedTotal, 0),
 		'), au premier critère non rempli'),
 	    excludedList(result.excluded));
@@ -1155,11 +1180,81 @@ function countsTable(id, caption, map, counts) {
 			fmtNumber((counts && counts[code]) || 0, 0))))));
 }
 
+const CLAUSE_PERIOD = {
+	upcoming: 'à venir',
+	running: 'en cours',
+	over: 'terminée',
+};
+
+/* "RSA 2, DELD 1": the criteria of the people hired. */
+function hiredCriteria(counts) {
+	const parts = Object.entries(counts || {}).map(([code, n]) =>
+	    label(CRITERIA, code) + ' ' + fmtNumber(n, 0));
+	return parts.length ? parts.join(', ') : '—';
+}
+
+function clauseRow(head, f, cls) {
+	return el('tr', { class: cls + (f.behind ? ' behind' : '') },
+	    head,
+	    el('td', { class: 'num' }, fmtHours(f.hours_committed)),
+	    el('td', { class: 'num' }, fmtHours(f.hours_realised)),
+	    el('td', { class: 'num' }, fmtHours(f.hours_expected)),
+	    el('td', { class: 'num' }, typeof f.percent === 'number' ?
+		fmtNumber(f.percent, 1) + ' %' : '—'),
+	    el('td', { class: 'num' }, fmtNumber(f.people || 0, 0)),
+	    el('td', null, f.behind ? 'En retard' : 'À jour'),
+	    el('td', null, hiredCriteria(f.hired_criteria)));
+}
+
+/*
+ * The clause report (GET /api/clause/report): per operation, then per
+ * contractor, hours committed, realised and expected to date.
+ */
+function clauseTable(rep) {
+	const ops = (rep && rep.operations) || [];
+	if (!ops.length)
+		return el('section', { id: 'stats-clauses' },
+		    el('h2', null, 'Clauses d\u2019insertion'),
+		    el('p', { class: 'muted' }, 'Aucune opération déclarée.'));
+	const body = [];
+	for (const op of ops) {
+		body.push(clauseRow(el('th', { scope: 'row' },
+		    el('span', { class: 'clause-op' }, op.name),
+		    el('span', { class: 'muted' }, op.authority, ', ',
+			fmtDate(op.start), ' → ', fmtDate(op.end), ' (',
+			label(CLAUSE_PERIOD, op.period), ')')), op, 'clause-op-row'));
+		for (const c of op.contractors || [])
+			body.push(clauseRow(el('th', { scope: 'row',
+			    class: 'clause-contractor' }, c.id === null ?
+				'sans entreprise' : (c.name || c.id)), c,
+			    'clause-contractor-row'));
+	}
+	return el('section', { id: 'stats-clauses' },
+	    el('h2', null, 'Clauses d\u2019insertion'),
+	    el('p', { class: 'muted' }, plural(rep.matched, 'opération',
+		'opérations'), ', dont ', fmtNumber(rep.behind, 0),
+		' en retard ; ', fmtHours(rep.total.hours_realised),
+		' réalisées sur ', fmtHours(rep.total.hours_committed),
+		' engagées.'),
+	    el('div', { class: 'table-wrap' },
+		el('table', { class: 'data', id: 'stats-clause-table' },
+		    el('caption', null, 'Heures d\u2019insertion par opération et ' +
+			'par entreprise, au ' + fmtDate(rep.today)),
+		    el('thead', null, el('tr', null,
+			['Opération / entreprise', 'Engagées', 'Réalisées',
+			    'Attendues à ce jour', 'Réalisé', 'Personnes recrutées',
+			    'État', 'Critères des personnes recrutées'].map(
+			    (h, i) => el('th', { scope: 'col',
+				class: i >= 1 && i <= 5 ? 'num' : null }, h)))),
+		    el('tbody', null, body))));
+}
+
 async function showStats() {
 	const box = $('stats-detail');
 	const ticket = takeTicket('stats');
 	try {
-		const st = await api('GET', '/api/stats');
+		const [st, clauses] = await Promise.all([
+		    api('GET', '/api/stats'), api('GET', '/api/clause/report')]);
 		if (!isLatest('stats', ticket))
 			return;
 		box.replaceChildren(keyFigures(st), referralsTable(st),
@@ -1167,7 +1262,8 @@ async function showStats() {
 			countsTable('stats-candidates', 'Candidats par candidathèque',
 			    SECTORS, st.candidates_by_sector),
 			countsTable('stats-statuses', 'Candidats par statut',
-			    CANDIDATE_STATUS, st.candidates_by_status)));
+			    CANDIDATE_STATUS, st.candidates_by_status)),
+		    clauseTable(clauses));
 	} catch (err) {
 		if (isLatest('stats', ticket))
 			paneMessage(box, describeError(err));

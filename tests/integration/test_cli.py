@@ -173,6 +173,11 @@ class Cli(harness.MatcherdTestCase):
         with open(demo) as f:
             offers = json.load(f)
         self.put_pool()
+        # The clause operations the demo offers name come first.
+        ops = os.path.join(harness.SOURCE_DIR, "scripts", "demo",
+                           "operations.json")
+        out = self.ctl("clause", "put", ops).stdout
+        self.assertIn("operations: 2 created, 0 updated, 0 rejected", out)
         self.ctl("offer", "put", demo)
         stats = self.c.call("stats")
         self.assertEqual(stats["offers"]["open"], len(offers))
@@ -217,6 +222,88 @@ class Cli(harness.MatcherdTestCase):
         self.assertEqual(j["commune"], "59271")
         j = json.loads(self.ctl("call", "ping").stdout)
         self.assertIs(j["pong"], True)
+
+    # ---- clause operations ------------------------------------------------
+
+    def operation(self, oid, **fields):
+        rec = {"id": oid, "name": "Voirie du Grand Large",
+               "authority": "Communauté urbaine de Dunkerque",
+               "start": harness.days_from_today(-100),
+               "end": harness.days_from_today(265),
+               "contractors": [
+                   {"id": "bouygues-tp", "name": "Bouygues TP",
+                    "hours_total": 40000, "rate": 5},
+                   {"id": "ramery", "name": "Ramery", "hours_committed": 700}]}
+        rec.update(fields)
+        return rec
+
+    def test_clause_put_list_get_and_report(self):
+        path = self.write("ops.json", [self.operation("op-cli"),
+                                       self.operation("op-cli-2",
+                                                      name="Piscine")],
+                          lines=True)
+        out = self.ctl("clause", "put", path).stdout
+        self.assertIn("operations: 2 created, 0 updated, 0 rejected", out)
+        out = self.ctl("clause", "put", path).stdout
+        self.assertIn("operations: 0 created, 2 updated, 0 rejected", out)
+        j = json.loads(self.ctl("clause", "put", path, json_out=True).stdout)
+        self.assertEqual(j, {"created": 0, "updated": 2, "rejected": 0})
+        out = self.ctl("clause", "list").stdout
+        self.assertIn("op-cli-2", out)
+        self.assertIn("bouygues-tp Bouygues TP: 2000 h committed of 40000 h"
+                      " (5.00 %)", out)
+        j = json.loads(self.ctl("clause", "get", "op-cli",
+                                json_out=True).stdout)
+        self.assertEqual(j["contractors"][0]["hours_committed"], 2000)
+
+        # A hire for Bouygues TP, then the report.
+        self.put_candidates([candidate("cli-rsa", criteria=["rsa"])])
+        self.put_offer(offer("o-cli-clause", source="clause",
+                             clause={"operation": "op-cli",
+                                     "contractor": "bouygues-tp",
+                                     "hours": 1200}))
+        for st in ("validated", "sent", "interview", "hired"):
+            self.ctl("referral", "o-cli-clause", "cli-rsa", st)
+        out = self.ctl("clause", "report", "--operation", "op-cli").stdout
+        self.assertIn("clause report on %s: 1 operations" %
+                      harness.iso(harness.today()), out)
+        self.assertIn("operation op-cli", out)
+        rows = {line.split()[0]: line.split() for line in out.splitlines()
+                if line.startswith("  ")}
+        # id, name, committed, realised, expected, %, hired, behind,
+        # criteria; 100 of the period's 366 days are over.
+        self.assertEqual(rows["bouygues-tp"][3:10],
+                         ["2000", "1200", "546", "60.0", "1", "-", "rsa"])
+        self.assertEqual(rows["ramery"][2:8],
+                         ["700", "0", "191", "0.0", "0", "BEHIND"])
+        self.assertEqual(rows["(operation)"][1:7],
+                         ["2700", "1200", "737", "44.4", "1", "-"])
+        j = json.loads(self.ctl("clause", "report", "--contractor", "ramery",
+                                "--behind", json_out=True).stdout)
+        self.assertEqual(j["matched"], 2)
+        self.assertEqual([len(op["contractors"]) for op in j["operations"]],
+                         [1, 1])
+        # The offer's table says where its operation stands.
+        out = self.ctl("offer", "match", "o-cli-clause").stdout
+        self.assertIn("clause op-cli / bouygues-tp: 1200 h realised of 2000 h"
+                      " committed", out)
+
+    def test_clause_put_reports_bad_records(self):
+        bad = self.operation("op-bad", contractors=[
+            {"id": "x", "name": "X", "hours_total": 100,
+             "hours_committed": 200}])
+        path = self.write("ops.json", [self.operation("op-ok"), bad])
+        r = self.ctl("clause", "put", path, ok=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("record 2 (id op-bad): contractors[0].hours_committed:"
+                      " 200 is above hours_total 100", r.stderr)
+        self.assertIn("operations: 1 created, 0 updated, 1 rejected",
+                      r.stdout)
+        r = self.ctl("clause", "report", "--operation", "op-none", ok=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not_found", r.stdout + r.stderr)
+        r = self.ctl("clause", "report", "--bogus", ok=False)
+        self.assertEqual(r.returncode, 64)
 
     # ---- watch ------------------------------------------------------------
 

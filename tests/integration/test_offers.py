@@ -342,10 +342,30 @@ class HardFilters(OfferTestCase):
             {"age": 1})
 
     def clause_offer(self, oid, criteria):
+        # A clause offer names a declared operation (docs/CLAUSE.md).
+        self.c.call("clause.put", {
+            "id": "CUD-2025-017", "name": "Voirie du Grand Large",
+            "authority": "Communauté urbaine de Dunkerque",
+            "start": days_from_today(-30), "end": days_from_today(335),
+            "hours_committed": 2100})
         return offer(oid, source="clause", rome="F1704",
                      title="Manoeuvre (clause d'insertion)",
                      clause={"operation": "CUD-2025-017", "criteria": criteria,
                              "hours": 420})
+
+    def test_clause_without_criteria_takes_the_operation_criteria(self):
+        self.c.call("clause.put", {
+            "id": "CUD-2025-018", "name": "Piscine de Grande-Synthe",
+            "authority": "Communauté urbaine de Dunkerque",
+            "start": days_from_today(-30), "end": days_from_today(335),
+            "criteria": ["rsa"], "hours_committed": 700})
+        self.filter_case(
+            offer("o-clause-op", source="clause", rome="F1704",
+                  title="Manoeuvre (clause d'insertion)",
+                  clause={"operation": "CUD-2025-018", "hours": 350}),
+            [candidate("rsa", criteria=["rsa"])],
+            [candidate("deld", criteria=["deld"]), candidate("none")],
+            {"clause": 2})
 
     def test_clause_criteria(self):
         self.filter_case(
@@ -610,6 +630,9 @@ class OfferLifecycle(OfferTestCase):
             (offer("v-10", max_km=0), "max_km"),
             (offer("v-11", positions=0), "positions"),
             (offer("v-12", source="clause"), "clause"),
+            (offer("v-12b", source="clause",
+                   clause={"operation": "op-undeclared", "hours": 10}),
+             "clause.operation"),
             (offer("v-13", unknown_key=1), "unknown_key"),
             (offer("v-14", age_min=10), "age_min"),
             (offer("v-15", skills_required=["s%d" % i for i in range(17)]),

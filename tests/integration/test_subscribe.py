@@ -72,6 +72,10 @@ class Subscribe(harness.MatcherdTestCase):
         clause_only, _ = self.subscriber(sources=["clause"])
         self.put_offer(offer("o-pe"))
         self.assertTrue(clause_only.no_notification(QUIET))
+        self.c.call("clause.put", {
+            "id": "LNG-1", "name": "Terminal méthanier",
+            "authority": "Dunkerque LNG", "start": "2011-06-01",
+            "end": "2016-01-31", "hours_total": 4300000, "rate": 5})
         self.put_offer(offer("o-clause", source="clause", rome="F1704",
                              clause={"operation": "LNG-1", "criteria": [],
                                      "hours": 300}))
@@ -81,7 +85,8 @@ class Subscribe(harness.MatcherdTestCase):
         sub, _ = self.subscriber(sectors=["hotellerie"],
                                  sources=["pole_emploi"])
         self.put_offer(offer("o-bat-pe"))
-        self.put_offer(offer("o-hot-pj", rome="G1602",
+        # Another employer's job: not a duplicate of o-hot-pe.
+        self.put_offer(offer("o-hot-pj", rome="G1602", employer="Club Med",
                              source="plateforme_jeunes"))
         self.put_offer(offer("o-hot-pe", rome="G1602"))
         self.assertPushed(sub, "o-hot-pe")

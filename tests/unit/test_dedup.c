@@ -213,6 +213,7 @@ struct variant {
 	const char	*contract, *sector;	/* wire names */
 	int		 own;		/* b is not a partner copy */
 	int		 a_undated;
+	const char	*a_clause, *clause;	/* operations */
 };
 
 static const struct variant variants[] = {
@@ -266,11 +267,31 @@ static const struct variant variants[] = {
 	/* Titles that differ, one job: "même métier, intitulés ...". */
 	{ DEDUP_UNCERTAIN, "même métier F1701, intitulés différents ; ",
 	    .days = 3, .title = "Ouvrier gros oeuvre" },
+	/* A clause offer is never merged with another. */
+	{ DEDUP_UNCERTAIN, "clause d'insertion d'un seul côté (cud-2026) ; ",
+	    .days = 3, .clause = "cud-2026" },
+	{ DEDUP_UNCERTAIN, "opérations de clause différentes (cud-2026, "
+	    "anru-7) ; ", .days = 3, .a_clause = "cud-2026",
+	    .clause = "anru-7" },
+	{ DEDUP_SAME, "même commune", .days = 3, .a_clause = "cud-2026",
+	    .clause = "cud-2026" },
+	{ DEDUP_DIFFERENT, "plusieurs écarts : ", .days = 20,
+	    .clause = "cud-2026" },
 	/* Reposted on France Travail: two postings, not a partner copy. */
 	{ DEDUP_UNCERTAIN, "deux offres distinctes de la même source "
 	    "(Pôle emploi / France Travail) ; même employeur", .days = 3,
 	    .own = 1 },
 };
+
+/* o becomes a clause offer of operation op (NULL: left as it is). */
+static void
+clause_of(struct offer *o, const char *op)
+{
+	if (op == NULL)
+		return;
+	o->has_clause = 1;
+	snprintf(o->clause.operation, sizeof(o->clause.operation), "%s", op);
+}
 
 static void
 test_coffreur_pairs(void **state)
@@ -302,6 +323,8 @@ test_coffreur_pairs(void **state)
 		if (t->sector != NULL)
 			b.sector = vocab_lookup(&vocab_sector, t->sector,
 			    strlen(t->sector));
+		clause_of(&a, t->a_clause);
+		clause_of(&b, t->clause);
 		sig(&sa, &a, t->a_undated ? DATE_NONE : DAY0, 0);
 		sig(&sb, &b, DAY0 + t->days, !t->own);
 		expect(&sa, &sb, t->v, t->why);

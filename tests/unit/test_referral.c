@@ -207,6 +207,17 @@ test_lua_script_generated_from_table(void **state)
 	assert_non_null(strstr(buf, "HGET"));
 	assert_non_null(strstr(buf, "HSET"));
 	assert_non_null(strstr(buf, "RPUSH"));
+	/*
+	 * A clause hire is written with the move, in the sector's hires
+	 * hash (KEYS[3]), only when the caller passes one, and only once
+	 * the move is known to be legal: after the refusals.
+	 */
+	p = strstr(buf, "redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])");
+	assert_non_null(p);
+	assert_non_null(strstr(buf, "if ARGV[5] ~= '' then"));
+	assert_true(strstr(buf, "return {0, from or ''}") < p);
+	assert_true(strstr(buf, "return {-1, ''}") < p);
+	assert_true(p < strstr(buf, "return {1, from}"));
 	/* As many "=true" as legal moves. */
 	count = 0;
 	for (p = buf; (p = strstr(p, "=true")) != NULL; p++)
@@ -577,6 +588,11 @@ test_key_formats(void **state)
 	expect_key(n, buf, "matcherd:{batiment}:refhist:o1");
 	n = key_offer(buf, "p", "hotellerie", "a.b:c-d_e");
 	expect_key(n, buf, "p:{hotellerie}:offer:a.b:c-d_e");
+	/* Clause operations, and the hires under the offer's sector tag. */
+	n = key_clause_ops(buf, "matcherd");
+	expect_key(n, buf, "matcherd:clause:ops");
+	n = key_clause_hires(buf, "matcherd", "batiment");
+	expect_key(n, buf, "matcherd:{batiment}:clause:hires");
 }
 
 static void

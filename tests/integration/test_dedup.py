@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Duplicate offers (docs/DEDUP.md): the same job from France Travail and
+from a partner board, or from France Travail and prospection, is merged
+into one offer that keeps every source reference and is pushed once; an
+uncertain pair is stored twice and reported; all of it survives a
+restart."""
+
+import copy
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import candidate, offer  # noqa: E402
+
+SAMPLES = os.path.join(harness.SOURCE_DIR, "tests", "data", "francetravail",
+                       "samples.json")
+QUIET = 0.5
+
+
+def ft_sample(oid="201KCBA"):
+    with open(SAMPLES, encoding="utf-8") as f:
+        doc = json.load(f)
+    return [o for o in doc["resultats"] if o["id"] == oid][0]
+
+
+def partner_copy(o, new_id, partner="INDEED"):
+    """The same job relayed by a partner board: another id, the title and
+    the employer written differently, two days later."""
+    c = copy.deepcopy(o)
+    c["id"] = new_id
+    c["intitule"] = "COFFREUR-BANCHEUR H/F"
+    c["entreprise"] = {"nom": "Bouygues Travaux Publics SAS"}
+    c["dateCreation"] = "2026-11-04T08:00:00.000Z"
+    c["origineOffre"] = {"origine": "2",
+                         "partenaires": [{"nom": partner}]}
+    return c
+
+
+class Duplicates(harness.MatcherdTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.put_candidates([candidate("c-%02d" % i) for i in range(5)])
+
+    def push(self, offers, client=None):
+        return (client or self.c).call("feed.push", {
+            "format": "francetravail",
+            "payload": json.dumps({"resultats": offers})})
+
+    def test_a_partner_copy_in_the_same_document_is_merged(self):
+        sub = self.client()
+        sub.call("subscribe", {"sectors": ["batiment"]})
+        ft = ft_sample()
+        got = self.push([ft, partner_copy(ft, "201KCBZ")])
+        self.assertEqual((got["accepted"], got["duplicates"]), (1, 1), got)
+        self.assertEqual(got["merged"], [{
+            "id": "ft-201KCBZ", "into": "ft-201KCBA",
+            "why": got["merged"][0]["why"]}], got)
+        self.assertIn("même employeur", got["merged"][0]["why"])
+        # One offer, listing both references.
+        stored = self.c.call("offer.get", {"id": "ft-201KCBA"})
+        self.assertEqual([(m["id"], m["source"], m["partner"])
+                          for m in stored["merged"]],
+                         [("ft-201KCBZ", "pole_emploi", "INDEED")])
+        listed = [o["id"] for o in self.c.call(
+            "offer.list", {"status": "all"})["offers"]]
+        self.assertEqual(listed, ["ft-201KCBA"])
+        # The merged id names the offer it was merged into.
+        alias = self.c.call("offer.get", {"id": "ft-201KCBZ"})
+        self.assertEqual(alias["offer"]["id"], "ft-201KCBA")
+        # Pushed once.
+        method, payload = sub.next_notification(timeout=10)
+        self.assertEqual(payload[0]["offer"]["id"], "ft-201KCBA")
+        self.assertTrue(sub.no_notification(QUIET),
+                        "the duplicate was pushed too")
+        # Sent again: the copy is still the same job, never a new offer.
+        again = self.push([partner_copy(ft, "201KCBZ")])
+        self.assertEqual((again["accepted"], again["duplicates"]), (0, 1),
+                         again)
+        self.assertTrue(sub.no_notification(QUIET))
+
+    def test_a_prospection_copy_is_merged_and_survives_a_restart(self):
+        self.push([ft_sample()])
+        rec = offer("pr-77", source="prospection",
+                    title="Coffreur bancheur", rome="F1701",
+                    employer="BOUYGUES TP", commune="59359",
+                    contract="alternance", duration_months=12)
+        # Only the employer's short name: not enough to merge.
+        got = self.c.call("offer.put", rec)
+        self.assertNotIn("merged_into", got)
+        rec["employer"] = "Bouygues Travaux Publics"
+        rec["id"] = "pr-78"
+        got = self.c.call("offer.put", rec)
+        self.assertEqual(got["merged_into"], "ft-201KCBA", got)
+        self.assertEqual(got["id"], "pr-78")
+        self.d.stop()
+        c2 = self.client(self.start_matcherd())
+        stored = c2.call("offer.get", {"id": "pr-78"})
+        self.assertEqual(stored["offer"]["id"], "ft-201KCBA")
+        self.assertEqual([m["id"] for m in stored["merged"]], ["pr-78"])
+        self.assertEqual(c2.call("offer.put", rec)["merged_into"],
+                         "ft-201KCBA")
+        # Closing the merged id closes the job.
+        c2.call("offer.close", {"id": "pr-78", "reason": "filled"})
+        self.assertEqual(c2.call("offer.get", {"id": "ft-201KCBA"})
+                         ["status"], "closed")
+
+    def test_an_uncertain_pair_is_kept_twice_and_reported(self):
+        sub = self.client()
+        sub.call("subscribe", {"sectors": ["batiment"]})
+        self.push([ft_sample()])
+        sub.next_notification(timeout=10)
+        # The same job without an employer: maybe the same, maybe not.
+        rec = offer("pr-90", source="prospection",
+                    title="Coffreur bancheur H/F", rome="F1701",
+                    commune="59359", contract="alternance", duration_months=12,
+                    employer=None)
+        got = self.c.call("offer.put", rec)
+        self.assertEqual(got["possible_duplicate_of"], "ft-201KCBA", got)
+        method, payload = sub.next_notification(timeout=10)
+        self.assertEqual(payload[0]["offer"]["id"], "pr-90")
+        self.assertEqual(payload[0]["possible_duplicate_of"], "ft-201KCBA")
+        pairs = self.c.call("offer.duplicates")["pairs"]
+        self.assertEqual([(p["offer"], p["other"]) for p in pairs],
+                         [("pr-90", "ft-201KCBA")], pairs)
+        self.assertIn("employeur", pairs[0]["why"])
+        self.assertEqual(pairs[0]["offer_status"], "open")
+        # Reported after a restart too.
+        self.d.stop()
+        c2 = self.client(self.start_matcherd())
+        self.assertEqual(len(c2.call("offer.duplicates")["pairs"]), 1)
+
+    def test_different_jobs_of_one_employer_stay_apart(self):
+        ft = ft_sample()
+        other = copy.deepcopy(ft)
+        other["id"] = "201KCBY"
+        other["intitule"] = "Grutier (H/F)"
+        other["romeCode"] = "N1104"
+        got = self.push([ft, other])
+        self.assertEqual((got["accepted"], got["duplicates"]), (2, 0), got)
+        self.assertEqual(self.c.call("offer.duplicates")["pairs"], [])
+
+    def test_the_cli_lists_uncertain_pairs(self):
+        self.push([ft_sample()])
+        rec = offer("pr-91", source="prospection",
+                    title="Coffreur bancheur", rome="F1701",
+                    commune="59359", contract="alternance", duration_months=12,
+                    employer=None)
+        self.c.call("offer.put", rec)
+        r = harness.matchctl(self.d.addr, "duplicates")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout
+        self.assertIn("pr-91", out)
+        self.assertIn("ft-201KCBA", out)
+
+
+if __name__ == "__main__":
+    harness.main()
