@@ -86,7 +86,8 @@ enum body_kind {
 	BODY_NONE,	/* no body */
 	BODY_RECORD,	/* the body is the record: {record: body + path id} */
 	BODY_PASS,	/* the body is the parameter map */
-	BODY_FIELDS	/* body members (of a fixed list) join the path's */
+	BODY_FIELDS,	/* body members (of a fixed list) join the path's */
+	BODY_DOCUMENT	/* the body as received, a string: fields[0] */
 };
 
 enum query_type { Q_STR, Q_INT, Q_LIST, Q_BOOL };
@@ -200,6 +201,10 @@ static const char *const f_candidate[] = { "candidate", NULL };
 static const char *const f_match[] = { "limit", NULL };
 static const char *const f_close[] = { "reason", NULL };
 static const char *const f_referral[] = { "status", "note", NULL };
+static const char *const f_document[] = { "payload", NULL };
+static const struct query_param q_duplicates[] = {
+	{ "count", Q_INT }, { NULL, Q_STR }
+};
 
 static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}", api_route,
@@ -216,8 +221,12 @@ static const struct route routes[] = {
 	    "offer.put", NULL, BODY_PASS, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/offers", api_route,
 	    "offer.list", q_offer_list, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/offers/duplicates", api_route,
+	    "offer.duplicates", q_duplicates, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/offers/{id}", api_route,
 	    "offer.get", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_POST, "/api/feeds/{format}", api_route,
+	    "feed.push", NULL, BODY_DOCUMENT, f_document, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/match", api_route,
 	    "offer.match", NULL, BODY_FIELDS, f_match, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/close", api_route,
@@ -721,25 +730,19 @@ is_json_type(const char *ct)
 }
 
 /*
- * The request's JSON object body, or NULL with *failed clear when there
- * is none.  Answers the error itself and sets *failed.
+ * The request's body bytes (*len of them), checked for size and type, or
+ * NULL: with *len 0 when there is none, else after answering the error.
  */
-static json_t *
-read_body(struct http *h, struct evhttp_request *req, int *failed)
+static const char *
+body_bytes(struct http *h, struct evhttp_request *req, size_t *len)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
-	json_error_t jerr;
-	json_t *body;
 
-	*failed = 1;
-	if (len == 0) {
-		*failed = 0;
+	if ((*len = evbuffer_get_length(in)) == 0)
 		return NULL;
-	}
-	if (len > h->env->conf->http.max_body) {
+	if (*len > h->env->conf->http.max_body) {
 		http_fail(h, req, 413, RPC_ERR_TOO_LARGE, NULL,
-		    "body of %zu bytes, over max_body (%zu)", len,
+		    "body of %zu bytes, over max_body (%zu)", *len,
 		    h->env->conf->http.max_body);
 		return NULL;
 	}
@@ -749,7 +752,27 @@ read_body(struct http *h, struct evhttp_request *req, int *failed)
 		    "the body must be application/json");
 		return NULL;
 	}
-	body = json_loadb((const char *)evbuffer_pullup(in, -1), len,
+	return (const char *)evbuffer_pullup(in, -1);
+}
+
+/*
+ * The request's JSON object body, or NULL with *failed clear when there
+ * is none.  Answers the error itself and sets *failed.
+ */
+static json_t *
+read_body(struct http *h, struct evhttp_request *req, int *failed)
+{
+	const char *bytes;
+	size_t len;
+	json_error_t jerr;
+	json_t *body;
+
+	*failed = 1;
+	if ((bytes = body_bytes(h, req, &len)) == NULL) {
+		*failed = len > 0;
+		return NULL;
+	}
+	body = json_loadb(bytes, len,
 	    JSON_REJECT_DUPLICATES, &jerr);
 	if (body == NULL) {
 		http_fail(h, req, 400, RPC_ERR_INVALID_ARGUMENT, NULL,
@@ -972,6 +995,8 @@ api_route(struct http *h, struct evhttp_request *req, const struct route *rt,
     const struct span *caps, int ncaps, const char *query)
 {
 	json_t *params, *body = NULL, *st;
+	const char *doc;
+	size_t len;
 	int failed, conflict = 0;
 
 	if ((params = path_params(h, req, rt, caps, ncaps)) == NULL)
@@ -980,7 +1005,19 @@ api_route(struct http *h, struct evhttp_request *req, const struct route *rt,
 		json_decref(params);
 		return;
 	}
-	if (rt->body != BODY_NONE) {
+	if (rt->body == BODY_DOCUMENT) {
+		/* A partner's document goes as received: the feed reads it. */
+		if ((doc = body_bytes(h, req, &len)) == NULL) {
+			if (len == 0)
+				http_fail(h, req, 400,
+				    RPC_ERR_INVALID_ARGUMENT, NULL,
+				    "the body must be the document");
+			json_decref(params);
+			return;
+		}
+		json_object_set_new(params, rt->fields[0],
+		    json_stringn_nocheck(doc, len));
+	} else if (rt->body != BODY_NONE) {
 		body = read_body(h, req, &failed);
 		if (failed) {
 			json_decref(params);

@@ -143,6 +143,35 @@ class Duplicates(harness.MatcherdTestCase):
         self.assertEqual((got["accepted"], got["duplicates"]), (2, 0), got)
         self.assertEqual(self.c.call("offer.duplicates")["pairs"], [])
 
+    def test_over_http_a_partner_feed_posts_its_document(self):
+        ft = ft_sample()
+        doc = json.dumps({"resultats": [ft, partner_copy(ft, "201KCBZ")]})
+        r = self.http("POST", "/api/feeds/francetravail", doc,
+                      {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 200, r.body)
+        got = r.json
+        self.assertEqual((got["accepted"], got["duplicates"]), (1, 1), got)
+        self.assertEqual(got["merged"][0]["into"], "ft-201KCBA")
+        r = self.http("GET", "/api/offers/ft-201KCBZ")
+        self.assertEqual(r.json["offer"]["id"], "ft-201KCBA")
+        self.assertEqual(self.http("GET", "/api/offers/duplicates?count=5")
+                         .json, {"pairs": []})
+        # Errors: another format, no body, a body that is not JSON.
+        r = self.http("POST", "/api/feeds/indeed", doc,
+                      {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.error["field"], "format")
+        r = self.http("POST", "/api/feeds/francetravail", "",
+                      {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400)
+        r = self.http("POST", "/api/feeds/francetravail", "{not json",
+                      {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400)
+        self.assertIn("payload", r.error["field"])
+        r = self.http("POST", "/api/feeds/francetravail", doc,
+                      {"Content-Type": "text/plain"})
+        self.assertEqual(r.status, 415)
+
     def test_the_cli_lists_uncertain_pairs(self):
         self.push([ft_sample()])
         rec = offer("pr-91", source="prospection",
