@@ -639,8 +639,16 @@ function offerHeader(data) {
 	    factList([
 		['Employeur', o.employer],
 		['Source', label(SOURCES, o.source)],
-		['Métier (ROME)', o.rome],
-		['Commune (INSEE)', o.commune],
+		['Métier (ROME)', o.rome_v4 ? o.rome_v4 + ' (ROME 4.0, domaine ' +
+		    o.rome + ')' : o.rome],
+		['Commune (INSEE)', o.commune ? o.commune : o.department ?
+		    'lieu précis inconnu (département ' + o.department + ')' :
+		    null],
+		['Relayée par', o.partner],
+		/* The same job from other sources, merged (docs/DEDUP.md). */
+		['Aussi reçue de', (data.merged || []).map((m) => m.id + ' (' +
+		    label(SOURCES, m.source) + (m.partner ? ', ' + m.partner :
+		    '') + ')').join(', ')],
 		['Contrat', contract],
 		['Temps de travail', label(WORKING_TIME, o.working_time)],
 		['Début', o.start ? fmtDate(o.start) : 'dès que possible'],
@@ -709,6 +717,10 @@ function matchSummary(result, ctx) {
 		plural(result.eligible, 'éligible', 'éligibles'), ', ',
 		plural(result.suggestions.length, 'proposé', 'proposés'), '.'),
 	    clauseStatus(result.clause),
+	    result.possible_duplicate_of ? el('p', { class: 'maybe-duplicate',
+		id: 'maybe-duplicate' }, 'Doublon possible de l\u2019offre ',
+		result.possible_duplicate_of, ' : à vérifier avant de proposer '
+		+ 'des candidats.') : null,
 	    el('h4', null, 'Exclus (', fmtNumber(excludedTotal, 0),
 		'), au premier critère non rempli'),
 	    excludedList(result.excluded));

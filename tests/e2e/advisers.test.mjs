@@ -476,6 +476,31 @@ scenario('the candidathèque pages with the cursor and filters in the page',
 	await card(page, BEST).waitFor();
 });
 
+scenario('a possible duplicate is flagged, a sure one is merged', async () => {
+	/* The same job from prospection, without the employer: uncertain. */
+	const MAYBE = 'o-e2e-coffreurs-prospection';
+	const maybe = offer(MAYBE, { source: 'prospection' });
+	delete maybe.employer;
+	let r = await api('POST', '/api/offers', maybe);
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	assert.equal(r.data.possible_duplicate_of, OFFER);
+	await page.goto(daemon.base + '/#/offres/batiment/' + MAYBE);
+	const note = page.locator('#maybe-duplicate');
+	await note.waitFor();
+	assert.match(await note.textContent(), new RegExp('Doublon possible de ' +
+	    'l\u2019offre ' + OFFER));
+	/* A partner board's copy with the employer: merged, listed. */
+	r = await api('POST', '/api/offers', offer('o-e2e-coffreurs-indeed',
+	    { employer: TRICKY_EMPLOYER, partner: 'Indeed' }));
+	assert.equal(r.data.merged_into, OFFER, JSON.stringify(r.data));
+	await page.goto(daemon.base + '/#/offres/batiment/' + OFFER);
+	await page.locator('#offer-title').waitFor();
+	await assertEventually(async () => /o-e2e-coffreurs-indeed \(France Travail, Indeed\)/
+	    .test(await page.locator('.offer-head').textContent()),
+	    'the merged copy in the offer\'s facts');
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
 scenario('the statistics count referrals per sector and status', async () => {
 	await page.getByRole('link', { name: 'Statistiques' }).click();
 	const table = page.locator('#stats-referrals');
