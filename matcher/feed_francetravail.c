@@ -1661,37 +1661,6 @@ settle(struct ft_offer *fo)
 	fo->licences_wished &= ~o->licences_required;
 }
 
-static uint64_t
-fnv64(uint64_t h, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h ^ 0xff;	/* field separator */
-}
-
-static void
-make_dup_key(struct ft_offer *fo)
-{
-	struct offer *o = &fo->offer;
-	char key[KEY_MAX + 1];
-	size_t n;
-	uint64_t h = 14695981039346656037ull;
-
-	n = fold(o->title, strlen(o->title), key);
-	/* "... (H/F)", "... F/H" */
-	if (n >= 4 && (strcmp(key + n - 4, " H F") == 0 ||
-	    strcmp(key + n - 4, " F H") == 0))
-		key[n - 4] = '\0';
-	h = fnv64(h, key);
-	(void)fold(o->employer, strlen(o->employer), key);
-	h = fnv64(h, key);
-	h = fnv64(h, o->commune[0] != '\0' ? o->commune : fo->department);
-	h = fnv64(h, vocab_name(&vocab_contract, o->contract));
-	fo->dup_key = h;
-}
-
 /*
  * The facts an adviser should see with each suggestion, as offer notes:
  * licences, skills and flags (contracts, durations and the job are in the
@@ -1757,7 +1726,6 @@ ft_map_offer(const json_t *j, const struct refdata *ref,
 	map_origin(j, out);
 	map_text(j, rules, out, permanent);
 	settle(out);
-	make_dup_key(out);
 	take_notes(out);
 
 	/* What offer_decode() insists on; cannot fail after the above. */
@@ -1843,30 +1811,36 @@ record_reject(struct ft_batch_report *rep, int index, const json_t *item,
 	(void)snprintf(r->reason, sizeof(r->reason), "%s", reason);
 }
 
-int
-ft_map_document(const char *json, size_t len, const struct refdata *ref,
-    const struct rules *rules, ft_offer_cb *cb, void *arg,
-    struct ft_batch_report *rep)
+struct ft_doc {
+	json_t		*root;
+	const json_t	*list;		/* the offers, or the one offer */
+	int		 single;
+	size_t		 next, n;	/* n: at most FT_BATCH_MAX */
+	struct ft_offer	 fo;		/* the one being mapped */
+};
+
+struct ft_doc *
+ft_doc_open(const char *json, size_t len, struct ft_batch_report *rep)
 {
-	struct ft_offer *fo;
+	struct ft_doc *d;
 	json_error_t jerr;
-	const json_t *list, *item;
-	json_t *root;
-	char *fixed = NULL, reason[FT_REASON_MAX];
-	size_t i, n, flen = 0;
+	const json_t *list = NULL;
+	json_t *root = NULL;
+	char *fixed = NULL;
+	size_t i, n = 0, flen = 0;
 	int single = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	if (len > FT_DOC_MAX) {
 		(void)snprintf(rep->error, sizeof(rep->error), "document: %zu "
 		    "bytes, over the bound of %u", len, FT_DOC_MAX);
-		return -1;
+		return NULL;
 	}
 	for (i = 0; i < len && (json[i] == ' ' || json[i] == '\t' ||
 	    json[i] == '\n' || json[i] == '\r'); i++)
 		;
 	if (i == len)
-		return 0;	/* 204 No Content: nothing found */
+		goto empty;	/* 204 No Content: nothing found */
 	rep->utf8_repaired = utf8_repair(json, len, &fixed, &flen);
 	root = json_loadb(fixed != NULL ? fixed : json,
 	    fixed != NULL ? flen : len, JSON_DECODE_INT_AS_REAL |
@@ -1875,21 +1849,19 @@ ft_map_document(const char *json, size_t len, const struct refdata *ref,
 	if (root == NULL) {
 		(void)snprintf(rep->error, sizeof(rep->error), "line %d, "
 		    "column %d: %.100s", jerr.line, jerr.column, jerr.text);
-		return -1;
+		return NULL;
 	}
 	if (json_is_array(root))
 		list = root;
 	else if (json_is_object(root) &&
 	    (list = json_object_get(root, "resultats")) != NULL) {
-		if (json_is_null(list)) {
-			json_decref(root);
-			return 0;
-		}
+		if (json_is_null(list))
+			goto empty;
 		if (!json_is_array(list)) {
 			(void)snprintf(rep->error, sizeof(rep->error),
 			    "resultats: must be a list of offers");
 			json_decref(root);
-			return -1;
+			return NULL;
 		}
 	} else if (json_is_object(root)) {
 		list = root;
@@ -1899,29 +1871,67 @@ ft_map_document(const char *json, size_t len, const struct refdata *ref,
 		    "must be an offer, {\"resultats\": [...]} or a list of "
 		    "offers");
 		json_decref(root);
-		return -1;
+		return NULL;
 	}
-
 	n = single ? 1 : json_array_size(list);
 	rep->offers = (int)n;
 	if (n > FT_BATCH_MAX) {
 		rep->skipped = (int)(n - FT_BATCH_MAX);
 		n = FT_BATCH_MAX;
 	}
-	fo = xmalloc(sizeof(*fo));
-	for (i = 0; i < n; i++) {
-		item = single ? list : json_array_get(list, i);
-		if (ft_map_offer(item, ref, rules, fo, reason,
+empty:
+	d = xcalloc(1, sizeof(*d));
+	d->root = root;
+	d->list = list;
+	d->single = single;
+	d->n = list != NULL ? n : 0;
+	return d;
+}
+
+size_t
+ft_doc_map(struct ft_doc *d, const struct refdata *ref,
+    const struct rules *rules, ft_offer_cb *cb, void *arg, size_t max,
+    struct ft_batch_report *rep)
+{
+	const json_t *item;
+	char reason[FT_REASON_MAX];
+	size_t i;
+
+	for (; max > 0 && d->next < d->n; max--) {
+		i = d->next++;
+		item = d->single ? d->list : json_array_get(d->list, i);
+		if (ft_map_offer(item, ref, rules, &d->fo, reason,
 		    sizeof(reason)) == -1) {
 			record_reject(rep, (int)i, item, reason);
 			continue;
 		}
 		rep->mapped++;
-		rep->warnings += (unsigned long)fo->nwarnings;
-		if (cb != NULL && cb(fo, arg) != 0)
+		rep->warnings += (unsigned long)d->fo.nwarnings;
+		if (cb != NULL && cb(&d->fo, arg) != 0)
 			rep->refused++;
 	}
-	free(fo);
-	json_decref(root);
+	return d->n - d->next;
+}
+
+void
+ft_doc_close(struct ft_doc *d)
+{
+	if (d == NULL)
+		return;
+	json_decref(d->root);
+	free(d);
+}
+
+int
+ft_map_document(const char *json, size_t len, const struct refdata *ref,
+    const struct rules *rules, ft_offer_cb *cb, void *arg,
+    struct ft_batch_report *rep)
+{
+	struct ft_doc *d;
+
+	if ((d = ft_doc_open(json, len, rep)) == NULL)
+		return -1;
+	(void)ft_doc_map(d, ref, rules, cb, arg, FT_BATCH_MAX, rep);
+	ft_doc_close(d);
 	return 0;
 }

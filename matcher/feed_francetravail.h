@@ -111,13 +111,6 @@ struct ft_offer {
 	int64_t		 created_at;	/* dateCreation, unix time */
 	int64_t		 updated_at;	/* dateActualisation */
 
-	/*
-	 * Hint for duplicates (a partner offer that is also a France
-	 * Travail one): FNV-1a of the folded title without "(H/F)", the
-	 * employer, the commune or department and the contract.
-	 */
-	uint64_t	 dup_key;
-
 	/* Facts: from permis[]/competences[] and from the free text. */
 	struct rule_fact facts[FT_FACTS_MAX];
 	int		 nfacts;
@@ -180,5 +173,21 @@ typedef int ft_offer_cb(const struct ft_offer *, void *arg);
 int	ft_map_document(const char *json, size_t len,
 	    const struct refdata *ref, const struct rules *rules,
 	    ft_offer_cb *cb, void *arg, struct ft_batch_report *rep);
+
+/*
+ * The same, a few offers at a time, for a caller that must not hold its
+ * thread for the whole document (the daemon's event loop).  ft_doc_open()
+ * parses (NULL on a document-level error, in rep->error; an empty
+ * document is a document of no offers); ft_doc_map() maps the next max
+ * offers at most, adding to rep, and returns how many are left;
+ * ft_doc_close() frees.  rules may differ from one call to the next.
+ */
+struct ft_doc;
+struct ft_doc	*ft_doc_open(const char *json, size_t len,
+		    struct ft_batch_report *rep);
+size_t		 ft_doc_map(struct ft_doc *, const struct refdata *ref,
+		    const struct rules *rules, ft_offer_cb *cb, void *arg,
+		    size_t max, struct ft_batch_report *rep);
+void		 ft_doc_close(struct ft_doc *);
 
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/event.h>
+
 #include "clause.h"
 #include "conn.h"
 #include "dates.h"
@@ -1738,7 +1740,9 @@ struct feed_dup {
 struct feed_op {
 	struct matcherd		*env;
 	struct pending		*p;
-	int			 walking;	/* ft_map_document() running */
+	int			 walking;	/* the document not all read */
+	struct ft_doc		*doc;		/* being read */
+	struct ft_batch_report	*rep;		/* of the reading */
 	int			 outstanding;	/* offers waiting for Redis */
 	int			 accepted, updated, rejected, duplicates;
 	struct feed_error	 errors[FEED_ERRORS_MAX];
@@ -1909,10 +1913,57 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 }
 
 /*
+ * Offers of a feed.push mapped and scored per turn of the event loop: a
+ * document of 5,000 offers against a large pool is seconds of scoring,
+ * and the other clients must not wait for all of it.
+ */
+#define FEED_CHUNK	32
+
+static void
+feed_walk(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval now = { 0, 0 };
+	struct feed_op *op = arg;
+	struct matcherd *env = op->env;
+	struct ft_batch_report *rep = op->rep;
+	int i;
+
+	(void)fd;
+	(void)what;
+	if (ft_doc_map(op->doc, env->ref, env->rules, feed_take_offer, op,
+	    FEED_CHUNK, rep) > 0) {
+		if (event_base_once(env->base, -1, EV_TIMEOUT, feed_walk, op,
+		    &now) == 0)
+			return;
+		log_warnx("feed.push: cannot schedule the rest of the "
+		    "document; mapping it at once");
+		(void)ft_doc_map(op->doc, env->ref, env->rules,
+		    feed_take_offer, op, FT_BATCH_MAX, rep);
+	}
+	op->walking = 0;
+	ft_doc_close(op->doc);
+	op->doc = NULL;
+	/* Errors name offers by their matcherd id, as stored ones are. */
+	for (i = 0; i < rep->nrejects; i++) {
+		char id[RECORD_ID_MAX + 1] = "";
+
+		if (rep->rejects[i].id[0])
+			snprintf(id, sizeof(id), "%s%s", FT_ID_PREFIX,
+			    rep->rejects[i].id);
+		feed_error(op, id, rep->rejects[i].reason);
+	}
+	/* Rejects past those the mapper listed, and offers past its bound. */
+	op->rejected += rep->rejected - rep->nrejects + rep->skipped;
+	free(rep);
+	op->rep = NULL;
+	feed_maybe_finish(op);
+}
+
+/*
  * feed.push {format, payload}: a partner document as received (a France
  * Travail search response or offer), mapped, and each offer stored and
- * scored as offer.put does.  A bad record is reported and never stops the
- * batch.
+ * scored as offer.put does, FEED_CHUNK offers per turn of the event loop.
+ * A bad record is reported and never stops the batch.
  */
 static void
 h_feed_push(struct matcherd *env, struct pending *p,
@@ -1921,9 +1972,9 @@ h_feed_push(struct matcherd *env, struct pending *p,
 	struct ft_batch_report *rep;
 	const msgpack_object *o;
 	struct feed_op *op;
+	struct ft_doc *d;
 	const char *doc;
 	size_t len;
-	int i, rv;
 
 	if ((o = param(params, "format")) == NULL ||
 	    !mp_str_eq(o, "francetravail")) {
@@ -1937,38 +1988,22 @@ h_feed_push(struct matcherd *env, struct pending *p,
 		    "payload must be the document as a string");
 		return;
 	}
+	rep = xmalloc(sizeof(*rep));
+	if ((d = ft_doc_open(doc, len, rep)) == NULL) {
+		/* A document-level error comes before any offer is taken. */
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "payload", "%s",
+		    rep->error);
+		free(rep);
+		return;
+	}
 	op = xcalloc(1, sizeof(*op));
 	op->env = env;
 	op->p = p;
 	op->walking = 1;
+	op->doc = d;
+	op->rep = rep;
 	pending_hold(p);
-	rep = xmalloc(sizeof(*rep));
-	rv = ft_map_document(doc, len, env->ref, env->rules, feed_take_offer,
-	    op, rep);
-	op->walking = 0;
-	if (rv == -1) {
-		/* A document-level error comes before any offer is taken. */
-		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "payload", "%s",
-		    rep->error);
-		pending_release(p);
-		free(op->ids);
-		free(op);
-		free(rep);
-		return;
-	}
-	/* Errors name offers by their matcherd id, as stored ones are. */
-	for (i = 0; i < rep->nrejects; i++) {
-		char id[RECORD_ID_MAX + 1] = "";
-
-		if (rep->rejects[i].id[0])
-			snprintf(id, sizeof(id), "%s%s", FT_ID_PREFIX,
-			    rep->rejects[i].id);
-		feed_error(op, id, rep->rejects[i].reason);
-	}
-	/* Rejects past those the mapper listed, and offers past its bound. */
-	op->rejected += rep->rejected - rep->nrejects + rep->skipped;
-	free(rep);
-	feed_maybe_finish(op);
+	feed_walk(-1, 0, op);
 }
 
 /* ------------------------------------------------------------------ */

@@ -121,6 +121,33 @@ class FeedPush(harness.MatcherdTestCase):
             self.assertTrue(e["reason"], e)
         self.assertRpcError("not_found", "id", "offer.get", {"id": "ft-BAD1"})
 
+    def test_a_long_document_is_read_in_turns_and_counted_whole(self):
+        # 300 offers of 300 employers (not duplicates of one another),
+        # a bad record every 50, the same id again at the end: read over
+        # several turns of the event loop, reported as one batch, while
+        # another client is answered.
+        good = samples()["resultats"][0]
+        offers = []
+        for i in range(300):
+            o = dict(good, id="L%04d" % i,
+                     entreprise={"nom": "Employeur %d" % i})
+            if i % 50 == 7:
+                o["typeContrat"] = "LIB"
+            offers.append(o)
+        offers.append(dict(offers[0]))
+        other = self.client()
+        msgid = self.c.request("feed.push", {
+            "format": "francetravail",
+            "payload": json.dumps({"resultats": offers})})
+        self.assertEqual(other.call("ping")["pong"], True)
+        got = self.c.result_of(self.c.response(msgid, timeout=60))
+        self.assertEqual((got["accepted"], got["rejected"],
+                          got["duplicates"]), (294, 6, 1), got)
+        self.assertEqual(sorted(e["id"] for e in got["errors"]),
+                         ["ft-L%04d" % i for i in range(7, 300, 50)])
+        listed = self.c.call("offer.list", {"count": 500})["offers"]
+        self.assertEqual(len(listed), 294)
+
     def test_the_same_job_twice_in_one_document_is_taken_once(self):
         one = samples()["resultats"][0]
         got = self.push({"resultats": [one, one]})

@@ -456,6 +456,57 @@ check_sample(const struct fixture *fx, const struct ft_offer *fo,
 		assert_string_equal(fo->department, "59");
 }
 
+/* Read in turns of 5, 3 or 1 offers, a document maps as in one go. */
+static void
+test_document_in_turns(void **state)
+{
+	const struct fixture *fx = *state;
+	struct ft_batch_report *all, *turns;
+	struct collect *c1, *c2;
+	struct ft_doc *d;
+	char *doc;
+	size_t len, left, step;
+	int i;
+
+	if ((doc = read_samples(&len)) == NULL)
+		skip();
+	all = calloc(1, sizeof(*all));
+	turns = calloc(1, sizeof(*turns));
+	c1 = calloc(1, sizeof(*c1));
+	c2 = calloc(1, sizeof(*c2));
+	c1->fx = c2->fx = fx;
+	assert_int_equal(ft_map_document(doc, len, fx->ref, NULL, collect_cb,
+	    c1, all), 0);
+	for (step = 1; step <= 5; step += 2) {
+		memset(c2, 0, sizeof(*c2));
+		c2->fx = fx;
+		assert_non_null(d = ft_doc_open(doc, len, turns));
+		for (i = 0; (left = ft_doc_map(d, fx->ref, NULL, collect_cb,
+		    c2, step, turns)) > 0; i++)
+			assert_true(left <= (size_t)all->offers);
+		ft_doc_close(d);
+		assert_int_equal(turns->mapped, all->mapped);
+		assert_int_equal(turns->rejected, all->rejected);
+		assert_int_equal(c2->n, c1->n);
+		for (i = 0; i < c1->n; i++)
+			assert_memory_equal(&c1->offers[i].offer,
+			    &c2->offers[i].offer, sizeof(struct offer));
+	}
+	/* A document-level error, and an empty document. */
+	assert_null(ft_doc_open("{\"resultats\": 3}", 16, turns));
+	assert_string_equal(turns->error, "resultats: must be a list of offers");
+	assert_non_null(d = ft_doc_open(" \n", 2, turns));
+	assert_int_equal(ft_doc_map(d, fx->ref, NULL, collect_cb, c2, 10,
+	    turns), 0);
+	ft_doc_close(d);
+	ft_doc_close(NULL);
+	free(doc);
+	free(all);
+	free(turns);
+	free(c1);
+	free(c2);
+}
+
 static void
 test_samples(void **state)
 {
@@ -528,10 +579,6 @@ test_samples(void **state)
 	assert_string_equal(fo->partner_url,
 	    "https://example.invalid/offre/123");
 	assert_int_equal(fo->offer.source, SOURCE_POLE_EMPLOI);
-
-	/* Distinct offers, distinct duplicate keys. */
-	for (i = 1; i < NSAMPLES; i++)
-		assert_true(c->offers[i].dup_key != c->offers[i - 1].dup_key);
 
 	free(c);
 	free(rep);
@@ -1374,30 +1421,6 @@ test_origin(void **state)
 	assert_string_equal(fo.url, "");
 }
 
-static void
-test_dup_key(void **state)
-{
-	const struct fixture *fx = *state;
-	struct ft_offer a, b;
-
-	/* A partner's copy of an offer: same key, whatever the id. */
-	expect_ok(fx, "{\"id\": \"A1\", \"intitule\": \"Agent de propret\\u00e9"
-	    " (H/F)\", \"entreprise\": {\"nom\": \"Nettoyage du Littoral\"}}",
-	    &a);
-	expect_ok(fx, "{\"id\": \"B2\", \"intitule\": \"AGENT DE PROPRETE\","
-	    " \"entreprise\": {\"nom\": \"NETTOYAGE DU LITTORAL\"},"
-	    " \"origineOffre\": {\"origine\": \"2\"}}", &b);
-	assert_true(a.dup_key == b.dup_key);
-	expect_ok(fx, "{\"id\": \"B2\", \"intitule\": \"AGENT DE PROPRETE\","
-	    " \"entreprise\": {\"nom\": \"NETTOYAGE DU LITTORAL\"},"
-	    " \"lieuTravail\": {\"commune\": \"59359\"}}", &b);
-	assert_true(a.dup_key != b.dup_key);
-	expect_ok(fx, "{\"id\": \"B2\", \"intitule\": \"AGENT DE PROPRETE\","
-	    " \"entreprise\": {\"nom\": \"NETTOYAGE DU LITTORAL\"},"
-	    " \"typeContrat\": \"CDD\"}", &b);
-	assert_true(a.dup_key != b.dup_key);
-}
-
 /*
  * Every field of every sample, replaced by a value of every JSON type
  * (and removed): never a crash, and a rejection always has a reason that
@@ -1994,6 +2017,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_document_in_turns),
 		cmocka_unit_test(test_base),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_title),
@@ -2007,7 +2031,6 @@ main(void)
 		cmocka_unit_test(test_worktime_positions),
 		cmocka_unit_test(test_flags_dates),
 		cmocka_unit_test(test_origin),
-		cmocka_unit_test(test_dup_key),
 		cmocka_unit_test(test_every_field_every_type),
 		cmocka_unit_test(test_batch_bad_in_middle),
 		cmocka_unit_test(test_document_shapes),
