@@ -1237,6 +1237,7 @@ struct putter {
 	void		(*on_result)(struct ctl *, struct putter *,
 			    const json_t *);
 	unsigned long	 created, updated, rejected;
+	unsigned long	 merged;	/* offers merged into another */
 	int		 csv;		/* the input is CSV records of kind */
 	enum csvrec_kind kind;
 };
@@ -1449,9 +1450,12 @@ created_done(struct ctl *ctl, struct putter *p, const json_t *result)
 static void
 offer_done(struct ctl *ctl, struct putter *p, const json_t *result)
 {
-	if (!ctl->json && p->created + p->updated > 0)
+	if (!ctl->json && p->created + p->updated + p->merged > 0)
 		putchar('\n');
-	p->created++;
+	if (jstr(result, "merged_into") != NULL)
+		p->merged++;
+	else
+		p->created++;
 	print_result(ctl, result);
 	fflush(stdout);
 }
@@ -1523,8 +1527,9 @@ put_summary(const struct ctl *ctl, const struct putter *p, const char *what)
 static int
 cmd_candidate_put(struct ctl *ctl, struct opts *o)
 {
-	struct putter p = { "candidate.put", "candidate", -1,
-	    created_done, 0, 0, 0, 0, CSVREC_CANDIDATE };
+	struct putter p = { .method = "candidate.put",
+	    .wrap_key = "candidate", .limit = -1, .on_result = created_done,
+	    .kind = CSVREC_CANDIDATE };
 
 	p.csv = is_csv(o);
 	put_records(ctl, &p, o->pos[0]);
@@ -1675,9 +1680,11 @@ cmd_candidate_list(struct ctl *ctl, struct opts *o)
 static void
 offer_line(struct ctl *ctl, struct putter *p, const json_t *result)
 {
-	p->created++;
-	if (print_merged(ctl, result))
+	if (print_merged(ctl, result)) {
+		p->merged++;
 		return;
+	}
+	p->created++;
 	if (ctl->json)
 		print_json(ctl, result);
 	else
@@ -1750,8 +1757,8 @@ push_francetravail(struct ctl *ctl, const char *path)
 static int
 cmd_offer_put(struct ctl *ctl, struct opts *o)
 {
-	struct putter p = { "offer.put", "offer", o->limit, offer_done,
-	    0, 0, 0, 0, CSVREC_OFFER };
+	struct putter p = { .method = "offer.put", .wrap_key = "offer",
+	    .limit = o->limit, .on_result = offer_done, .kind = CSVREC_OFFER };
 
 	if (o->format != NULL && strcmp(o->format, "francetravail") == 0)
 		return push_francetravail(ctl, o->pos[0]);
@@ -1760,11 +1767,13 @@ cmd_offer_put(struct ctl *ctl, struct opts *o)
 	put_records(ctl, &p, o->pos[0]);
 	if (p.csv) {
 		if (ctl->json)
-			printf("{\"scored\":%lu,\"rejected\":%lu}\n",
-			    p.created, p.rejected);
+			printf("{\"scored\":%lu,\"merged\":%lu,"
+			    "\"rejected\":%lu}\n", p.created, p.merged,
+			    p.rejected);
 		else
 			printf("offers: %lu scored (created or updated), "
-			    "%lu rejected\n", p.created, p.rejected);
+			    "%lu merged into the same job, %lu rejected\n",
+			    p.created, p.merged, p.rejected);
 		return p.rejected > 0 ? EXIT_REFUSED : 0;
 	}
 	if (p.rejected > 0) {
@@ -1890,8 +1899,8 @@ cmd_offer_close(struct ctl *ctl, struct opts *o)
 static int
 cmd_clause_put(struct ctl *ctl, struct opts *o)
 {
-	struct putter p = { "clause.put", "operation", -1, created_done,
-	    0, 0, 0, 0, CSVREC_CANDIDATE };
+	struct putter p = { .method = "clause.put", .wrap_key = "operation",
+	    .limit = -1, .on_result = created_done, .kind = CSVREC_CANDIDATE };
 
 	put_records(ctl, &p, o->pos[0]);
 	return put_summary(ctl, &p, "operations");

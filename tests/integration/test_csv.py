@@ -111,10 +111,15 @@ class Csv(harness.MatcherdTestCase):
                           "postes\n"
                           "o-csv-1,France Travail,\"Coffreur, bancheur\","
                           "F1701,Bouygues TP,59183,CDI,2\n"
-                          "o-csv-2,Nulle part,Maçon,F1703,X,59183,CDI,1\n")
+                          "o-csv-2,Nulle part,Maçon,F1703,X,59183,CDI,1\n"
+                          "o-csv-3,Prospection,Coffreur bancheur (H/F),"
+                          "F1701,BOUYGUES TP,59183,CDI,1\n")
         r = self.ctl("import", "offers", "--format", "csv", path)
         self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("offers: 1 scored", r.stdout)
+        self.assertIn("offers: 1 scored (created or updated), 1 merged into "
+                      "the same job, 1 rejected", r.stdout)
+        self.assertIn("offer o-csv-3: the same job as o-csv-1, merged",
+                      r.stdout)
         self.assertIn("line 3 (id o-csv-2): source: unknown value", r.stderr)
         got = self.c.call("offer.get", {"id": "o-csv-1"})
         self.assertEqual(got["offer"]["title"], "Coffreur, bancheur")
