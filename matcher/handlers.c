@@ -314,9 +314,11 @@ h_stats(struct matcherd *env, struct pending *p, const msgpack_object *params)
 	pack_counts(&b.pk, "candidates_by_status", &vocab_status,
 	    env->idx->status_live);
 	mp_pack_str(&b.pk, "offers");
-	msgpack_pack_map(&b.pk, 2);
+	msgpack_pack_map(&b.pk, 3);
 	mp_pack_kv_int(&b.pk, "open", env->offers->open);
 	mp_pack_kv_int(&b.pk, "closed", env->offers->closed);
+	/* Duplicates merged into them (docs/DEDUP.md). */
+	mp_pack_kv_int(&b.pk, "merged", env->offers->merged);
 	mp_pack_str(&b.pk, "referrals");
 	msgpack_pack_map(&b.pk, REFERRAL_COUNT);
 	for (i = 0; i < REFERRAL_COUNT; i++)

@@ -147,4 +147,8 @@ metrics_write(const struct matcherd *env, const struct metrics_http *mh,
 	family(out, "matcherd_offers", "gauge", "offers, open or closed");
 	evbuffer_add_printf(out, "matcherd_offers{status=\"open\"} %u\n"
 	    "matcherd_offers{status=\"closed\"} %u\n", offers[0], offers[1]);
+	family(out, "matcherd_offers_merged", "gauge",
+	    "duplicate offers merged into another (docs/DEDUP.md)");
+	evbuffer_add_printf(out, "matcherd_offers_merged %u\n",
+	    env->offers->merged);
 }

@@ -68,6 +68,8 @@ class Duplicates(harness.MatcherdTestCase):
         listed = [o["id"] for o in self.c.call(
             "offer.list", {"status": "all"})["offers"]]
         self.assertEqual(listed, ["ft-201KCBA"])
+        self.assertEqual(self.c.call("stats")["offers"],
+                         {"open": 1, "closed": 0, "merged": 1})
         # The merged id names the offer it was merged into.
         alias = self.c.call("offer.get", {"id": "ft-201KCBZ"})
         self.assertEqual(alias["offer"]["id"], "ft-201KCBA")

@@ -601,7 +601,8 @@ class Metrics(HttpCase):
                      "matcherd_suggestions_total", "matcherd_clients",
                      "matcherd_http_connections", "matcherd_subscribers",
                      "matcherd_redis_roundtrip_seconds_count",
-                     "matcherd_scoring_duration_seconds_count"):
+                     "matcherd_scoring_duration_seconds_count",
+                     "matcherd_offers_merged"):
             self.assertIn((name, ""), m, name)
         self.assertEqual(m[("matcherd_up", "")], 1)
         self.assertEqual(m[("matcherd_clients", "")], 1)

@@ -575,7 +575,7 @@ class OfferLifecycle(OfferTestCase):
         self.assertEqual(got["offer"]["sector"], "hotellerie")
         self.assertEqual(got["status"], "open")
         self.assertEqual(self.c.call("stats")["offers"],
-                         {"open": 1, "closed": 0})
+                         {"open": 1, "closed": 0, "merged": 0})
         self.assertEqual(self.redis.hget(harness.PREFIX + ":offers",
                                          "o-move"), "hotellerie")
         self.assertIsNone(self.redis.cli("ZSCORE", "%s:{batiment}:offers" % (
@@ -610,7 +610,8 @@ class OfferLifecycle(OfferTestCase):
         self.assertRpcError("invalid_argument", ..., "offer.match",
                             {"id": "o-close"})
         stats = self.c.call("stats")
-        self.assertEqual(stats["offers"], {"open": 0, "closed": 1})
+        self.assertEqual(stats["offers"], {"open": 0, "closed": 1,
+                                           "merged": 0})
 
     def test_unknown_offer_is_not_found(self):
         for method in ("offer.get", "offer.match", "offer.close"):
