@@ -80,6 +80,7 @@ struct rule_fact {
 struct rules_stats {
 	int		 rules;		/* rules loaded, [wording] included */
 	int		 jit;		/* of which compiled by the JIT */
+	int		 prefiltered;	/* of which have pre-filter literals */
 	int		 by_kind[6];	/* rules per enum rule_kind */
 	unsigned long	 texts;		/* texts examined */
 	unsigned long	 truncated;	/* texts cut to RULES_MAX_INPUT */
@@ -127,6 +128,32 @@ int		 rules_extract(const struct rules *, const char *text,
  */
 int		 rules_rome_for_title(const struct rules *, const char *title,
 		    size_t len, char rome[ROME_CODE_LEN + 1]);
+
+/*
+ * The pre-filter.  At load, each pattern is read for literals of which
+ * every match contains one ("permis", "caces"...), and for those it
+ * starts with; each text is scanned once for all of them, only the rules
+ * with one of their literals in the text (and those without literals) are
+ * run, and a rule with leading literals is tried only where they are.  A
+ * text that is ASCII once normalised runs the patterns compiled without
+ * UTF and UCP, which match the same there, faster.  The facts are those
+ * of a plain search with every rule (see matcher/rules.c for the match
+ * limit): rules_set_prefilter(r, 0) turns all this off, for tests and
+ * benchmarks that check it (call it before sharing the set).
+ */
+void		 rules_set_prefilter(struct rules *, int on);
+
+/*
+ * What the pre-filter reads in a pattern (written as in a rules file):
+ * the literals one of which is in every match, sorted and joined with '|'
+ * into buf, and the leading literals (every match starts with one) into
+ * prefix ("" when there are none: the rule is searched for as written).
+ * Returns how many literals there are (0: the pattern cannot match in a
+ * search from offset 0), or -1 when there are none (the rule is always
+ * run).  For tests.
+ */
+int		 rules_pattern_literals(const char *pattern, char *buf,
+		    size_t len, char *prefix, size_t prefixlen);
 
 /* Counters and sizes of a loaded set. */
 void		 rules_stats(const struct rules *, struct rules_stats *out);

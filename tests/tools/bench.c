@@ -9,7 +9,16 @@
  *   matcher-bench feed SAMPLES.json RULES.conf [--offers N]
  *	Map France Travail offers (the samples' offers repeated N times, in
  *	pages of 150 as the API serves them) without and with the rules:
- *	offers per second, parsing and mapping, no scoring.
+ *	offers per second, parsing and mapping, no scoring, on one core (by
+ *	the clock and by the process's CPU time).  Then with the rules'
+ *	pre-filter off, and with long descriptions.
+ *   matcher-bench ftdocs SAMPLES.json DIR [--offers N] [--per-doc P]
+ *	    [--max-bytes B]
+ *	Write N France Travail offers (the samples repeated, each a job of
+ *	its own) as search responses DIR/ft-0001.json..., each of at most P
+ *	offers (default and at most 5,000, feed.push's bound) and B bytes
+ *	(default: what matchctl sends in one message), for "matchctl import
+ *	offers --format francetravail".
  *   matcher-bench rpc HOST:PORT OFFERS.json [--runs N] [--window W]
  *	offer.put over loopback: sequential latency (p50/p99) and pipelined
  *	throughput with W requests in flight.
@@ -39,6 +48,7 @@
 #include "index.h"
 #include "jsonmp.h"
 #include "offer.h"
+#include "proto.h"
 #include "rank.h"
 #include "refdata.h"
 #include "rpc.h"
@@ -403,27 +413,189 @@ bench_rpc(int argc, char **argv)
 /* Pages of this many offers, as the France Travail API serves them. */
 #define FEED_PAGE 150
 
-/* One pass over the pages: offers mapped per second. */
+/*
+ * A long description written the way real ones are (missions, profile,
+ * conditions; 1.3 KB, a few facts), for the mapping with long texts.
+ */
+static const char typical_description[] =
+	"Au sein d'une entreprise de gros \xc5\x93uvre reconnue sur le "
+	"Dunkerquois, vous int\xc3\xa9grez une \xc3\xa9quipe de 8 "
+	"compagnons sur un chantier de construction de 45 logements "
+	"collectifs \xc3\xa0 Grande-Synthe.\n\nVos missions :\n"
+	"\xe2\x80\xa2 Mise en place et r\xc3\xa9glage des banches et des "
+	"coffrages (voiles, poteaux, poutres)\n"
+	"\xe2\x80\xa2 Lecture de plans et tra\xc3\xa7" "age\n"
+	"\xe2\x80\xa2 Pose des armatures et des r\xc3\xa9servations\n"
+	"\xe2\x80\xa2 Coulage et vibrage du b\xc3\xa9ton, "
+	"d\xc3\xa9" "coffrage et nettoyage du mat\xc3\xa9riel\n"
+	"\xe2\x80\xa2 Respect des consignes de s\xc3\xa9" "curit\xc3\xa9 et "
+	"port des EPI\n\nProfil recherch\xc3\xa9 :\nVous justifiez d'une "
+	"premi\xc3\xa8re exp\xc3\xa9rience de 6 mois minimum sur un poste "
+	"similaire, ou d'une formation en ma\xc3\xa7onnerie ou en coffrage. "
+	"Le CACES R482 cat\xc3\xa9gorie A serait un plus. Permis B "
+	"exig\xc3\xa9 : le chantier n'est pas desservi par les transports en "
+	"commun. Rigueur, ponctualit\xc3\xa9 et go\xc3\xbbt du travail en "
+	"\xc3\xa9quipe.\n\nConditions :\nContrat de chantier d'une "
+	"dur\xc3\xa9" "e pr\xc3\xa9visionnelle de 12 mois, 35 heures "
+	"hebdomadaires du lundi au vendredi (7h30 - 16h), heures "
+	"suppl\xc3\xa9mentaires possibles. Salaire selon la grille de la "
+	"convention collective et l'exp\xc3\xa9rience, paniers repas et "
+	"indemnit\xc3\xa9s de trajet. Possibilit\xc3\xa9 d'\xc3\xa9volution "
+	"vers un poste de chef d'\xc3\xa9quipe.";
+
+/* France Travail documents made of the samples' offers, repeated. */
+struct ft_docs {
+	char	**doc;		/* {"resultats": [...]}, compact JSON */
+	size_t	 *len;
+	int	  n;
+};
+
+static void
+ft_docs_add(struct ft_docs *d, json_t *offers)
+{
+	json_t *doc = json_pack("{s:o}", "resultats", offers);
+
+	d->doc = realloc(d->doc, (d->n + 1) * sizeof(*d->doc));
+	d->len = realloc(d->len, (d->n + 1) * sizeof(*d->len));
+	if (doc == NULL || d->doc == NULL || d->len == NULL ||
+	    (d->doc[d->n] = json_dumps(doc, JSON_COMPACT)) == NULL)
+		die("%s", "out of memory");
+	d->len[d->n] = strlen(d->doc[d->n]);
+	d->n++;
+	json_decref(doc);
+}
+
+/*
+ * total offers, the samples of res in turn, in documents of at most
+ * per_doc offers and max_bytes bytes (0: no bound).  unique: each offer
+ * is a job of its own, with its own id ("201KCBA-42") and employer ("SMM
+ * 42": copies with the same employer, place, contract and day are the
+ * same job to the daemon's duplicate check); else the samples repeat.
+ * desc: when not NULL, every offer's description.
+ */
+static void
+ft_docs_make(struct ft_docs *d, const json_t *res, int total, int per_doc,
+    size_t max_bytes, int unique, const char *desc)
+{
+	json_t *offers = json_array(), *o, *e;
+	char id[64], name[160];
+	size_t n = json_array_size(res), bytes = 0, len;
+	int k, in_doc = 0;
+
+	memset(d, 0, sizeof(*d));
+	for (k = 0; k < total; k++) {
+		o = json_deep_copy(json_array_get(res, k % n));
+		if (unique) {
+			snprintf(id, sizeof(id), "%s-%d", json_string_value(
+			    json_object_get(o, "id")), k + 1);
+			json_object_set_new(o, "id", json_string(id));
+			e = json_object_get(o, "entreprise");
+			if (json_is_string(json_object_get(e, "nom"))) {
+				snprintf(name, sizeof(name), "%.120s %d",
+				    json_string_value(json_object_get(e,
+				    "nom")), k + 1);
+				json_object_set_new(e, "nom",
+				    json_string(name));
+			}
+		}
+		if (desc != NULL)
+			json_object_set_new(o, "description",
+			    json_string(desc));
+		len = max_bytes > 0 ? json_dumpb(o, NULL, 0, JSON_COMPACT) : 0;
+		if (in_doc > 0 && (in_doc == per_doc || (max_bytes > 0 &&
+		    bytes + len + 1 > max_bytes))) {
+			ft_docs_add(d, offers);
+			offers = json_array();
+			in_doc = 0;
+			bytes = 0;
+		}
+		json_array_append_new(offers, o);
+		in_doc++;
+		/* {"resultats":[ ... ]} and a comma per offer. */
+		bytes += len + 1 + (in_doc == 1 ? 15 : 0);
+	}
+	if (in_doc > 0)
+		ft_docs_add(d, offers);
+	else
+		json_decref(offers);
+}
+
+static void
+ft_docs_free(struct ft_docs *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->doc[i]);
+	free(d->doc);
+	free(d->len);
+}
+
+static double
+cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * One pass over the documents: offers mapped per second of the clock
+ * (the result) and per second of CPU time (*per_cpu: per core, as the
+ * mapping is single-threaded; the clock also counts other processes of a
+ * shared machine).
+ */
 static double
 feed_pass(const struct refdata *ref, const struct rules *rules,
-    char **pages, size_t *lens, int npages, int *mapped)
+    const struct ft_docs *d, int *mapped, double *per_cpu)
 {
 	struct ft_batch_report *rep;
-	double t0;
+	double t0, c0;
 	int i;
 
 	rep = malloc(sizeof(*rep));
 	*mapped = 0;
+	c0 = cpu_s();
 	t0 = now_us();
-	for (i = 0; i < npages; i++) {
-		if (ft_map_document(pages[i], lens[i], ref, rules, NULL, NULL,
-		    rep) == -1)
+	for (i = 0; i < d->n; i++) {
+		if (ft_map_document(d->doc[i], d->len[i], ref, rules, NULL,
+		    NULL, rep) == -1)
 			die("%s", rep->error);
 		*mapped += rep->mapped;
 	}
 	t0 = (now_us() - t0) / 1e6;
+	*per_cpu = *mapped / (cpu_s() - c0);
 	free(rep);
 	return *mapped / t0;
+}
+
+static void
+feed_line(const char *what, const struct refdata *ref,
+    const struct rules *rules, const struct ft_docs *d)
+{
+	double rate, per_cpu;
+	int mapped;
+
+	rate = feed_pass(ref, rules, d, &mapped, &per_cpu);
+	printf("  %s: %.0f offers/s, %.0f per CPU-second (%d mapped)\n",
+	    what, rate, per_cpu, mapped);
+}
+
+/* A France Travail search response's offers, or die. */
+static json_t *
+load_ft_samples(const char *path)
+{
+	json_error_t jerr;
+	json_t *doc, *res;
+
+	if ((doc = json_load_file(path, 0, &jerr)) == NULL ||
+	    (res = json_object_get(doc, "resultats")) == NULL ||
+	    json_array_size(res) == 0)
+		die("%s: not a France Travail search response", path);
+	json_incref(res);
+	json_decref(doc);
+	return res;
 }
 
 static int
@@ -431,12 +603,11 @@ bench_feed(int argc, char **argv)
 {
 	struct refdata *ref;
 	struct rules *rules;
-	json_error_t jerr;
-	json_t *doc, *res, *page;
-	char err[4096], **pages;
-	size_t *lens, n, i;
-	int total = 100000, npages, p, k, mapped;
-	double rate;
+	struct ft_docs d, dl;
+	json_t *res, *s;
+	char err[4096], what[512], *desc;
+	size_t n, i, dlen = 0;
+	int total = 100000;
 
 	if (argc >= 2 && strcmp(argv[argc - 2], "--offers") == 0) {
 		total = atoi(argv[argc - 1]);
@@ -449,36 +620,94 @@ bench_feed(int argc, char **argv)
 		die("%s", err);
 	if ((rules = rules_load(argv[2], ref, err, sizeof(err))) == NULL)
 		die("%s", err);
-	if ((doc = json_load_file(argv[1], 0, &jerr)) == NULL ||
-	    (res = json_object_get(doc, "resultats")) == NULL ||
-	    (n = json_array_size(res)) == 0)
-		die("%s: not a France Travail search response", argv[1]);
-	npages = (total + FEED_PAGE - 1) / FEED_PAGE;
-	pages = calloc(npages, sizeof(*pages));
-	lens = calloc(npages, sizeof(*lens));
-	for (p = 0, k = 0; p < npages; p++) {
-		page = json_array();
-		for (i = 0; i < FEED_PAGE && k < total; i++, k++)
-			json_array_append(page, json_array_get(res, k % n));
-		page = json_pack("{s:o}", "resultats", page);
-		pages[p] = json_dumps(page, JSON_COMPACT);
-		json_decref(page);
-		lens[p] = strlen(pages[p]);
-	}
-	rate = feed_pass(ref, NULL, pages, lens, npages, &mapped);
+	res = load_ft_samples(argv[1]);
+	n = json_array_size(res);
+	ft_docs_make(&d, res, total, FEED_PAGE, 0, 0, NULL);
 	printf("France Travail pages of %d, %d offers (the %zu samples "
-	    "repeated): without rules %.0f offers/s (%d mapped)\n",
-	    FEED_PAGE, total, n, rate, mapped);
-	rate = feed_pass(ref, rules, pages, lens, npages, &mapped);
-	printf("with %s: %.0f offers/s (%d mapped)\n", argv[2], rate,
-	    mapped);
-	for (p = 0; p < npages; p++)
-		free(pages[p]);
-	free(pages);
-	free(lens);
-	json_decref(doc);
+	    "repeated), parsed and mapped on one core:\n", FEED_PAGE, total,
+	    n);
+	feed_line("without the rules", ref, NULL, &d);
+	snprintf(what, sizeof(what), "with %s", argv[2]);
+	feed_line(what, ref, rules, &d);
+
+	/* Every rule searched for over the whole text: the plain way. */
+	rules_set_prefilter(rules, 0);
+	snprintf(what, sizeof(what), "with %s, pre-filter off", argv[2]);
+	feed_line(what, ref, rules, &d);
+	rules_set_prefilter(rules, 1);
+
+	/* Long descriptions: a typical one, then the samples' joined. */
+	ft_docs_make(&dl, res, total, FEED_PAGE, 0, 0, typical_description);
+	snprintf(what, sizeof(what), "without the rules, every description "
+	    "a typical one of %zu bytes", sizeof(typical_description) - 1);
+	feed_line(what, ref, NULL, &dl);
+	snprintf(what, sizeof(what), "with %s, the same", argv[2]);
+	feed_line(what, ref, rules, &dl);
+	ft_docs_free(&dl);
+	desc = calloc(1, 1);
+	for (i = 0; i < n; i++) {
+		s = json_object_get(json_array_get(res, i), "description");
+		if (!json_is_string(s))
+			continue;
+		desc = realloc(desc, dlen + json_string_length(s) + 2);
+		memcpy(desc + dlen, json_string_value(s),
+		    json_string_length(s));
+		dlen += json_string_length(s);
+		memcpy(desc + dlen, "\n", 2);
+		dlen++;
+	}
+	ft_docs_make(&dl, res, total, FEED_PAGE, 0, 0, desc);
+	snprintf(what, sizeof(what), "without the rules, every description "
+	    "the %zu samples' joined (%zu bytes)", n, dlen);
+	feed_line(what, ref, NULL, &dl);
+	snprintf(what, sizeof(what), "with %s, the same", argv[2]);
+	feed_line(what, ref, rules, &dl);
+	free(desc);
+	ft_docs_free(&dl);
+	ft_docs_free(&d);
+	json_decref(res);
 	rules_free(rules);
 	refdata_free(ref);
+	return 0;
+}
+
+static int
+bench_ftdocs(int argc, char **argv)
+{
+	struct ft_docs d;
+	json_t *res;
+	char path[4096];
+	size_t max_bytes = PROTO_MAX_MESSAGE_DEFAULT - 8192;
+	int total = 100000, per_doc = FT_BATCH_MAX, i;
+	FILE *fp;
+
+	for (i = 3; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--offers") == 0)
+			total = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--per-doc") == 0)
+			per_doc = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--max-bytes") == 0)
+			max_bytes = strtoul(argv[i + 1], NULL, 10);
+		else
+			break;
+	}
+	if (argc < 3 || i != argc || total < 1 || per_doc < 1 ||
+	    per_doc > FT_BATCH_MAX || max_bytes < 4096)
+		die("%s", "usage: matcher-bench ftdocs SAMPLES.json DIR "
+		    "[--offers N] [--per-doc P] [--max-bytes B]");
+	res = load_ft_samples(argv[1]);
+	ft_docs_make(&d, res, total, per_doc, max_bytes, 1, NULL);
+	for (i = 0; i < d.n; i++) {
+		snprintf(path, sizeof(path), "%s/ft-%04d.json", argv[2], i + 1);
+		if ((fp = fopen(path, "w")) == NULL ||
+		    fwrite(d.doc[i], 1, d.len[i], fp) != d.len[i] ||
+		    fclose(fp) != 0)
+			die("%s: cannot write", path);
+	}
+	printf("%d offers in %d documents of at most %d offers and %zu "
+	    "bytes\n", total, d.n, per_doc, max_bytes);
+	ft_docs_free(&d);
+	json_decref(res);
 	return 0;
 }
 
@@ -491,6 +720,8 @@ main(int argc, char **argv)
 		return bench_rpc(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
 		return bench_feed(argc - 1, argv + 1);
-	fprintf(stderr, "usage: matcher-bench score|rpc|feed ...\n");
+	if (argc >= 2 && strcmp(argv[1], "ftdocs") == 0)
+		return bench_ftdocs(argc - 1, argv + 1);
+	fprintf(stderr, "usage: matcher-bench score|rpc|feed|ftdocs ...\n");
 	return 64;
 }

@@ -1,7 +1,9 @@
 /*
- * matcher-gen: synthetic candidates for matcherd, as JSON Lines on stdout.
+ * matcher-gen: synthetic candidates for matcherd, as JSON Lines on stdout
+ * (or CSV with --csv, for "matchctl import candidates": docs/CSV.md).
  *
- *   matcher-gen candidates N [--seed S] [--today YYYY-MM-DD] [--data DIR]
+ *   matcher-gen candidates N [--csv] [--seed S] [--today YYYY-MM-DD]
+ *       [--data DIR]
  *
  * The pool imitates the PLIE and Mission Locale public of the Flandre-
  * Dunkerque employment area described in /work/shared/DOMAIN.md: 60 % live
@@ -329,25 +331,36 @@ put_key(struct out *o, const char *key)
 	put(o, ":");
 }
 
+/* The names of the set bits of mask, sep between them; json: quoted. */
+static void
+put_names(struct out *o, uint32_t mask, const char *const *names, int count,
+    const char *sep, int json)
+{
+	int i, first = 1;
+
+	for (i = 0; i < count; i++) {
+		if ((mask & (1u << i)) == 0)
+			continue;
+		if (!first)
+			put(o, sep);
+		if (json)
+			put_str(o, names[i]);
+		else
+			put(o, names[i]);
+		first = 0;
+	}
+}
+
 /* ,"key":["a","b"] from the set bits of mask over names. */
 static void
 put_set(struct out *o, const char *key, uint32_t mask,
     const char *const *names, int count)
 {
-	int i, first = 1;
-
 	if (mask == 0)
 		return;
 	put_key(o, key);
 	put(o, "[");
-	for (i = 0; i < count; i++) {
-		if ((mask & (1u << i)) == 0)
-			continue;
-		if (!first)
-			put(o, ",");
-		put_str(o, names[i]);
-		first = 0;
-	}
+	put_names(o, mask, names, count, ",", 1);
 	put(o, "]");
 }
 
@@ -417,20 +430,42 @@ pick_months(struct rng *r, int age)
 	return m < (age - 16) * 12 ? m : (age - 16) * 12;
 }
 
+/* One candidate's values, drawn before they are written. */
+struct cand {
+	char		 id[32];
+	int		 prim;		/* primary sector, listed first */
+	uint32_t	 sectors;
+	int		 njobs;
+	const char	*jobs[3];
+	int		 months[3];
+	int		 nskills;
+	const char	*skills[NITEMS(skills)];
+	uint32_t	 lic, crit, barr, contracts;
+	int		 vehicle, level, radius, status, consent;
+	const char	*commune;
+	int		 has_available;
+	int32_t		 available_from;
+	const char	*working_time;	/* NULL: absent */
+	int32_t		 birth_date;
+	char		 adviser[32];
+};
+
+/*
+ * Draw candidate i.  The draws come in a fixed order (that of the JSON
+ * fields for those drawn last), so a seed always gives the same pool.
+ */
 static void
-candidate(const struct gen *g, unsigned long i, struct out *o)
+candidate(const struct gen *g, unsigned long i, struct cand *c)
 {
-	const char *jobs[3], *code, *tags[NITEMS(skills)];
-	uint32_t sectors = 0, crit = 0, barr = 0, lic = 0, contracts = 0;
 	int jobsector[3], njobs, k, n, prim, s, young, age, level, vehicle;
-	int months, radius, status, tries;
-	int has_b, transport = 0;
+	int tries, has_b, transport = 0;
+	uint32_t sectors = 0, crit = 0, barr = 0, lic = 0, contracts = 0;
+	const char *code;
 	size_t j;
 	struct rng r;
-	char id[32];
 
 	r.s = g->seed ^ (0xd1b54a32d192ed03ULL * (i + 1));
-	o->len = 0;
+	memset(c, 0, sizeof(*c));
 
 	/* Jobs: one to three, mostly in the primary sector. */
 	prim = pick_sector(&r);
@@ -441,7 +476,8 @@ candidate(const struct gen *g, unsigned long i, struct out *o)
 		for (tries = 0; tries < 8; tries++) {
 			code = sector_jobs[s].codes[pick(&r,
 			    sector_jobs[s].codes, sector_jobs[s].n)].code;
-			for (k = 0; k < n && strcmp(jobs[k], code) != 0; k++)
+			for (k = 0; k < n && strcmp(c->jobs[k], code) != 0;
+			    k++)
 				;
 			if (k == n)
 				break;
@@ -450,7 +486,7 @@ candidate(const struct gen *g, unsigned long i, struct out *o)
 			njobs = n;
 			break;
 		}
-		jobs[n] = code;
+		c->jobs[n] = code;
 		jobsector[n] = s;
 		sectors |= 1u << s;
 		if (strcmp(code, "N4101") == 0 || strcmp(code, "N4105") == 0)
@@ -513,7 +549,7 @@ candidate(const struct gen *g, unsigned long i, struct out *o)
 	if (chance(&r, 0.05))
 		barr |= 1u << BARRIER_SANTE;
 
-	radius = vehicle ? rng_range(&r, 15, 40) :
+	c->radius = vehicle ? rng_range(&r, 15, 40) :
 	    has_b ? rng_range(&r, 8, 25) : rng_range(&r, 5, 15);
 
 	/* Accepted contracts: a third accept everything (field absent). */
@@ -538,37 +574,17 @@ candidate(const struct gen *g, unsigned long i, struct out *o)
 	}
 
 	k = rng_range(&r, 0, 99);
-	status = k < 85 ? STATUS_AVAILABLE : k < 92 ? STATUS_TRAINING :
+	c->status = k < 85 ? STATUS_AVAILABLE : k < 92 ? STATUS_TRAINING :
 	    k < 97 ? STATUS_PLACED : STATUS_PAUSED;
 
-	/* Write it, in the order of the PROTOCOL.md table. */
-	snprintf(id, sizeof(id), "c-%0*lu", g->idwidth, i + 1);
-	put(o, "{\"id\":");
-	put_str(o, id);
-	put_key(o, "sectors");
-	put(o, "[");
-	put_str(o, vocab_name(&vocab_sector, prim));
-	for (s = 0; s < SECTOR_COUNT; s++) {
-		if (s != prim && (sectors & (1u << s))) {
-			put(o, ",");
-			put_str(o, vocab_name(&vocab_sector, s));
-		}
-	}
-	put(o, "]");
-	put_key(o, "jobs");
-	put(o, "[");
-	for (n = 0; n < njobs; n++) {
-		months = pick_months(&r, age);
-		put(o, n > 0 ? ",{\"rome\":" : "{\"rome\":");
-		put_str(o, jobs[n]);
-		put(o, ",\"months\":");
-		put_int(o, months);
-		put(o, "}");
-	}
-	put(o, "]");
+	snprintf(c->id, sizeof(c->id), "c-%0*lu", g->idwidth, i + 1);
+	c->prim = prim;
+	c->sectors = sectors;
+	c->njobs = njobs;
+	for (n = 0; n < njobs; n++)
+		c->months[n] = pick_months(&r, age);
 
 	/* Skills of the sectors worked in; a tag may be listed twice. */
-	k = 0;
 	for (j = 0; j < NITEMS(skills); j++) {
 		double p = 0;
 
@@ -576,57 +592,184 @@ candidate(const struct gen *g, unsigned long i, struct out *o)
 			if (jobsector[n] != skills[j].sector)
 				continue;
 			if (skills[j].rome != NULL &&
-			    strcmp(skills[j].rome, jobs[n]) == 0)
+			    strcmp(skills[j].rome, c->jobs[n]) == 0)
 				p = skills[j].p_rome;
 			else if (p < skills[j].p)
 				p = skills[j].p;
 		}
-		for (n = 0; n < k && strcmp(tags[n], skills[j].tag) != 0; n++)
+		for (n = 0; n < c->nskills &&
+		    strcmp(c->skills[n], skills[j].tag) != 0; n++)
 			;
-		if (p == 0 || n < k || !chance(&r, p))
+		if (p == 0 || n < c->nskills || !chance(&r, p))
 			continue;
-		put(o, k == 0 ? ",\"skills\":[" : ",");
-		put_str(o, skills[j].tag);
-		tags[k++] = skills[j].tag;
+		c->skills[c->nskills++] = skills[j].tag;
 	}
-	if (k > 0)
-		put(o, "]");
 
-	put_set(o, "licences", lic, vocab_licence.names, LICENCE_COUNT);
-	put_key(o, "vehicle");
-	put(o, vehicle ? "true" : "false");
-	put_key(o, "level");
-	put_int(o, level);
-	put_key(o, "commune");
-	put_str(o, pick_commune(g, &r));
-	put_key(o, "radius_km");
-	put_int(o, radius);
-	if (status != STATUS_PLACED && chance(&r, 0.20))
-		put_date(o, "available_from", g->today + rng_range(&r, 1, 60));
-	put_set(o, "contracts", contracts, vocab_contract.names,
-	    CONTRACT_COUNT);
-	k = rng_range(&r, 0, 99);
-	if (k < 30 || (k < 40 && (barr & (1u << BARRIER_GARDE_ENFANTS)) == 0)) {
-		put_key(o, "working_time");
-		put_str(o, "full");
-	} else if (k < 40 || (barr & (1u << BARRIER_GARDE_ENFANTS)) != 0) {
-		put_key(o, "working_time");
-		put_str(o, "part");
+	c->lic = lic;
+	c->vehicle = vehicle;
+	c->level = level;
+	c->commune = pick_commune(g, &r);
+	if (c->status != STATUS_PLACED && chance(&r, 0.20)) {
+		c->has_available = 1;
+		c->available_from = g->today + rng_range(&r, 1, 60);
 	}
-	put_date(o, "birth_date", g->today - age * 365 - age / 4 -
-	    rng_range(&r, 1, 364));
-	put_set(o, "criteria", crit, vocab_criterion.names, CRITERION_COUNT);
-	put_set(o, "barriers", barr, vocab_barrier.names, BARRIER_COUNT);
-	put_key(o, "status");
-	put_str(o, vocab_name(&vocab_status, status));
+	c->contracts = contracts;
+	k = rng_range(&r, 0, 99);
+	if (k < 30 || (k < 40 && (barr & (1u << BARRIER_GARDE_ENFANTS)) == 0))
+		c->working_time = "full";
+	else if (k < 40 || (barr & (1u << BARRIER_GARDE_ENFANTS)) != 0)
+		c->working_time = "part";
+	c->birth_date = g->today - age * 365 - age / 4 -
+	    rng_range(&r, 1, 364);
+	c->crit = crit;
+	c->barr = barr;
 	/* One adviser team per candidathèque, eight advisers each. */
-	snprintf(id, sizeof(id), "conseiller-%02d", prim * 8 +
-	    rng_range(&r, 1, 8));
+	snprintf(c->adviser, sizeof(c->adviser), "conseiller-%02d",
+	    prim * 8 + rng_range(&r, 1, 8));
+	c->consent = chance(&r, 0.90);
+}
+
+/* One JSON line, in the order of the PROTOCOL.md table. */
+static void
+write_json(const struct cand *c, struct out *o)
+{
+	int n, s;
+
+	o->len = 0;
+	put(o, "{\"id\":");
+	put_str(o, c->id);
+	put_key(o, "sectors");
+	put(o, "[");
+	put_str(o, vocab_name(&vocab_sector, c->prim));
+	for (s = 0; s < SECTOR_COUNT; s++) {
+		if (s != c->prim && (c->sectors & (1u << s))) {
+			put(o, ",");
+			put_str(o, vocab_name(&vocab_sector, s));
+		}
+	}
+	put(o, "]");
+	put_key(o, "jobs");
+	put(o, "[");
+	for (n = 0; n < c->njobs; n++) {
+		put(o, n > 0 ? ",{\"rome\":" : "{\"rome\":");
+		put_str(o, c->jobs[n]);
+		put(o, ",\"months\":");
+		put_int(o, c->months[n]);
+		put(o, "}");
+	}
+	put(o, "]");
+	for (n = 0; n < c->nskills; n++) {
+		put(o, n == 0 ? ",\"skills\":[" : ",");
+		put_str(o, c->skills[n]);
+	}
+	if (c->nskills > 0)
+		put(o, "]");
+	put_set(o, "licences", c->lic, vocab_licence.names, LICENCE_COUNT);
+	put_key(o, "vehicle");
+	put(o, c->vehicle ? "true" : "false");
+	put_key(o, "level");
+	put_int(o, c->level);
+	put_key(o, "commune");
+	put_str(o, c->commune);
+	put_key(o, "radius_km");
+	put_int(o, c->radius);
+	if (c->has_available)
+		put_date(o, "available_from", c->available_from);
+	put_set(o, "contracts", c->contracts, vocab_contract.names,
+	    CONTRACT_COUNT);
+	if (c->working_time != NULL) {
+		put_key(o, "working_time");
+		put_str(o, c->working_time);
+	}
+	put_date(o, "birth_date", c->birth_date);
+	put_set(o, "criteria", c->crit, vocab_criterion.names,
+	    CRITERION_COUNT);
+	put_set(o, "barriers", c->barr, vocab_barrier.names, BARRIER_COUNT);
+	put_key(o, "status");
+	put_str(o, vocab_name(&vocab_status, c->status));
 	put_key(o, "adviser");
-	put_str(o, id);
+	put_str(o, c->adviser);
 	put_key(o, "consent_partners");
-	put(o, chance(&r, 0.90) ? "true" : "false");
+	put(o, c->consent ? "true" : "false");
 	put(o, "}\n");
+}
+
+/*
+ * CSV, for "matchctl import candidates" (docs/CSV.md): French headers,
+ * ';' between cells, '|' between the items of a list, empty cells for
+ * absent fields.  No value holds ';', '|' or a quote.
+ */
+static const char csv_header[] = "id;secteurs;metiers;competences;permis;"
+    "vehicule;niveau;commune;rayon_km;disponible_le;contrats;"
+    "temps_travail;date_naissance;criteres;freins;statut;conseiller;"
+    "consentement\n";
+
+/* The set bits of mask over names, joined with '|', then ';'. */
+static void
+put_csv_set(struct out *o, uint32_t mask, const char *const *names,
+    int count)
+{
+	put_names(o, mask, names, count, "|", 0);
+	put(o, ";");
+}
+
+static void
+write_csv(const struct cand *c, struct out *o)
+{
+	char buf[16];
+	int n;
+
+	o->len = 0;
+	put(o, c->id);
+	put(o, ";");
+	put(o, vocab_name(&vocab_sector, c->prim));
+	for (n = 0; n < SECTOR_COUNT; n++)
+		if (n != c->prim && (c->sectors & (1u << n))) {
+			put(o, "|");
+			put(o, vocab_name(&vocab_sector, n));
+		}
+	put(o, ";");
+	for (n = 0; n < c->njobs; n++) {
+		if (n > 0)
+			put(o, "|");
+		put(o, c->jobs[n]);
+		put(o, ":");
+		put_int(o, c->months[n]);
+	}
+	put(o, ";");
+	for (n = 0; n < c->nskills; n++) {
+		if (n > 0)
+			put(o, "|");
+		put(o, c->skills[n]);
+	}
+	put(o, ";");
+	put_csv_set(o, c->lic, vocab_licence.names, LICENCE_COUNT);
+	put(o, c->vehicle ? "oui;" : "non;");
+	put_int(o, c->level);
+	put(o, ";");
+	put(o, c->commune);
+	put(o, ";");
+	put_int(o, c->radius);
+	put(o, ";");
+	if (c->has_available) {
+		date_format(c->available_from, buf);
+		put(o, buf);
+	}
+	put(o, ";");
+	put_csv_set(o, c->contracts, vocab_contract.names, CONTRACT_COUNT);
+	if (c->working_time != NULL)
+		put(o, c->working_time);
+	put(o, ";");
+	date_format(c->birth_date, buf);
+	put(o, buf);
+	put(o, ";");
+	put_csv_set(o, c->crit, vocab_criterion.names, CRITERION_COUNT);
+	put_csv_set(o, c->barr, vocab_barrier.names, BARRIER_COUNT);
+	put(o, vocab_name(&vocab_status, c->status));
+	put(o, ";");
+	put(o, c->adviser);
+	put(o, ";");
+	put(o, c->consent ? "oui\n" : "non\n");
 }
 
 /* ---- startup ---- */
@@ -634,7 +777,7 @@ candidate(const struct gen *g, unsigned long i, struct out *o)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: matcher-gen candidates N [--seed S] "
+	fprintf(stderr, "usage: matcher-gen candidates N [--csv] [--seed S] "
 	    "[--today YYYY-MM-DD] [--data DIR]\n");
 	exit(64);
 }
@@ -698,9 +841,10 @@ main(int argc, char *argv[])
 	struct refdata *ref;
 	unsigned long long count = 0, i, max;
 	struct gen g;
+	struct cand c;
 	struct out o;
 	char err[512];
-	int k, have_count = 0;
+	int k, have_count = 0, csv = 0;
 
 	if (argc < 2 || strcmp(argv[1], "candidates") != 0)
 		usage();
@@ -720,6 +864,8 @@ main(int argc, char *argv[])
 			}
 		} else if (strcmp(argv[k], "--data") == 0 && k + 1 < argc)
 			datadir = argv[++k];
+		else if (strcmp(argv[k], "--csv") == 0)
+			csv = 1;
 		else if (argv[k][0] != '-' && !have_count) {
 			count = parse_ull(argv[k], "count");
 			have_count = 1;
@@ -743,8 +889,14 @@ main(int argc, char *argv[])
 	for (max = 9999999; count > max && g.idwidth < 19; max = max * 10 + 9)
 		g.idwidth++;
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (csv)
+		fputs(csv_header, stdout);
 	for (i = 0; i < count; i++) {
-		candidate(&g, i, &o);
+		candidate(&g, i, &c);
+		if (csv)
+			write_csv(&c, &o);
+		else
+			write_json(&c, &o);
 		if (fwrite(o.buf, 1, o.len, stdout) != o.len)
 			break;
 	}

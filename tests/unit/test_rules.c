@@ -1289,6 +1289,481 @@ test_samples(void **state)
 	json_decref(root);
 }
 
+/* ------------------------------------------------------------------ */
+/* Pre-filter                                                          */
+/* ------------------------------------------------------------------ */
+
+#define SAMPLES_IN_TREE	MATCHERD_SOURCE_DIR \
+	"/tests/data/francetravail/samples.json"
+
+static void
+expect_literals(const char *pattern, int want_n, const char *want,
+    const char *want_prefix)
+{
+	char buf[1024], prefix[1024];
+	int n;
+
+	n = rules_pattern_literals(pattern, buf, sizeof(buf), prefix,
+	    sizeof(prefix));
+	if (n != want_n || strcmp(buf, want) != 0 ||
+	    strcmp(prefix, want_prefix) != 0)
+		fprintf(stderr, "%s: %d \"%s\" \"%s\", want %d \"%s\" "
+		    "\"%s\"\n", pattern, n, buf, prefix, want_n, want,
+		    want_prefix);
+	assert_int_equal(n, want_n);
+	assert_string_equal(buf, want);
+	assert_string_equal(prefix, want_prefix);
+}
+
+/*
+ * What the pre-filter reads in patterns: the literals every match
+ * contains, those it starts with, and nothing where it cannot tell.
+ */
+static void
+test_prefilter_literals(void **state)
+{
+	(void)state;
+	expect_literals("\\bpermis\\s(?:de\\sconduire\\s)?(?:vl|vehicules?"
+	    "\\slegers?)\\b", 1, "permis", "permis");
+	/* Exact strings, reduced to the shortest that suffice. */
+	expect_literals("\\bexige(?:e|s|es)?\\b|\\bexigences?\\b", 1,
+	    "exige", "exige");
+	expect_literals("\\bsouhait(?:e|ee|es|ees|able|ables)\\b", 2,
+	    "souhaitable|souhaite", "souhaitable|souhaite");
+	/* The longest shortest literal of a sequence, then the fewest. */
+	expect_literals("\\bde\\snuit\\b|\\b[35]\\s?x\\s?8\\b", 2, "nuit|x",
+	    "3|5|de");
+	expect_literals("ab\\scd", 1, "ab", "ab");
+	expect_literals("[Ab]cd", 2, "acd|bcd", "acd|bcd");
+	expect_literals("x{3}y", 1, "xxxy", "xxxy");
+	expect_literals("\\x41\\x{42}c", 1, "abc", "abc");
+	/* Lookarounds match nothing; accents fold as in texts. */
+	expect_literals("(?=abc)de", 1, "de", "de");
+	expect_literals("(?<!ab)c\\w+de", 1, "de", "c");
+	expect_literals("\xc3\x89lingage", 1, "elingage", "elingage");
+	/* Optional parts: prefixes of both ways. */
+	expect_literals("\\b(?:tres\\s)?tot\\sle", 1, "tot", "tot|tres");
+	/* \G(?!^) cannot match in a search from offset 0. */
+	expect_literals("(?:\\bcaces\\W{0,3}|\\G(?!^),\\s?)([1-7])", 1,
+	    "caces", "caces");
+	expect_literals("\\G(?!^)abc", 0, "", "");
+	/* Any other \G: literals, but searched for as written. */
+	expect_literals("\\Gabc", 1, "abc", "");
+	expect_literals("(*NO_JIT)(a+)+$", 1, "a", "a");
+	/* Nothing known: the rule always runs. */
+	expect_literals("a*", -1, "", "");
+	expect_literals("abc|d*", -1, "", "");
+	expect_literals("(?i)abc", -1, "", "");
+	expect_literals("(a)bc\\1", -1, "", "");
+	expect_literals("\\Qabc\\E", -1, "", "");
+	expect_literals("\\w+", -1, "", "");
+}
+
+/* Texts for the comparisons below. */
+struct corpus {
+	char	**text;
+	size_t	  n, cap;
+};
+
+static void
+corpus_add(struct corpus *c, const char *s, size_t len)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap == 0 ? 256 : 2 * c->cap;
+		c->text = realloc(c->text, c->cap * sizeof(*c->text));
+		assert_non_null(c->text);
+	}
+	c->text[c->n] = malloc(len + 1);
+	assert_non_null(c->text[c->n]);
+	memcpy(c->text[c->n], s, len);
+	c->text[c->n++][len] = '\0';
+}
+
+static void
+corpus_free(struct corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->text[i]);
+	free(c->text);
+}
+
+/* Every string of a JSON value, and the concatenation of them all. */
+static void
+corpus_json(struct corpus *c, json_t *j, char *all, size_t *alllen,
+    size_t allcap)
+{
+	const char *k;
+	json_t *v;
+	size_t i, len;
+
+	if (json_is_string(j)) {
+		len = json_string_length(j);
+		corpus_add(c, json_string_value(j), len);
+		if (*alllen + len + 1 < allcap) {
+			memcpy(all + *alllen, json_string_value(j), len);
+			*alllen += len;
+			all[(*alllen)++] = '\n';
+		}
+	} else if (json_is_array(j))
+		json_array_foreach(j, i, v)
+			corpus_json(c, v, all, alllen, allcap);
+	else if (json_is_object(j))
+		json_object_foreach(j, k, v)
+			corpus_json(c, v, all, alllen, allcap);
+}
+
+/*
+ * The "#>" examples of the shipped rules and the strings of the France
+ * Travail samples, as they are, in upper case, inside other words, two
+ * by two, all together; and random sequences of their words.
+ */
+static void
+corpus_build(struct corpus *c)
+{
+	static const char *const seps[] = {
+		" ", ", ", ". ", "\n", " et ", " ou ", "/", "-", "; ", "",
+		" : ", " (", ") ", "  ", " 3 ", " 12 mois ", "\xe2\x80\xa2 ",
+		/* Left as they are by the normaliser: not ASCII texts. */
+		" 11,65 \xe2\x82\xac ", " n\xc2\xb0 ", " \xce\xb1 ",
+	};
+	char line[4096], buf[8192], *all, *w, *save;
+	char **words = NULL;
+	size_t base, i, k, len, n, nw = 0, cw = 0, alllen = 0;
+	uint64_t x = 42;
+	json_t *root;
+	FILE *fp;
+
+	fp = fopen(RULES_CONF, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strncmp(line, "#> ", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if ((w = strstr(line, " => ")) != NULL)
+			*w = '\0';
+		corpus_add(c, line + 3, strlen(line + 3));
+	}
+	(void)fclose(fp);
+	all = malloc(1 << 20);
+	assert_non_null(all);
+	root = json_load_file(SAMPLES_IN_TREE, 0, NULL);
+	assert_non_null(root);
+	corpus_json(c, root, all, &alllen, 1 << 20);
+	json_decref(root);
+	corpus_add(c, all, alllen);
+	free(all);
+
+	base = c->n;
+	for (i = 0; i < base; i++) {
+		len = strlen(c->text[i]);
+		if (len + 64 > sizeof(buf))
+			continue;
+		for (k = 0; k <= len; k++)
+			buf[k] = (char)(c->text[i][k] >= 'a' &&
+			    c->text[i][k] <= 'z' ? c->text[i][k] - 32 :
+			    c->text[i][k]);
+		corpus_add(c, buf, len);
+		n = (size_t)snprintf(buf, sizeof(buf), "Xx%syy zz%s.",
+		    c->text[i], c->text[(i + 1) % base]);
+		corpus_add(c, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		n = (size_t)snprintf(buf, sizeof(buf), "%s%s%s",
+		    c->text[i], seps[i % (sizeof(seps) / sizeof(seps[0]))],
+		    c->text[(i * 7 + 3) % base]);
+		corpus_add(c, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		/* Its words, for the random texts. */
+		snprintf(buf, sizeof(buf), "%s", c->text[i]);
+		for (w = strtok_r(buf, " ,.;:()/\n", &save); w != NULL;
+		    w = strtok_r(NULL, " ,.;:()/\n", &save)) {
+			if (nw == cw) {
+				cw = cw == 0 ? 1024 : 2 * cw;
+				words = realloc(words, cw * sizeof(*words));
+				assert_non_null(words);
+			}
+			words[nw++] = strdup(w);
+		}
+	}
+	assert_true(nw > 100);
+	for (i = 0; i < 3000; i++) {
+		len = 0;
+		for (k = 0; k < 2 + i % 24; k++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			w = words[(x >> 33) % nw];
+			n = (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%s%s", w, seps[(x >> 20) % (sizeof(seps) /
+			    sizeof(seps[0]))]);
+			if (n >= sizeof(buf) - len)
+				break;
+			len += n;
+		}
+		corpus_add(c, buf, len);
+	}
+	for (i = 0; i < nw; i++)
+		free(words[i]);
+	free(words);
+}
+
+static int
+same_facts(const struct rule_fact *a, int na, const struct rule_fact *b,
+    int nb)
+{
+	int i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].kind != b[i].kind || a[i].required != b[i].required ||
+		    strcmp(a[i].value, b[i].value) != 0 ||
+		    strcmp(a[i].excerpt, b[i].excerpt) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * The pre-filter never changes a result: every text of the corpus gives
+ * the same facts (values, requirement, excerpts, order) and the same
+ * title ROME code with it as with every rule searched for over the whole
+ * text; and it does skip most rules.
+ */
+static void
+test_prefilter_same_facts(void **state)
+{
+	struct fixture *fx = *state;
+	struct rule_fact on[RULES_MAX_FACTS], off[RULES_MAX_FACTS];
+	struct rules_stats st;
+	struct rules *plain;
+	struct corpus c = { NULL, 0, 0 };
+	char err[4096], rome_on[ROME_CODE_LEN + 1], rome_off[ROME_CODE_LEN + 1];
+	size_t i, len, facts = 0, romes = 0;
+	int non, noff, id_on, id_off;
+
+	plain = rules_load(RULES_CONF, fx->ref, err, sizeof(err));
+	assert_non_null(plain);
+	rules_set_prefilter(plain, 0);
+	rules_stats(fx->rules, &st);
+	/* Nearly every shipped rule has literals. */
+	assert_true(st.prefiltered * 10 >= st.rules * 9);
+
+	corpus_build(&c);
+	assert_true(c.n > 3500);
+	for (i = 0; i < c.n; i++) {
+		len = strlen(c.text[i]);
+		non = rules_extract(fx->rules, c.text[i], len, on,
+		    RULES_MAX_FACTS);
+		noff = rules_extract(plain, c.text[i], len, off,
+		    RULES_MAX_FACTS);
+		if (!same_facts(on, non, off, noff)) {
+			fprintf(stderr, "pre-filter on:\n");
+			dump(c.text[i], on, non);
+			fprintf(stderr, "off:\n");
+			dump(c.text[i], off, noff);
+		}
+		assert_true(same_facts(on, non, off, noff));
+		facts += (size_t)non;
+		id_on = rules_rome_for_title(fx->rules, c.text[i], len,
+		    rome_on);
+		id_off = rules_rome_for_title(plain, c.text[i], len,
+		    rome_off);
+		if (id_on != id_off)
+			fprintf(stderr, "\"%s\": %s with the pre-filter, %s "
+			    "without\n", c.text[i], rome_on, rome_off);
+		assert_int_equal(id_on, id_off);
+		assert_string_equal(rome_on, rome_off);
+		romes += id_on >= 0;
+	}
+	/* The corpus does exercise the rules (5,564 texts: 3,463, 2,594). */
+	assert_true(facts > c.n / 2);
+	assert_true(romes > c.n / 3);
+	rules_stats(plain, &st);
+	assert_int_equal(st.limit_hits, 0);
+	rules_stats(fx->rules, &st);
+	assert_int_equal(st.limit_hits, 0);
+	corpus_free(&c);
+	rules_free(plain);
+}
+
+/*
+ * The same with hand-written rules that use what the shipped file does
+ * not: upper case, Unicode properties, POSIX classes, a look-behind
+ * first, a bare \G, no literal at all; on texts where UTF and UCP matter
+ * (letters that are not ASCII next to words).
+ */
+static void
+test_prefilter_hand_rules(void **state)
+{
+	static const char conf[] =
+	    "[skill]\n"
+	    "upper = \\bPERMIS\\s(?:DE\\sCONDUIRE\\s)?VL\\b\n"
+	    "word = \\bnuit\\b\n"
+	    "prop = \\bcaces\\W{0,3}\\p{L}{2}\\d\n"
+	    "posix = \\btitre[[:space:]]pro\\b\n"
+	    "behind = (?<!non\\s)\\bexige\\b\n"
+	    "list-$1 = (?:\\bcat\\s|\\G(?!^)(?:,\\s?|\\set\\s))([a-g])"
+	    "\\b\n"
+	    "opt = \\b(?:tres\\s)?tot\\sle\\smatin\\b\n"
+	    "ment = \\w+ment\\b\n"
+	    "start = \\Gabc\n"
+	    "any = (?i)zz\\d\n"
+	    "r486 = r\\s?[34]86\n"
+	    "[wording]\n"
+	    "required = \\bEXIGEE?\\b\n"
+	    "[rome]\n"
+	    "F1701 = \\bcoffreu(?:r|se)s?\\b\n";
+	static const char *const texts[] = {
+		"Permis VL exig\xc3\xa9", "PERMIS DE CONDUIRE VL",
+		"permis de conduire vl, non exig\xc3\xa9",
+		"travail de nuit", "\xce\xb1nuit", "nuit\xce\xb1",
+		"\xce\xb1 nuit \xe2\x82\xac", "CACES ab3",
+		"caces \xce\xb1\xce\xb2" "3", "caces: \xc3\xa9\xc3\xa9" "5",
+		"Titre pro", "titre\tpro", "titre\xc2\xa0pro", "exige",
+		"non exige", "non exig\xc3\xa9" "e",
+		"Cat A, B et C", "cat a,b et g, h", "cat \xce\xb1, b",
+		"Tr\xc3\xa8s t\xc3\xb4t le matin", "tot le matin",
+		"rapidement", "\xce\xb1ment", "abc", "x abc", "abcabc",
+		"ZZ9", "zz9 \xe2\x82\xac", "Coffreuse", "\xce\xb1" "coffreur",
+		"coffreurs\xce\xb1", "rr 486", "rrr386", "r r 486",
+	};
+	struct rule_fact on[RULES_MAX_FACTS], off[RULES_MAX_FACTS];
+	struct fixture *fx = *state;
+	struct rules *r, *plain;
+	char err[2048], buf[512], rome[ROME_CODE_LEN + 1];
+	size_t n = sizeof(texts) / sizeof(texts[0]), i, j;
+	int non, noff, facts = 0;
+
+	r = load_text(fx, conf, err, sizeof(err));
+	if (r == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(r);
+	plain = load_text(fx, conf, err, sizeof(err));
+	assert_non_null(plain);
+	rules_set_prefilter(plain, 0);
+	for (i = 0; i < n * n; i++) {
+		/* Each text alone, then each pair. */
+		if (i < n)
+			snprintf(buf, sizeof(buf), "%s", texts[i]);
+		else
+			snprintf(buf, sizeof(buf), "%s. %s", texts[i / n],
+			    texts[i % n]);
+		non = rules_extract(r, buf, strlen(buf), on, RULES_MAX_FACTS);
+		noff = rules_extract(plain, buf, strlen(buf), off,
+		    RULES_MAX_FACTS);
+		if (!same_facts(on, non, off, noff)) {
+			dump(buf, on, non);
+			dump(buf, off, noff);
+		}
+		assert_true(same_facts(on, non, off, noff));
+		facts += non;
+		j = (size_t)rules_rome_for_title(r, buf, strlen(buf), rome);
+		assert_int_equal(j, (size_t)rules_rome_for_title(plain, buf,
+		    strlen(buf), rome));
+	}
+	assert_true(facts > (int)n);
+	/* And what they give is what PCRE2 says, UTF and UCP included. */
+	expect_no_fact(r, "\xce\xb1nuit", RULE_SKILL, "word");
+	expect_fact(r, "\xce\xb1 nuit", RULE_SKILL, "word", -1);
+	expect_fact(r, "caces \xce\xb1\xce\xb2" "3", RULE_SKILL, "prop", -1);
+	expect_fact(r, "Cat A, B et C", RULE_SKILL, "list-c", -1);
+	expect_fact(r, "abc", RULE_SKILL, "start", -1);
+	expect_no_fact(r, "x abc", RULE_SKILL, "start");
+	expect_no_fact(r, "non exige", RULE_SKILL, "behind");
+	expect_fact(r, "PERMIS VL exig\xc3\xa9" "e", RULE_SKILL, "upper", 1);
+	expect_fact(r, "rr 486", RULE_SKILL, "r486", -1);
+	rules_free(r);
+	rules_free(plain);
+}
+
+/* The UTF-8 of cp (0x80 or more) into s; its length. */
+static size_t
+put_utf8(unsigned char *s, uint32_t cp)
+{
+	if (cp < 0x800) {
+		s[0] = (unsigned char)(0xc0 | cp >> 6);
+		s[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		s[0] = (unsigned char)(0xe0 | cp >> 12);
+		s[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		s[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	s[0] = (unsigned char)(0xf0 | cp >> 18);
+	s[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	s[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	s[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Literals are lower-case ASCII: the only non-ASCII character left by
+ * rules_normalize() that matches an ASCII letter caselessly (UTF, UCP) is
+ * the Kelvin sign, and a text with one runs every rule.
+ */
+static void
+test_prefilter_kelvin(void **state)
+{
+	struct fixture *fx = *state;
+	struct rule_fact f[RULES_MAX_FACTS], g[RULES_MAX_FACTS];
+	struct rules *plain;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	PCRE2_SIZE erroff, *ov, off = 0;
+	unsigned char *in, *out;
+	size_t o = 0, len;
+	uint32_t cp;
+	char err[4096], rome[ROME_CODE_LEN + 1];
+	int errcode, found = 0, n, m;
+
+	/* Every code point, each followed by a space, normalised. */
+	in = malloc(0x110000 * 5);
+	out = malloc(0x110000 * 5);
+	assert_non_null(in);
+	assert_non_null(out);
+	for (cp = 0x80; cp < 0x110000; cp++) {
+		if (cp >= 0xd800 && cp < 0xe000)
+			continue;
+		o += put_utf8(in + o, cp);
+		in[o++] = ' ';
+	}
+	len = rules_normalize((const char *)in, o, (char *)out, 0x110000 * 5);
+	/* (A caseless [\x00-\x7f] holds the Kelvin sign: (?-i).) */
+	re = pcre2_compile((PCRE2_SPTR)"(?=(?-i:[^\\x00-\\x7f]))[a-z]",
+	    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+	    &errcode, &erroff, NULL);
+	assert_non_null(re);
+	md = pcre2_match_data_create(1, NULL);
+	while (pcre2_match(re, out, len, off, 0, md, NULL) >= 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		assert_int_equal(ov[1] - ov[0], 3);
+		assert_memory_equal(out + ov[0], "\xe2\x84\xaa", 3);
+		found++;
+		off = ov[1];
+	}
+	assert_int_equal(found, 1);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	free(in);
+	free(out);
+
+	/* "Doc<Kelvin>er": PCRE2 matches \bdockers?\b; so must the rules. */
+	plain = rules_load(RULES_CONF, fx->ref, err, sizeof(err));
+	assert_non_null(plain);
+	rules_set_prefilter(plain, 0);
+	assert_int_equal(rules_rome_for_title(plain, "Doc\xe2\x84\xaa" "er",
+	    8, rome), refdata_rome_id(fx->ref, "N3203", 5));
+	assert_int_equal(rules_rome_for_title(fx->rules, "Doc\xe2\x84\xaa"
+	    "er", 8, rome), refdata_rome_id(fx->ref, "N3203", 5));
+	assert_string_equal(rome, "N3203");
+	n = extract(fx->rules, "Formation pac\xe2\x84\xaa s\xc3\xa9" "curit"
+	    "\xc3\xa9 exig\xc3\xa9" "e", f);
+	m = extract(plain, "Formation pac\xe2\x84\xaa s\xc3\xa9" "curit"
+	    "\xc3\xa9 exig\xc3\xa9" "e", g);
+	assert_true(same_facts(f, n, g, m));
+	assert_non_null(find(f, n, RULE_SKILL, "pack-securite"));
+	rules_free(plain);
+}
+
 int
 main(void)
 {
@@ -1310,6 +1785,10 @@ main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_load_ok),
 		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_prefilter_literals),
+		cmocka_unit_test(test_prefilter_same_facts),
+		cmocka_unit_test(test_prefilter_kelvin),
+		cmocka_unit_test(test_prefilter_hand_rules),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
