@@ -191,6 +191,29 @@ norm_employer(const char *in, char out[DEDUP_EMPLOYER_MAX + 1])
 	join_words(kept, k, out, DEDUP_EMPLOYER_MAX + 1);
 }
 
+/* s->emp_prefix: the employer up to each space, then whole. */
+static void
+emp_prefixes(struct dedup_sig *s)
+{
+	const char *e = s->employer;
+	size_t i;
+
+	s->nemp = 0;
+	if (e[0] == '\0')
+		return;
+	for (i = 0; ; i++) {
+		if (e[i] != ' ' && e[i] != '\0')
+			continue;
+		if (s->nemp == DEDUP_EMP_WORDS) {
+			s->nemp = -1;
+			return;
+		}
+		s->emp_prefix[s->nemp++] = hash_fnv1a(e, i);
+		if (e[i] == '\0')
+			return;
+	}
+}
+
 void
 dedup_sig_make(struct dedup_sig *s, const struct offer *o,
     int32_t created_day, const struct dedup_origin *origin)
@@ -215,6 +238,8 @@ dedup_sig_make(struct dedup_sig *s, const struct offer *o,
 	if (o->has_clause)
 		snprintf(s->clause, sizeof(s->clause), "%s",
 		    o->clause.operation);
+	s->id_hash = hash_fnv1a(s->id, strlen(s->id));
+	emp_prefixes(s);
 	s->created = created_day;
 	if (origin != NULL) {
 		s->partner = origin->partner != 0;
@@ -297,6 +322,27 @@ word_prefix(const char *a, const char *b)
 	size_t la = strlen(a);
 
 	return strncmp(a, b, la) == 0 && b[la] == ' ';
+}
+
+/*
+ * 1 when the two employers are surely EMP_DIFF, from the hashes alone:
+ * both named, and neither the other's name nor a word-prefix of it (as
+ * employer_rel() says).  0 when only employer_rel() can tell.
+ */
+static int
+emp_surely_differ(const struct dedup_sig *a, const struct dedup_sig *b)
+{
+	int i;
+
+	if (a->nemp == 0 || b->nemp == 0 || a->nemp < 0 || b->nemp < 0)
+		return 0;
+	for (i = 0; i < b->nemp; i++)
+		if (b->emp_prefix[i] == a->emp_prefix[a->nemp - 1])
+			return 0;
+	for (i = 0; i < a->nemp; i++)
+		if (a->emp_prefix[i] == b->emp_prefix[b->nemp - 1])
+			return 0;
+	return 1;
 }
 
 static int
@@ -937,7 +983,13 @@ consider(const struct dedup_index *x, const struct slots *list,
 	for (i = 0; list != NULL && i < list->n; i++) {
 		s = &x->sigs[list->v[i]];
 		if ((skip_domain != 0 && domain_key(s) == skip_domain) ||
-		    strcmp(s->id, q->id) == 0)
+		    (s->id_hash == q->id_hash && strcmp(s->id, q->id) == 0))
+			continue;
+		/* What judge() would call a hard difference, cheaply. */
+		if ((s->created != DATE_NONE && q->created != DATE_NONE &&
+		    (s->created - (int64_t)q->created > DEDUP_MAX_DAYS ||
+		    q->created - (int64_t)s->created > DEDUP_MAX_DAYS)) ||
+		    emp_surely_differ(q, s))
 			continue;
 		if ((v = judge(&p, q, s)) == DEDUP_DIFFERENT)
 			continue;

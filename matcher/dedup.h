@@ -30,6 +30,8 @@
 #define DEDUP_SAME_KM		2.0
 /* Places further apart than this are DIFFERENT (rule P). */
 #define DEDUP_NEAR_KM		15.0
+/* Employer words whose prefixes a signature lists (struct dedup_sig). */
+#define DEDUP_EMP_WORDS		8
 /* A why buffer of this size never truncates. */
 #define DEDUP_WHY_MAX		512
 
@@ -94,6 +96,14 @@ struct dedup_sig {
 	int32_t		 created;	/* day number; DATE_NONE unknown */
 	/* The clause operation of a clause offer, "" for others. */
 	char		 clause[RECORD_ID_MAX + 1];
+	/*
+	 * For the index's quick rejections: the id's hash, and the hashes
+	 * of the employer's first words, of its first two, ... (nemp of
+	 * them, the whole name last; -1: too many words to list).
+	 */
+	uint32_t	 id_hash;
+	uint32_t	 emp_prefix[DEDUP_EMP_WORDS];
+	int		 nemp;
 };
 
 /*

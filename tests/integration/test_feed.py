@@ -194,6 +194,28 @@ class FeedImportCli(harness.MatcherdTestCase):
         self.assertIn("offer ft-BADCLI:", run.stderr)
         self.c.call("offer.get", {"id": "ft-" + doc["resultats"][0]["id"]})
 
+    def test_a_document_over_one_message_is_sent_in_pages(self):
+        # A day's export of 800 offers, 1.4 MB: more than one message.
+        good = samples()["resultats"][0]
+        offers = [dict(good, id="D%04d" % i,
+                       entreprise={"nom": "Employeur %d" % i})
+                  for i in range(800)]
+        offers[500]["typeContrat"] = "LIB"
+        path = os.path.join(self.tmp, "day.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"resultats": offers}, f)
+        self.assertGreater(os.path.getsize(path), 1 << 20)
+        r = harness.matchctl(self.d.addr, "import", "offers", "--format",
+                             "francetravail", path, json_out=True,
+                             timeout=120)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        got = json.loads(r.stdout)
+        self.assertEqual((got["accepted"], got["rejected"]), (799, 1), got)
+        self.assertEqual([e["id"] for e in got["errors"]], ["ft-D0500"])
+        self.assertIn("offer ft-D0500:", r.stderr)
+        self.assertEqual(len(self.c.call("offer.list", {"count": 500})[
+            "offers"]), 500)
+
 
 if __name__ == "__main__":
     harness.main()
