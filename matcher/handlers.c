@@ -1281,6 +1281,145 @@ h_offer_duplicates(struct matcherd *env, struct pending *p,
 	}
 }
 
+struct resolve_op {
+	struct matcherd		*env;
+	struct pending		*p;
+	int			 merge;
+	char			 other[RECORD_ID_MAX + 1];
+	struct offer_merged	 m;	/* m.id: the offer */
+};
+
+static void
+resolve_cb(void *arg, redisReply *r)
+{
+	struct resolve_op *op = arg;
+	struct offer_entry *e, *into;
+	struct packbuf b;
+
+	if (reply_ok(op->p, r, "offer.resolve") == -1)
+		goto done;
+	if (op->merge && (e = offers_get(op->env->offers, op->m.id)) != NULL &&
+	    (into = offers_get(op->env->offers, op->other)) != NULL) {
+		offers_set_closed(op->env->offers, e, 1);
+		if (offers_merge(op->env->offers, into, &op->m) == -1)
+			log_warnx("offer %s: %s lists %d duplicates already; "
+			    "known, not listed", op->m.id, op->other,
+			    OFFERS_MERGED_MAX);
+		log_info("offer %s: merged into %s by an adviser", op->m.id,
+		    op->other);
+	}
+	packbuf_init(&b);
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_str(&b.pk, "offer", op->m.id);
+	mp_pack_kv_str(&b.pk, "other", op->other);
+	mp_pack_kv_str(&b.pk, "action", op->merge ? "merge" : "dismiss");
+	packbuf_answer(&b, op->p);
+done:
+	pending_release(op->p);
+	free(op);
+}
+
+/*
+ * offer.resolve {offer, other, action}: an adviser's word on a pair of
+ * possible duplicates (docs/DEDUP.md).  "dismiss": two jobs; the pair
+ * leaves the list.  "merge": the same job; offer is closed ("doublon de
+ * OTHER") and merged into other, as if it had been found so.
+ */
+static void
+h_offer_resolve(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const char *prefix = store_prefix(env->store);
+	struct offer_entry *e = NULL, *into;
+	struct resolve_op *op;
+	const msgpack_object *a;
+	struct packbuf v;
+	char kpairs[KEY_MAX], kmerged[KEY_MAX], kofr[KEY_MAX], now[24];
+	char field[2 * RECORD_ID_MAX + 2], reason[CLOSE_REASON_MAX + 1];
+	const char *argv[8];
+	size_t lens[8];
+	int merge;
+
+	if ((a = param(params, "action")) != NULL && mp_str_eq(a, "merge"))
+		merge = 1;
+	else if (a != NULL && mp_str_eq(a, "dismiss"))
+		merge = 0;
+	else {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "action",
+		    "action must be \"merge\" or \"dismiss\"");
+		return;
+	}
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	op->merge = merge;
+	if (param_id(p, params, "offer", op->m.id) == -1 ||
+	    param_id(p, params, "other", op->other) == -1)
+		goto fail;
+	if (strcmp(op->m.id, op->other) == 0) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "other",
+		    "an offer is not a duplicate of itself");
+		goto fail;
+	}
+	if (merge) {
+		if ((e = offers_get(env->offers, op->m.id)) == NULL ||
+		    (into = offers_get(env->offers, op->other)) == NULL) {
+			pending_error(p, RPC_ERR_NOT_FOUND, e == NULL ?
+			    "offer" : "other", "no offer %s", e == NULL ?
+			    op->m.id : op->other);
+			goto fail;
+		}
+		if (e->closed || into->closed) {
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, e->closed ?
+			    "offer" : "other", "offer %s is closed", e->closed ?
+			    op->m.id : op->other);
+			goto fail;
+		}
+		op->m.source = e->offer.source;
+		snprintf(op->m.partner, sizeof(op->m.partner), "%s",
+		    e->offer.partner);
+		op->m.at = time(NULL);
+		snprintf(op->m.why, sizeof(op->m.why), "fusionnée par un "
+		    "conseiller");
+	}
+	if (store_begin(env->store) == -1) {
+		unavailable(p);
+		goto fail;
+	}
+	pending_hold(p);
+	key_dup_pairs(kpairs, prefix);
+	snprintf(field, sizeof(field), "%s %s", op->m.id, op->other);
+	argv[0] = "HDEL"; argv[1] = kpairs; argv[2] = field;
+	store_add(env->store, 3, argv, NULL);
+	/* The pair may be listed either way round. */
+	snprintf(field, sizeof(field), "%s %s", op->other, op->m.id);
+	store_add(env->store, 3, argv, NULL);
+	if (merge && e != NULL) {
+		key_offer(kofr, prefix, vocab_name(&vocab_sector,
+		    e->offer.sector), e->offer.id);
+		snprintf(now, sizeof(now), "%lld", (long long)op->m.at);
+		snprintf(reason, sizeof(reason), "doublon de %s", op->other);
+		argv[0] = "HSET"; argv[1] = kofr;
+		argv[2] = "status"; argv[3] = "closed";
+		argv[4] = "closed_reason"; argv[5] = reason;
+		argv[6] = "updated_at"; argv[7] = now;
+		store_add(env->store, 8, argv, NULL);
+		packbuf_init(&v);
+		offers_pack_merged(&v.pk, op->other, &op->m);
+		key_dup_merged(kmerged, prefix);
+		argv[0] = "HSET";	lens[0] = 4;
+		argv[1] = kmerged;	lens[1] = strlen(kmerged);
+		argv[2] = op->m.id;	lens[2] = strlen(op->m.id);
+		argv[3] = v.sb.data;	lens[3] = v.sb.size;
+		store_add(env->store, 4, argv, lens);
+		msgpack_sbuffer_destroy(&v.sb);
+	}
+	store_commit(env->store, resolve_cb, op);
+	return;
+fail:
+	free(op);
+}
+
 static void
 h_offer_put(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
@@ -2428,6 +2567,7 @@ static const struct {
 	{ "offer.list",		h_offer_list },
 	{ "offer.match",	h_offer_match },
 	{ "offer.put",		h_offer_put },
+	{ "offer.resolve",	h_offer_resolve },
 	{ "ping",		h_ping },
 	{ "referral.update",	h_referral_update },
 	{ "stats",		h_stats },

@@ -202,6 +202,7 @@ static const char *const f_match[] = { "limit", NULL };
 static const char *const f_close[] = { "reason", NULL };
 static const char *const f_referral[] = { "status", "note", NULL };
 static const char *const f_document[] = { "payload", NULL };
+static const char *const f_resolve[] = { "action", NULL };
 static const struct query_param q_duplicates[] = {
 	{ "count", Q_INT }, { NULL, Q_STR }
 };
@@ -225,6 +226,8 @@ static const struct route routes[] = {
 	    "offer.duplicates", q_duplicates, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/offers/{id}", api_route,
 	    "offer.get", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_POST, "/api/offers/{offer}/duplicates/{other}", api_route,
+	    "offer.resolve", NULL, BODY_FIELDS, f_resolve, 0 },
 	{ EVHTTP_REQ_POST, "/api/feeds/{format}", api_route,
 	    "feed.push", NULL, BODY_DOCUMENT, f_document, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/match", api_route,

@@ -1945,7 +1945,10 @@ cmd_offer_match(struct ctl *ctl, struct opts *o)
 	return 0;
 }
 
-/* The uncertain pairs of duplicates (docs/DEDUP.md), newest first. */
+/*
+ * The uncertain pairs of duplicates (docs/DEDUP.md), newest first; or
+ * "merge|dismiss OFFER OTHER", an adviser's word on one (offer.resolve).
+ */
 static int
 cmd_duplicates(struct ctl *ctl, struct opts *o)
 {
@@ -1955,6 +1958,25 @@ cmd_duplicates(struct ctl *ctl, struct opts *o)
 	time_t t;
 	FILE *m;
 
+	if (o->npos > 0) {
+		if (o->npos != 3 || (strcmp(o->pos[0], "merge") != 0 &&
+		    strcmp(o->pos[0], "dismiss") != 0))
+			die(EXIT_USAGE, "usage: duplicates merge|dismiss OFFER "
+			    "OTHER");
+		res = call(ctl, "offer.resolve", json_pack("{s:s, s:s, s:s}",
+		    "action", o->pos[0], "offer", o->pos[1], "other",
+		    o->pos[2]));
+		if (ctl->json)
+			print_json(ctl, res);
+		else if (strcmp(o->pos[0], "merge") == 0)
+			printf("offer %s: closed, merged into %s\n", o->pos[1],
+			    o->pos[2]);
+		else
+			printf("offers %s and %s: two jobs, no longer listed\n",
+			    o->pos[1], o->pos[2]);
+		json_decref(res);
+		return 0;
+	}
 	params = json_object();
 	if (o->count > 0)
 		json_object_set_new(params, "count", json_integer(o->count));
@@ -2470,8 +2492,8 @@ static const struct command commands[] = {
 	    OPT_OPERATION | OPT_CONTRACTOR | OPT_BEHIND | OPT_COUNT,
 	    "clause report [--operation ID] [--contractor ID] [--behind] "
 	    "[--count N]" },
-	{ "duplicates", NULL, cmd_duplicates, 0, 0, OPT_COUNT,
-	    "duplicates [--count N]" },
+	{ "duplicates", NULL, cmd_duplicates, 0, 3, OPT_COUNT,
+	    "duplicates [--count N] | duplicates merge|dismiss OFFER OTHER" },
 	{ "stats", NULL, cmd_stats, 0, 0, 0, "stats" },
 	{ "call", NULL, cmd_call, 1, 2, 0, "call METHOD [JSON-PARAMS]" },
 };

@@ -717,10 +717,8 @@ function matchSummary(result, ctx) {
 		plural(result.eligible, 'éligible', 'éligibles'), ', ',
 		plural(result.suggestions.length, 'proposé', 'proposés'), '.'),
 	    clauseStatus(result.clause),
-	    result.possible_duplicate_of ? el('p', { class: 'maybe-duplicate',
-		id: 'maybe-duplicate' }, 'Doublon possible de l\u2019offre ',
-		result.possible_duplicate_of, ' : à vérifier avant de proposer '
-		+ 'des candidats.') : null,
+	    result.possible_duplicate_of && ctx.open ?
+		maybeDuplicate(ctx.offerId, result.possible_duplicate_of) : null,
 	    el('h4', null, 'Exclus (', fmtNumber(excludedTotal, 0),
 		'), au premier critère non rempli'),
 	    excludedList(result.excluded));
@@ -888,6 +886,40 @@ function restoreNotes(pane, notes) {
 	for (const input of pane.querySelectorAll('input[data-note-for]'))
 		if (notes.has(input.dataset.noteFor))
 			input.value = notes.get(input.dataset.noteFor);
+}
+
+/*
+ * A possible duplicate (docs/DEDUP.md): the adviser says whether it is
+ * the same job (merged into the other, this one closed) or another one.
+ */
+function maybeDuplicate(offerId, other) {
+	const resolve = async (action, button) => {
+		button.disabled = true;
+		try {
+			await api('POST', apiPath('offers', offerId, 'duplicates',
+			    other), { action });
+			/* Scored again, its result no longer says "maybe". */
+			if (action === 'dismiss')
+				await api('POST', apiPath('offers', offerId,
+				    'match'), {});
+			flash('ok', action === 'merge' ? 'Offre fusionnée avec ' +
+			    other + ' et fermée.' : 'Offres distinctes : le ' +
+			    'doublon possible est écarté.');
+		} catch (err) {
+			flashError(err);
+		}
+		await openOffer(offerId);
+	};
+	return el('div', { class: 'maybe-duplicate', id: 'maybe-duplicate' },
+	    el('p', null, 'Doublon possible de l\u2019offre ', other,
+		' : à vérifier avant de proposer des candidats.'),
+	    el('button', { type: 'button', id: 'duplicate-merge',
+		onclick: (ev) => resolve('merge', ev.currentTarget) },
+		'Même offre : fusionner'),
+	    ' ',
+	    el('button', { type: 'button', id: 'duplicate-dismiss',
+		onclick: (ev) => resolve('dismiss', ev.currentTarget) },
+		'Offres distinctes'));
 }
 
 async function rematch(offerId, button) {

@@ -489,6 +489,11 @@ scenario('a possible duplicate is flagged, a sure one is merged', async () => {
 	await note.waitFor();
 	assert.match(await note.textContent(), new RegExp('Doublon possible de ' +
 	    'l\u2019offre ' + OFFER));
+	/* The adviser knows better: two jobs. */
+	await page.locator('#duplicate-dismiss').click();
+	await note.waitFor({ state: 'detached' });
+	assert.deepEqual((await api('GET', '/api/offers/duplicates')).data,
+	    { pairs: [] });
 	/* A partner board's copy with the employer: merged, listed. */
 	r = await api('POST', '/api/offers', offer('o-e2e-coffreurs-indeed',
 	    { employer: TRICKY_EMPLOYER, partner: 'Indeed' }));

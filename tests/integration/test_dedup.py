@@ -135,6 +135,71 @@ class Duplicates(harness.MatcherdTestCase):
         c2 = self.client(self.start_matcherd())
         self.assertEqual(len(c2.call("offer.duplicates")["pairs"]), 1)
 
+    def uncertain_pair(self, oid):
+        self.push([ft_sample()])
+        rec = offer(oid, source="prospection", title="Coffreur bancheur",
+                    rome="F1701", commune="59359", contract="alternance",
+                    duration_months=12, employer=None)
+        self.assertEqual(self.c.call("offer.put", rec)[
+            "possible_duplicate_of"], "ft-201KCBA")
+
+    def test_an_adviser_merges_an_uncertain_pair(self):
+        self.uncertain_pair("pr-92")
+        got = self.c.call("offer.resolve", {"offer": "pr-92",
+                                            "other": "ft-201KCBA",
+                                            "action": "merge"})
+        self.assertEqual(got, {"offer": "pr-92", "other": "ft-201KCBA",
+                               "action": "merge"})
+        self.assertEqual(self.c.call("offer.duplicates")["pairs"], [])
+        closed = self.c.call("offer.get", {"id": "pr-92"})
+        self.assertEqual((closed["status"], closed["closed_reason"]),
+                         ("closed", "doublon de ft-201KCBA"))
+        into = self.c.call("offer.get", {"id": "ft-201KCBA"})
+        self.assertEqual([(m["id"], m["source"], m["why"])
+                          for m in into["merged"]],
+                         [("pr-92", "prospection", "fusionnée par un "
+                           "conseiller")])
+        # Kept across a restart; and not twice.
+        self.d.stop()
+        c2 = self.client(self.start_matcherd())
+        self.assertEqual([m["id"] for m in c2.call(
+            "offer.get", {"id": "ft-201KCBA"})["merged"]], ["pr-92"])
+        self.assertRpcError("invalid_argument", "offer", "offer.resolve",
+                            {"offer": "pr-92", "other": "ft-201KCBA",
+                             "action": "merge"}, client=c2)
+
+    def test_an_adviser_dismisses_an_uncertain_pair(self):
+        self.uncertain_pair("pr-93")
+        r = harness.matchctl(self.d.addr, "duplicates", "dismiss", "pr-93",
+                             "ft-201KCBA")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("two jobs", r.stdout)
+        self.assertEqual(self.c.call("offer.duplicates")["pairs"], [])
+        self.assertEqual(self.c.call("offer.get", {"id": "pr-93"})["status"],
+                         "open")
+        # Over HTTP too.
+        self.uncertain_pair("pr-94")
+        r = self.http("POST", "/api/offers/pr-94/duplicates/ft-201KCBA",
+                      {"action": "merge"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.c.call("offer.get", {"id": "pr-94"})["status"],
+                         "closed")
+        r = self.http("POST", "/api/offers/pr-93/duplicates/ft-201KCBA",
+                      {"action": "merge", "why": "x"})
+        self.assertEqual(r.status, 400)
+        # Bad words.
+        self.assertRpcError("invalid_argument", "action", "offer.resolve",
+                            {"offer": "pr-93", "other": "ft-201KCBA",
+                             "action": "forget"})
+        self.assertRpcError("invalid_argument", "other", "offer.resolve",
+                            {"offer": "pr-93", "other": "pr-93",
+                             "action": "merge"})
+        self.assertRpcError("not_found", "other", "offer.resolve",
+                            {"offer": "pr-93", "other": "nope",
+                             "action": "merge"})
+        r = harness.matchctl(self.d.addr, "duplicates", "fuse", "a", "b")
+        self.assertEqual(r.returncode, 64)
+
     def test_different_jobs_of_one_employer_stay_apart(self):
         ft = ft_sample()
         other = copy.deepcopy(ft)
