@@ -1159,6 +1159,31 @@ licence_of(const char *key, char word[16])
 	return vocab_lookup(&vocab_licence, word, strlen(word));
 }
 
+/*
+ * The items of the list field of j that are read: at most FT_ITEMS_MAX
+ * (the rest warned about); 0 when absent, or not a list (warned).
+ */
+static size_t
+item_list(const json_t *j, const char *field, struct ft_offer *fo,
+    const json_t **arr)
+{
+	size_t n;
+	int st;
+
+	st = jarr(j, field, arr);
+	if (st == J_BAD)
+		warn(fo, "%s: not a list, ignored", field);
+	if (st != J_OK)
+		return 0;
+	n = json_array_size(*arr);
+	if (n > FT_ITEMS_MAX) {
+		warn(fo, "%s: %zu items, only the first %d read", field, n,
+		    FT_ITEMS_MAX);
+		n = FT_ITEMS_MAX;
+	}
+	return n;
+}
+
 static void
 map_permis(const json_t *j, struct ft_offer *fo)
 {
@@ -1166,19 +1191,9 @@ map_permis(const json_t *j, struct ft_offer *fo)
 	const char *s;
 	char key[KEY_MAX + 1], word[16];
 	size_t i, n, len;
-	int st, lic, req;
+	int lic, req;
 
-	st = jarr(j, "permis", &arr);
-	if (st == J_BAD)
-		warn(fo, "permis: not a list, ignored");
-	if (st != J_OK)
-		return;
-	n = json_array_size(arr);
-	if (n > FT_ITEMS_MAX) {
-		warn(fo, "permis: %zu items, only the first %d read", n,
-		    FT_ITEMS_MAX);
-		n = FT_ITEMS_MAX;
-	}
+	n = item_list(j, "permis", fo, &arr);
 	for (i = 0; i < n; i++) {
 		it = json_array_get(arr, i);
 		if (!json_is_object(it) || jstr(it, "libelle", &s, &len) !=
@@ -1328,19 +1343,9 @@ map_competences(const json_t *j, const struct rules *rules,
 	const json_t *arr, *it;
 	const char *s;
 	size_t i, n, len;
-	int st, req;
+	int req;
 
-	st = jarr(j, "competences", &arr);
-	if (st == J_BAD)
-		warn(fo, "competences: not a list, ignored");
-	if (st != J_OK)
-		return;
-	n = json_array_size(arr);
-	if (n > FT_ITEMS_MAX) {
-		warn(fo, "competences: %zu items, only the first %d read", n,
-		    FT_ITEMS_MAX);
-		n = FT_ITEMS_MAX;
-	}
+	n = item_list(j, "competences", fo, &arr);
 	for (i = 0; i < n; i++) {
 		it = json_array_get(arr, i);
 		if (!json_is_object(it) || jstr(it, "libelle", &s, &len) !=
@@ -1362,19 +1367,9 @@ map_formations(const json_t *j, const struct rules *rules,
 	const char *s, *c;
 	char key[KEY_MAX + 1], text[512];
 	size_t i, n, len, clen;
-	int st, req, lvl, found;
+	int req, lvl, found;
 
-	st = jarr(j, "formations", &arr);
-	if (st == J_BAD)
-		warn(fo, "formations: not a list, ignored");
-	if (st != J_OK)
-		return;
-	n = json_array_size(arr);
-	if (n > FT_ITEMS_MAX) {
-		warn(fo, "formations: %zu items, only the first %d read", n,
-		    FT_ITEMS_MAX);
-		n = FT_ITEMS_MAX;
-	}
+	n = item_list(j, "formations", fo, &arr);
 	for (i = 0; i < n; i++) {
 		it = json_array_get(arr, i);
 		if (!json_is_object(it)) {
