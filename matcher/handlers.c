@@ -737,6 +737,8 @@ match_cb(void *arg, redisReply *r)
 	int i;
 
 	if (reply_ok(op->p, r, "EXEC") == -1) {
+		/* A new offer that did not make it: nothing to merge into. */
+		offers_unreserve(env->offers, op->offer.id);
 		match_op_free(op);
 		return;
 	}
@@ -830,14 +832,46 @@ match_context(struct matcherd *env, const struct offer *o, int32_t today,
 }
 
 /*
+ * An uncertain pair, reported by offer.duplicates: {offer, other, ...},
+ * inside the transaction that stores the offer, so that a pair names a
+ * stored offer.
+ */
+static void
+add_uncertain_pair(struct matcherd *env, const char *id, const char *other,
+    const char *why)
+{
+	struct packbuf v;
+	char key[KEY_MAX], field[2 * RECORD_ID_MAX + 2];
+	const char *argv[4];
+	size_t lens[4];
+
+	packbuf_init(&v);
+	msgpack_pack_map(&v.pk, 4);
+	mp_pack_kv_str(&v.pk, "offer", id);
+	mp_pack_kv_str(&v.pk, "other", other);
+	mp_pack_kv_str(&v.pk, "why", why);
+	mp_pack_kv_int(&v.pk, "at", (int64_t)time(NULL));
+	key_dup_pairs(key, store_prefix(env->store));
+	snprintf(field, sizeof(field), "%s %s", id, other);
+	argv[0] = "HSET";	lens[0] = 4;
+	argv[1] = key;		lens[1] = strlen(key);
+	argv[2] = field;	lens[2] = strlen(field);
+	argv[3] = v.sb.data;	lens[3] = v.sb.size;
+	store_add(env->store, 4, argv, lens);
+	msgpack_sbuffer_destroy(&v.sb);
+	log_info("offer %s: maybe a duplicate of %s (%s)", id, other, why);
+}
+
+/*
  * Score o against the pool, then store the offer, the result and the new
  * "suggested" referrals in one transaction; answer and push once Redis
- * has them.  maybe_dup_of ("" if none) is an offer o may repeat, noted in
- * the result (docs/DEDUP.md).
+ * has them.  maybe_dup_of ("" if none) is an offer o may repeat, for why:
+ * noted in the result, and the pair recorded (docs/DEDUP.md).
  */
 static void
 match_and_store(struct matcherd *env, struct pending *p,
-    const struct offer *o, int limit, const char *maybe_dup_of)
+    const struct offer *o, int limit, const char *maybe_dup_of,
+    const char *why)
 {
 	const char *sector = vocab_name(&vocab_sector, o->sector);
 	const char *prefix = store_prefix(env->store);
@@ -874,6 +908,9 @@ match_and_store(struct matcherd *env, struct pending *p,
 	op->now = time(NULL);
 	op->created_at = e != NULL ? e->created_at : op->now;
 	pending_hold(p);
+	/* Its copy later in the same batch must find it already. */
+	if (e == NULL)
+		offers_reserve(env->offers, o, op->now);
 
 	nref = offers_referred_slots(e, env->idx, &referred);
 	mr = xmalloc(sizeof(*mr));
@@ -938,6 +975,8 @@ match_and_store(struct matcherd *env, struct pending *p,
 		argv[3] = val;
 		store_add(env->store, 4, argv, NULL);
 	}
+	if (maybe_dup_of[0] != '\0')
+		add_uncertain_pair(env, o->id, maybe_dup_of, why);
 	store_commit(env->store, match_cb, op);
 	msgpack_sbuffer_destroy(&data.sb);
 	free(scored);
@@ -986,6 +1025,20 @@ answer_merged(struct pending *p, const char *id, const char *into,
 	packbuf_answer(&b, p);
 }
 
+/* Drop the merge record of id (best effort: rebuild skips it anyway). */
+static void
+merge_forget(struct matcherd *env, const char *id)
+{
+	char key[KEY_MAX];
+	const char *argv[3];
+
+	key_dup_merged(key, store_prefix(env->store));
+	argv[0] = "HDEL";
+	argv[1] = key;
+	argv[2] = id;
+	(void)store_command(env->store, NULL, NULL, 3, argv, NULL);
+}
+
 static void
 merge_cb(void *arg, redisReply *r)
 {
@@ -994,11 +1047,18 @@ merge_cb(void *arg, redisReply *r)
 
 	if (reply_ok(op->p, r, "EXEC") == -1)
 		goto done;
-	/* Stored before this reply, unless its own write failed. */
-	if ((e = offers_get(op->env->offers, op->into)) == NULL)
-		log_warnx("offer %s: merged into %s, which is not stored",
-		    op->m.id, op->into);
-	else if (offers_merge(op->env->offers, e, &op->m) == -1)
+	/*
+	 * Stored before this reply, unless its own write failed: then this
+	 * offer is not merged into nothing; it must be sent again.
+	 */
+	if ((e = offers_get(op->env->offers, op->into)) == NULL) {
+		merge_forget(op->env, op->m.id);
+		pending_error(op->p, RPC_ERR_UNAVAILABLE, "id", "offer %s is "
+		    "the same job as %s, which could not be stored: send it "
+		    "again", op->m.id, op->into);
+		goto done;
+	}
+	if (offers_merge(op->env->offers, e, &op->m) == -1)
 		log_warnx("offer %s: %s lists %d duplicates already; known, "
 		    "not listed", op->m.id, op->into, OFFERS_MERGED_MAX);
 	log_info("offer %s: duplicate of %s, merged (%s)", op->m.id,
@@ -1049,38 +1109,6 @@ merge_duplicate(struct matcherd *env, struct pending *p,
 	msgpack_sbuffer_destroy(&v.sb);
 }
 
-/* An uncertain pair, reported by offer.duplicates: {offer, other, ...}. */
-static void
-record_uncertain(struct matcherd *env, const char *id, const char *other,
-    const char *why)
-{
-	struct packbuf v;
-	char key[KEY_MAX], field[2 * RECORD_ID_MAX + 2];
-	const char *argv[4];
-	size_t lens[4];
-
-	packbuf_init(&v);
-	msgpack_pack_map(&v.pk, 4);
-	mp_pack_kv_str(&v.pk, "offer", id);
-	mp_pack_kv_str(&v.pk, "other", other);
-	mp_pack_kv_str(&v.pk, "why", why);
-	mp_pack_kv_int(&v.pk, "at", (int64_t)time(NULL));
-	key_dup_pairs(key, store_prefix(env->store));
-	snprintf(field, sizeof(field), "%s %s", id, other);
-	argv[0] = "HSET";	lens[0] = 4;
-	argv[1] = key;		lens[1] = strlen(key);
-	argv[2] = field;	lens[2] = strlen(field);
-	argv[3] = v.sb.data;	lens[3] = v.sb.size;
-	/* Best effort: the offer itself is what must not be lost. */
-	if (store_command(env->store, NULL, NULL, 4, argv, lens) == -1)
-		log_warnx("offer %s: uncertain duplicate of %s not recorded "
-		    "(redis unavailable)", id, other);
-	else
-		log_info("offer %s: maybe a duplicate of %s (%s)", id, other,
-		    why);
-	msgpack_sbuffer_destroy(&v.sb);
-}
-
 /*
  * What becomes of o (docs/DEDUP.md): a new offer that is the same job as
  * an open one, or an id merged before (*again), is merged (DEDUP_SAME);
@@ -1125,12 +1153,8 @@ submit_decided(struct matcherd *env, struct pending *p, const struct offer *o,
 			merge_duplicate(env, p, o, other, why);
 		return;
 	}
-	if (v == DEDUP_UNCERTAIN)
-		record_uncertain(env, o->id, other, why);
-	/* Its copy later in the same batch must find it already. */
-	if (offers_get(env->offers, o->id) == NULL)
-		offers_reserve(env->offers, o, time(NULL));
-	match_and_store(env, p, o, limit, v == DEDUP_UNCERTAIN ? other : "");
+	match_and_store(env, p, o, limit, v == DEDUP_UNCERTAIN ? other : "",
+	    why);
 }
 
 static void
@@ -1467,7 +1491,7 @@ h_offer_match(struct matcherd *env, struct pending *p,
 		    "offer %s is closed", e->offer.id);
 		return;
 	}
-	match_and_store(env, p, &e->offer, limit, "");
+	match_and_store(env, p, &e->offer, limit, "", "");
 }
 
 struct offer_op {

@@ -152,6 +152,13 @@ offers_reserve(struct offers *t, const struct offer *o, int64_t created_at)
 	dedup_index_put(t->dups, &sig);
 }
 
+void
+offers_unreserve(struct offers *t, const char *id)
+{
+	if (offers_get(t, id) == NULL)
+		(void)dedup_index_remove(t->dups, id);
+}
+
 enum dedup_verdict
 offers_find_duplicate(const struct offers *t, const struct offer *o,
     int64_t created_at, char *other, size_t otherlen, char *why,

@@ -101,6 +101,8 @@ size_t		 offers_referred_slots(const struct offer_entry *,
  */
 void		 offers_reserve(struct offers *, const struct offer *,
 		    int64_t created_at);
+/* Forget the reservation of id if it never reached the table. */
+void		 offers_unreserve(struct offers *, const char *id);
 /*
  * The open (or reserved) offer that o, a new offer, duplicates: the
  * verdict, with the other's id and the French explanation.

@@ -200,6 +200,26 @@ class Duplicates(harness.MatcherdTestCase):
         r = harness.matchctl(self.d.addr, "duplicates", "fuse", "a", "b")
         self.assertEqual(r.returncode, 64)
 
+    def test_a_refused_offer_is_never_merged_into(self):
+        # Refused (its operation is not declared yet): it is no offer, and
+        # the same job sent later is not merged into it.
+        clause = {"operation": "op-late", "hours": 300}
+        self.assertRpcError("invalid_argument", "clause.operation",
+                            "offer.put", offer("cl-1", source="clause",
+                                                clause=clause))
+        self.c.call("clause.put", {
+            "id": "op-late", "name": "Voiries", "authority": "CUD",
+            "start": "2026-01-01", "end": "2027-12-31",
+            "hours_total": 10000, "rate": 5})
+        got = self.c.call("offer.put", offer("pr-cl-2", source="prospection",
+                                             clause=clause))
+        self.assertNotIn("merged_into", got)
+        self.assertIsNone(got["possible_duplicate_of"])
+        self.assertEqual(self.c.call("offer.get", {"id": "pr-cl-2"})
+                         ["offer"]["id"], "pr-cl-2")
+        self.assertRpcError("not_found", "id", "offer.get", {"id": "cl-1"})
+        self.assertEqual(self.c.call("offer.duplicates")["pairs"], [])
+
     def test_different_jobs_of_one_employer_stay_apart(self):
         ft = ft_sample()
         other = copy.deepcopy(ft)

@@ -92,6 +92,12 @@ test_reserved_offer_is_found_before_it_is_stored(void **state)
 	assert_null(offers_get(t, ft.id));
 	assert_int_equal(find(t, &copy, other), DEDUP_SAME);
 	assert_string_equal(other, ft.id);
+	/* Its store failed: forgotten.  A stored offer is not. */
+	offers_unreserve(t, ft.id);
+	assert_int_equal(find(t, &copy, other), DEDUP_DIFFERENT);
+	(void)offers_put(t, &ft, T0);
+	offers_unreserve(t, ft.id);
+	assert_int_equal(find(t, &copy, other), DEDUP_SAME);
 	offers_free(t);
 }
 
