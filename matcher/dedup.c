@@ -216,7 +216,7 @@ emp_prefixes(struct dedup_sig *s)
 
 void
 dedup_sig_make(struct dedup_sig *s, const struct offer *o,
-    int32_t created_day, const struct dedup_origin *origin)
+    int32_t created_day)
 {
 	size_t dl;
 
@@ -241,13 +241,12 @@ dedup_sig_make(struct dedup_sig *s, const struct offer *o,
 	s->id_hash = hash_fnv1a(s->id, strlen(s->id));
 	emp_prefixes(s);
 	s->created = created_day;
-	if (origin != NULL) {
-		s->partner = origin->partner != 0;
-		s->department_only = origin->department_only != 0;
+	s->partner = o->partner[0] != '\0';
+	if (o->department[0] != '\0') {
+		s->department_only = 1;
 		snprintf(s->department, sizeof(s->department), "%s",
-		    origin->department);
-	}
-	if (s->department[0] == '\0' && s->commune[0] != '\0') {
+		    o->department);
+	} else if (s->commune[0] != '\0') {
 		dl = refdata_department_len(s->commune);
 		memcpy(s->department, s->commune, dl);
 		s->department[dl] = '\0';

@@ -46,22 +46,6 @@ enum dedup_verdict {
 };
 
 /*
- * What struct offer does not say about where an offer comes from and
- * where it is.  From a France Travail feed offer (feed_francetravail.h):
- *
- *	origin.partner = fo->origin == FT_ORIGIN_PARTNER;
- *	memcpy(origin.department, fo->department, sizeof(fo->department));
- *	origin.department_only = fo->department_only;
- *
- * Other sources: partner 0, department "" (taken from the commune).
- */
-struct dedup_origin {
-	int		 partner;	/* 1: a partner board's copy */
-	char		 department[4];	/* "59"; "": from the commune */
-	int		 department_only; /* 1: lat/lon is not the place */
-};
-
-/*
  * What is compared, computed once per offer by dedup_sig_make().  The
  * fields are public so that a caller may read them; change them only
  * through dedup_sig_make().
@@ -109,10 +93,11 @@ struct dedup_sig {
 /*
  * The signature of offer o created on day created_day (DATE_NONE when
  * unknown: such an offer is never SAME; pass the day the offer was first
- * received when the source gives none).  origin may be NULL.
+ * received when the source gives none).  A partner board's copy is one
+ * with o->partner; an offer with o->department is known only by it.
  */
 void	dedup_sig_make(struct dedup_sig *s, const struct offer *o,
-	    int32_t created_day, const struct dedup_origin *origin);
+	    int32_t created_day);
 
 /*
  * Compare two signatures; symmetric.  The same id is SAME ("même

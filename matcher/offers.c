@@ -17,16 +17,8 @@
 static void
 offer_sig(const struct offer *o, int64_t created_at, struct dedup_sig *s)
 {
-	struct dedup_origin org;
-
-	memset(&org, 0, sizeof(org));
-	org.partner = o->partner[0] != '\0';
-	if (o->department[0] != '\0') {
-		memcpy(org.department, o->department, sizeof(org.department));
-		org.department_only = 1;
-	}
 	dedup_sig_make(s, o, created_at > 0 ? (int32_t)(created_at / 86400) :
-	    DATE_NONE, &org);
+	    DATE_NONE);
 }
 
 struct offers *

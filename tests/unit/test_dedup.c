@@ -59,9 +59,22 @@ mk(struct offer *o, const char *id, int src, const char *title,
 static void
 sig(struct dedup_sig *s, const struct offer *o, int32_t day, int partner)
 {
-	struct dedup_origin org = { partner, "", 0 };
+	struct offer c = *o;
 
-	dedup_sig_make(s, o, day, &org);
+	snprintf(c.partner, sizeof(c.partner), "%s", partner ? "Indeed" : "");
+	dedup_sig_make(s, &c, day);
+}
+
+/* The same, o known only by its department dept. */
+static void
+dept_sig(struct dedup_sig *s, const struct offer *o, int32_t day,
+    int partner, const char *dept)
+{
+	struct offer c = *o;
+
+	c.commune[0] = '\0';
+	snprintf(c.department, sizeof(c.department), "%s", dept);
+	sig(s, &c, day, partner);
 }
 
 /*
@@ -92,7 +105,7 @@ norm(const char *title, const char *employer)
 	default_offer(&o, "o1");
 	snprintf(o.title, sizeof(o.title), "%s", title);
 	snprintf(o.employer, sizeof(o.employer), "%s", employer);
-	dedup_sig_make(&s, &o, DAY0, NULL);
+	dedup_sig_make(&s, &o, DAY0);
 	return &s;
 }
 
@@ -449,28 +462,25 @@ test_department_only(void **state)
 {
 	struct offer a, b;
 	struct dedup_sig sa, sb;
-	struct dedup_origin dept = { 0, "59", 1 }, dept_p = { 1, "59", 1 };
 
 	(void)state;
 	coffreurs(&a, &b);
-	dedup_sig_make(&sa, &a, DAY0, &dept);
-	dedup_sig_make(&sb, &b, DAY0 + 3, &dept_p);
+	dept_sig(&sa, &a, DAY0, 0, "59");
+	dept_sig(&sb, &b, DAY0 + 3, 1, "59");
 	assert_string_equal(sa.commune, "");
 	expect(&sa, &sb, DEDUP_SAME, "même département (59), lieu précis "
 	    "inconnu");
 	/* Close titles are not enough without a place. */
 	snprintf(b.title, sizeof(b.title), "Coffreur bancheur confirmé");
-	dedup_sig_make(&sb, &b, DAY0 + 3, &dept_p);
+	dept_sig(&sb, &b, DAY0 + 3, 1, "59");
 	expect(&sa, &sb, DEDUP_UNCERTAIN, "même département (59)");
 	/* Another department is another place. */
-	snprintf(dept_p.department, sizeof(dept_p.department), "62");
-	dedup_sig_make(&sb, &b, DAY0 + 3, &dept_p);
+	dept_sig(&sb, &b, DAY0 + 3, 1, "62");
 	expect(&sa, &sb, DEDUP_DIFFERENT, "départements différents (59, 62)");
 	/* Only one side without its commune: uncertain. */
 	coffreurs(&a, &b);
 	sig(&sa, &a, DAY0, 0);
-	dedup_sig_make(&sb, &b, DAY0 + 3, &dept);
-	sb.partner = 1;
+	dept_sig(&sb, &b, DAY0 + 3, 1, "59");
 	expect(&sa, &sb, DEDUP_UNCERTAIN, "lieu précis inconnu d'un côté "
 	    "(département 59) ; ");
 }
@@ -710,8 +720,7 @@ rnd(uint32_t n)
 
 /* A random offer of the area, from few enough values to collide. */
 static void
-random_offer(struct offer *o, struct dedup_origin *org, int32_t *day,
-    int i)
+random_offer(struct offer *o, int32_t *day, int i)
 {
 	static const char *const jobs[][2] = {
 		{ "F1701", "Coffreur bancheur (H/F)" },
@@ -752,17 +761,17 @@ random_offer(struct offer *o, struct dedup_origin *org, int32_t *day,
 	contract = rnd(4) == 0 ? CONTRACT_CDD : CONTRACT_CDI;
 	snprintf(id, sizeof(id), "o-%05d", i);
 	mk(o, id, source, jobs[j][1], jobs[j][0], employer, commune, contract);
-	memset(org, 0, sizeof(*org));
-	org->partner = o->source == SOURCE_POLE_EMPLOI && rnd(2) == 0;
+	if (o->source == SOURCE_POLE_EMPLOI && rnd(2) == 0)
+		snprintf(o->partner, sizeof(o->partner), "Indeed");
 	r = rnd(20);
 	if (r == 0) {
 		/* Coordinates only, near the commune. */
 		o->commune[0] = '\0';
 		o->lat += (double)rnd(30) / 1000.0;
 	} else if (r == 1) {
-		snprintf(org->department, sizeof(org->department), "%s",
+		snprintf(o->department, sizeof(o->department), "%s",
 		    rnd(4) == 0 ? "62" : "59");
-		org->department_only = 1;
+		o->commune[0] = '\0';
 	}
 	if (rnd(30) == 0)
 		o->sector = SECTOR_TERTIAIRE;
@@ -834,7 +843,6 @@ test_index_matches_brute_force(void **state)
 	struct dedup_sig *sigs = calloc(N, sizeof(*sigs));
 	unsigned char live[N];
 	struct dedup_index *x = dedup_index_new();
-	struct dedup_origin org;
 	struct offer o;
 	int32_t day;
 	int i, counts[3] = { 0, 0, 0 };
@@ -843,8 +851,8 @@ test_index_matches_brute_force(void **state)
 	assert_non_null(sigs);
 	rng_state = 0x9e3779b97f4a7c15ull;
 	for (i = 0; i < N; i++) {
-		random_offer(&o, &org, &day, i);
-		dedup_sig_make(&sigs[i], &o, day, &org);
+		random_offer(&o, &day, i);
+		dedup_sig_make(&sigs[i], &o, day);
 		dedup_index_put(x, &sigs[i]);
 		live[i] = 1;
 	}
@@ -861,8 +869,8 @@ test_index_matches_brute_force(void **state)
 			assert_int_equal(dedup_index_remove(x, sigs[i].id), 1);
 			live[i] = 0;
 		} else if (i % 3 == 1) {
-			random_offer(&o, &org, &day, i);
-			dedup_sig_make(&sigs[i], &o, day, &org);
+			random_offer(&o, &day, i);
+			dedup_sig_make(&sigs[i], &o, day);
 			dedup_index_put(x, &sigs[i]);
 		}
 	}
