@@ -164,7 +164,7 @@ def commune_distance_km(a, b):
 
 
 def today():
-    """The daemon's "today" is UTC (matcher/dates.h)."""
+    """The daemon's "today" is UTC (matcher/core/dates.h)."""
     return datetime.datetime.now(datetime.timezone.utc).date()
 
 

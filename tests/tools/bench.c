@@ -180,7 +180,7 @@ bench_score(int argc, char **argv)
 	size_t cap = 0, noffers, i, bad = 0, k;
 	double t0, *lat, *scan, load_s;
 	int runs = 50, created, r, noscan = 0;
-	int32_t today = date_today();
+	int32_t today = date_of_time(time(NULL));
 
 	if (argc >= 2 && strcmp(argv[argc - 1], "--no-scan") == 0) {
 		noscan = 1;

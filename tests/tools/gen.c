@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dates.h"
 #include "domain.h"
@@ -850,7 +851,7 @@ main(int argc, char *argv[])
 		usage();
 	memset(&g, 0, sizeof(g));
 	g.seed = DEFAULT_SEED;
-	g.today = date_today();
+	g.today = date_of_time(time(NULL));
 	for (k = 2; k < argc; k++) {
 		if (strcmp(argv[k], "--seed") == 0 && k + 1 < argc)
 			g.seed = parse_ull(argv[++k], "seed");

@@ -23,7 +23,7 @@
 #include "dates.h"
 #include "domain.h"
 #include "offer.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "refdata.h"
 
 /* The smallest valid operation; every case below starts from it. */
@@ -616,7 +616,7 @@ static void
 test_check_put(void **state)
 {
 	struct clause_table *t = clause_table_new();
-	struct offers *offers = offers_new();
+	struct offer_table *offers = offer_table_new();
 	struct field_error err;
 	struct clause_op op;
 	struct offer o;
@@ -632,11 +632,11 @@ test_check_put(void **state)
 	assert_int_equal(clause_check_put(t, offers, &op, &err), 0);
 	/* Named by an offer (open or closed): refused. */
 	clause_offer(&o, "o-ramery", "cud-2026.terminal", "ramery", 420);
-	offers_put(offers, &o, 1780000000);
+	offer_table_put(offers, &o, 1780000000);
 	op.ncontractors = 1;
 	expect_field(clause_check_put(t, offers, &op, &err), &err,
 	    "contractors", "contractor ramery is named by offer o-ramery");
-	offers_set_closed(offers, offers_get(offers, "o-ramery"), 1);
+	offer_table_set_closed(offers, offer_table_get(offers, "o-ramery"), 1);
 	expect_field(clause_check_put(t, offers, &op, &err), &err,
 	    "contractors", "named by offer o-ramery");
 	/* With hires: refused too. */
@@ -664,7 +664,7 @@ test_check_put(void **state)
 	/* An update is not a new one. */
 	expect_with_ok(*state, "id: 'op-7'", &op);
 	assert_int_equal(clause_check_put(t, offers, &op, &err), 0);
-	offers_free(offers);
+	offer_table_free(offers);
 	clause_table_free(t);
 }
 

@@ -189,14 +189,18 @@ test_age(void **state)
 }
 
 static void
-test_today(void **state)
+test_of_time(void **state)
 {
-	int32_t t;
-
 	(void)state;
-	t = date_today();
-	assert_true(t >= parse("2024-01-01"));
-	assert_true(t <= parse("2199-12-31"));
+	assert_int_equal(date_of_time(0), 0);
+	assert_int_equal(date_of_time(86399), 0);
+	assert_int_equal(date_of_time(86400), 1);
+	assert_int_equal(date_of_time(-1), -1);
+	assert_int_equal(date_of_time(-86400), -1);
+	assert_int_equal(date_of_time(-86401), -2);
+	/* 2026-12-07 00:00:00 UTC and the last second of that day. */
+	assert_int_equal(date_of_time(1796601600), parse("2026-12-07"));
+	assert_int_equal(date_of_time(1796601600 + 86399), parse("2026-12-07"));
 }
 
 int
@@ -208,7 +212,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_age),
-		cmocka_unit_test(test_today),
+		cmocka_unit_test(test_of_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

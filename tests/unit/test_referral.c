@@ -1,8 +1,7 @@
 /*
  * Tests for referral.c (the transition table, names, the generated Redis
- * script), offers.c (the offer table, referral counters, the referred
- * slots the scorer skips) and keys.c (Redis key names, docs/REDIS.md).
- * The candidate bucket hash is recomputed here independently.
+ * script) and offers.c (the offer table, referral counters, the referred
+ * slots the scorer skips).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,9 +17,8 @@
 #include "dates.h"
 #include "domain.h"
 #include "index.h"
-#include "keys.h"
 #include "offer.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "refdata.h"
 #include "referral.h"
 
@@ -269,63 +267,63 @@ offer_init(struct offer *o, const char *id)
 static void
 test_offers_put_get_replace(void **state)
 {
-	struct offers *t;
+	struct offer_table *t;
 	struct offer o;
 	struct offer_entry *e, *e2;
 
 	(void)state;
-	t = offers_new();
-	assert_null(offers_get(t, "o1"));
+	t = offer_table_new();
+	assert_null(offer_table_get(t, "o1"));
 	offer_init(&o, "o1");
-	e = offers_put(t, &o, 1000);
+	e = offer_table_put(t, &o, 1000);
 	assert_non_null(e);
-	assert_ptr_equal(offers_get(t, "o1"), e);
+	assert_ptr_equal(offer_table_get(t, "o1"), e);
 	assert_string_equal(e->offer.id, "o1");
 	assert_int_equal(e->created_at, 1000);
 	assert_int_equal(e->closed, 0);
 	assert_int_equal(t->count, 1);
 	assert_int_equal(t->open, 1);
 	assert_int_equal(t->closed, 0);
-	assert_null(offers_get(t, "o2"));
-	assert_null(offers_get(t, "o"));
+	assert_null(offer_table_get(t, "o2"));
+	assert_null(offer_table_get(t, "o"));
 
 	/* Replacement keeps the entry, its creation time and referrals. */
-	assert_int_equal(offers_ref_set(t, e, "c1", R(VALIDATED), 1100), -1);
+	assert_int_equal(offer_table_ref_set(t, e, "c1", R(VALIDATED), 1100), -1);
 	snprintf(o.title, sizeof(o.title), "Coffreur bancheur");
 	o.positions = 3;
-	e2 = offers_put(t, &o, 2000);
+	e2 = offer_table_put(t, &o, 2000);
 	assert_ptr_equal(e2, e);
 	assert_string_equal(e->offer.title, "Coffreur bancheur");
 	assert_int_equal(e->offer.positions, 3);
 	assert_int_equal(e->created_at, 1000);
 	assert_int_equal(e->nrefs, 1);
-	assert_non_null(offers_ref_find(e, "c1"));
+	assert_non_null(offer_table_ref_find(e, "c1"));
 	assert_int_equal(t->count, 1);
 	assert_int_equal(t->open, 1);
 	assert_int_equal(t->referrals[R(VALIDATED)], 1);
 
 	/* Closing and reopening. */
-	offers_set_closed(t, e, 1);
+	offer_table_set_closed(t, e, 1);
 	assert_int_equal(t->open, 0);
 	assert_int_equal(t->closed, 1);
-	offers_set_closed(t, e, 1);
+	offer_table_set_closed(t, e, 1);
 	assert_int_equal(t->open, 0);
 	assert_int_equal(t->closed, 1);
 	/* A closed offer put again stays closed. */
-	offers_put(t, &o, 3000);
+	offer_table_put(t, &o, 3000);
 	assert_int_equal(e->closed, 1);
 	assert_int_equal(t->closed, 1);
-	offers_set_closed(t, e, 0);
+	offer_table_set_closed(t, e, 0);
 	assert_int_equal(t->open, 1);
 	assert_int_equal(t->closed, 0);
-	offers_free(t);
+	offer_table_free(t);
 }
 
 static void
 test_offers_many_and_iteration(void **state)
 {
 	enum { N = 3000 };
-	struct offers *t;
+	struct offer_table *t;
 	struct offer o;
 	struct offer_entry *e;
 	char *seen;
@@ -333,20 +331,20 @@ test_offers_many_and_iteration(void **state)
 	int i, n = 0;
 
 	(void)state;
-	t = offers_new();
+	t = offer_table_new();
 	offer_init(&o, "x");
 	for (i = 0; i < N; i++) {
 		snprintf(o.id, sizeof(o.id), "offer-%d", i);
-		e = offers_put(t, &o, i);
+		e = offer_table_put(t, &o, i);
 		/* Entries survive the table's growth. */
-		offers_ref_set(t, e, "c1", R(SUGGESTED), i);
+		offer_table_ref_set(t, e, "c1", R(SUGGESTED), i);
 	}
 	assert_int_equal(t->count, N);
 	assert_int_equal(t->open, N);
 	assert_int_equal(t->referrals[R(SUGGESTED)], N);
 	for (i = 0; i < N; i++) {
 		snprintf(o.id, sizeof(o.id), "offer-%d", i);
-		e = offers_get(t, o.id);
+		e = offer_table_get(t, o.id);
 		if (e == NULL)
 			fail_msg("%s lost", o.id);
 		assert_string_equal(e->offer.id, o.id);
@@ -354,7 +352,7 @@ test_offers_many_and_iteration(void **state)
 	}
 	seen = calloc(N, 1);
 	assert_non_null(seen);
-	while ((e = offers_next(t, &pos)) != NULL) {
+	while ((e = offer_table_next(t, &pos)) != NULL) {
 		i = atoi(e->offer.id + strlen("offer-"));
 		assert_true(i >= 0 && i < N);
 		assert_int_equal(seen[i], 0);
@@ -362,15 +360,15 @@ test_offers_many_and_iteration(void **state)
 		n++;
 	}
 	assert_int_equal(n, N);
-	assert_null(offers_next(t, &pos));
+	assert_null(offer_table_next(t, &pos));
 	free(seen);
-	offers_free(t);
+	offer_table_free(t);
 }
 
 static void
 test_ref_set_counts_per_status(void **state)
 {
-	struct offers *t;
+	struct offer_table *t;
 	struct offer o;
 	struct offer_entry *e1, *e2;
 	struct offer_ref *r;
@@ -378,22 +376,22 @@ test_ref_set_counts_per_status(void **state)
 	int s;
 
 	(void)state;
-	t = offers_new();
+	t = offer_table_new();
 	offer_init(&o, "o1");
-	e1 = offers_put(t, &o, 1);
+	e1 = offer_table_put(t, &o, 1);
 	offer_init(&o, "o2");
-	e2 = offers_put(t, &o, 2);
+	e2 = offer_table_put(t, &o, 2);
 
-	assert_int_equal(offers_ref_set(t, e1, "c1", R(SUGGESTED), 10), -1);
-	assert_int_equal(offers_ref_set(t, e1, "c2", R(SUGGESTED), 11), -1);
-	assert_int_equal(offers_ref_set(t, e2, "c1", R(SUGGESTED), 12), -1);
-	assert_int_equal(offers_ref_set(t, e1, "c1", R(VALIDATED), 20),
+	assert_int_equal(offer_table_ref_set(t, e1, "c1", R(SUGGESTED), 10), -1);
+	assert_int_equal(offer_table_ref_set(t, e1, "c2", R(SUGGESTED), 11), -1);
+	assert_int_equal(offer_table_ref_set(t, e2, "c1", R(SUGGESTED), 12), -1);
+	assert_int_equal(offer_table_ref_set(t, e1, "c1", R(VALIDATED), 20),
 	    R(SUGGESTED));
-	assert_int_equal(offers_ref_set(t, e1, "c1", R(SENT), 30),
+	assert_int_equal(offer_table_ref_set(t, e1, "c1", R(SENT), 30),
 	    R(VALIDATED));
-	assert_int_equal(offers_ref_set(t, e2, "c1", R(WITHDRAWN), 31),
+	assert_int_equal(offer_table_ref_set(t, e2, "c1", R(WITHDRAWN), 31),
 	    R(SUGGESTED));
-	assert_int_equal(offers_ref_set(t, e1, "c3", R(HIRED), 40), -1);
+	assert_int_equal(offer_table_ref_set(t, e1, "c3", R(HIRED), 40), -1);
 
 	memset(want, 0, sizeof(want));
 	want[R(SUGGESTED)] = 1;		/* o1/c2 */
@@ -407,17 +405,17 @@ test_ref_set_counts_per_status(void **state)
 
 	assert_int_equal(e1->nrefs, 3);
 	assert_int_equal(e2->nrefs, 1);
-	r = offers_ref_find(e1, "c1");
+	r = offer_table_ref_find(e1, "c1");
 	assert_non_null(r);
 	assert_int_equal(r->status, R(SENT));
 	assert_int_equal(r->updated_at, 30);
-	r = offers_ref_find(e2, "c1");
+	r = offer_table_ref_find(e2, "c1");
 	assert_non_null(r);
 	assert_int_equal(r->status, R(WITHDRAWN));
-	assert_null(offers_ref_find(e2, "c2"));
-	assert_null(offers_ref_find(e1, "c"));
+	assert_null(offer_table_ref_find(e2, "c2"));
+	assert_null(offer_table_ref_find(e1, "c"));
 	/* Setting the same status again counts it once. */
-	assert_int_equal(offers_ref_set(t, e1, "c3", R(HIRED), 41), R(HIRED));
+	assert_int_equal(offer_table_ref_set(t, e1, "c3", R(HIRED), 41), R(HIRED));
 	assert_int_equal(t->referrals[R(HIRED)], 1);
 	/* Many referrals on one offer. */
 	{
@@ -426,13 +424,13 @@ test_ref_set_counts_per_status(void **state)
 
 		for (i = 0; i < 100; i++) {
 			snprintf(id, sizeof(id), "m%d", i);
-			offers_ref_set(t, e2, id, R(VALIDATED), i);
+			offer_table_ref_set(t, e2, id, R(VALIDATED), i);
 		}
 		assert_int_equal(e2->nrefs, 101);
 		assert_int_equal(t->referrals[R(VALIDATED)], 100);
-		assert_non_null(offers_ref_find(e2, "m99"));
+		assert_non_null(offer_table_ref_find(e2, "m99"));
 	}
-	offers_free(t);
+	offer_table_free(t);
 }
 
 static uint32_t
@@ -476,7 +474,7 @@ test_referred_slots_sorted_without_suggested(void **state)
 		{ "c8", R(SUGGESTED) },
 	};
 	struct index *idx;
-	struct offers *t;
+	struct offer_table *t;
 	struct offer o;
 	struct offer_entry *e;
 	uint32_t slot[9], *out, dummy = 0;
@@ -491,26 +489,26 @@ test_referred_slots_sorted_without_suggested(void **state)
 		snprintf(id, sizeof(id), "c%d", k);
 		slot[k] = put_cand(idx, id);
 	}
-	t = offers_new();
+	t = offer_table_new();
 	offer_init(&o, "o1");
-	e = offers_put(t, &o, 1);
+	e = offer_table_put(t, &o, 1);
 
 	/* No referrals yet, or no entry: nothing, and *out is NULL. */
 	out = &dummy;
-	assert_int_equal(offers_referred_slots(e, idx, &out), 0);
+	assert_int_equal(offer_table_referred_slots(e, idx, &out), 0);
 	free(out == &dummy ? NULL : out);
 	out = &dummy;
-	assert_int_equal(offers_referred_slots(NULL, idx, &out), 0);
+	assert_int_equal(offer_table_referred_slots(NULL, idx, &out), 0);
 	assert_null(out);
 
 	/* Only suggested: none. */
-	offers_ref_set(t, e, "c1", R(SUGGESTED), 1);
-	assert_int_equal(offers_referred_slots(e, idx, &out), 0);
+	offer_table_ref_set(t, e, "c1", R(SUGGESTED), 1);
+	assert_int_equal(offer_table_referred_slots(e, idx, &out), 0);
 	free(out);
 
 	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
-		offers_ref_set(t, e, refs[i].cand, refs[i].status, 2);
-	n = offers_referred_slots(e, idx, &out);
+		offer_table_ref_set(t, e, refs[i].cand, refs[i].status, 2);
+	n = offer_table_referred_slots(e, idx, &out);
 	assert_int_equal(n, 6);		/* c2 c3 c4 c5 c6 c7 */
 	assert_non_null(out);
 	for (i = 1; i < n; i++)
@@ -530,125 +528,11 @@ test_referred_slots_sorted_without_suggested(void **state)
 
 	/* A candidate deleted from the index drops out. */
 	assert_int_equal(index_delete(idx, "c4"), 0);
-	n = offers_referred_slots(e, idx, &out);
+	n = offer_table_referred_slots(e, idx, &out);
 	assert_int_equal(n, 5);
 	free(out);
-	offers_free(t);
+	offer_table_free(t);
 	index_free(idx);
-}
-
-/* --- keys.c --- */
-
-/* FNV-1a, 32 bits, written from the published definition. */
-static uint32_t
-fnv1a32(const char *s)
-{
-	uint32_t h = 0x811c9dc5u;
-
-	for (; *s != '\0'; s++) {
-		h ^= (uint8_t)*s;
-		h *= 0x01000193u;
-	}
-	return h;
-}
-
-static void
-test_fnv1a_reference_vectors(void **state)
-{
-	(void)state;
-	/* From the FNV reference test suite. */
-	assert_int_equal(fnv1a32(""), 0x811c9dc5u);
-	assert_int_equal(fnv1a32("a"), 0xe40c292cu);
-	assert_int_equal(fnv1a32("foobar"), 0xbf9cf968u);
-}
-
-#define expect_key(len, buf, want) do {					\
-	assert_string_equal((buf), (want));				\
-	assert_int_equal((len), strlen(want));				\
-} while (0)
-
-static void
-test_key_formats(void **state)
-{
-	char buf[KEY_MAX];
-	int n;
-
-	(void)state;
-	n = key_meta(buf, "matcherd");
-	expect_key(n, buf, "matcherd:meta");
-	n = key_offer_sectors(buf, "matcherd");
-	expect_key(n, buf, "matcherd:offers");
-	n = key_sector_offers(buf, "matcherd", "batiment");
-	expect_key(n, buf, "matcherd:{batiment}:offers");
-	n = key_offer(buf, "matcherd", "batiment", "o1");
-	expect_key(n, buf, "matcherd:{batiment}:offer:o1");
-	n = key_referrals(buf, "matcherd", "batiment", "o1");
-	expect_key(n, buf, "matcherd:{batiment}:ref:o1");
-	n = key_referral_history(buf, "matcherd", "batiment", "o1");
-	expect_key(n, buf, "matcherd:{batiment}:refhist:o1");
-	n = key_offer(buf, "p", "hotellerie", "a.b:c-d_e");
-	expect_key(n, buf, "p:{hotellerie}:offer:a.b:c-d_e");
-	/* Clause operations, and the hires under the offer's sector tag. */
-	n = key_clause_ops(buf, "matcherd");
-	expect_key(n, buf, "matcherd:clause:ops");
-	n = key_clause_hires(buf, "matcherd", "batiment");
-	expect_key(n, buf, "matcherd:{batiment}:clause:hires");
-}
-
-static void
-test_key_candidate_buckets(void **state)
-{
-	static const char *const ids[] = { "c1", "c-00042", "a", "o1",
-	    "x", "candidate.with:every-char_9", "Z" };
-	char buf[KEY_MAX], want[KEY_MAX];
-	size_t i;
-	int n;
-
-	(void)state;
-	/* Worked by hand: FNV-1a("c-00042") = 0xac9439b9. */
-	n = key_cand_bucket(buf, "matcherd", "c-00042");
-	expect_key(n, buf, "matcherd:cand:{cb9}");
-	n = key_cand_bucket(buf, "matcherd", "c1");	/* 0x8829dfd9 */
-	expect_key(n, buf, "matcherd:cand:{cd9}");
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		snprintf(want, sizeof(want), "matcherd:cand:{c%02x}",
-		    (unsigned)(fnv1a32(ids[i]) & 0xff));
-		n = key_cand_bucket(buf, "matcherd", ids[i]);
-		expect_key(n, buf, want);
-	}
-	/* Buckets by number: two lower-case hex digits, modulo 256. */
-	n = key_cand_bucket_n(buf, "matcherd", 0);
-	expect_key(n, buf, "matcherd:cand:{c00}");
-	n = key_cand_bucket_n(buf, "matcherd", 10);
-	expect_key(n, buf, "matcherd:cand:{c0a}");
-	n = key_cand_bucket_n(buf, "matcherd", 0xab);
-	expect_key(n, buf, "matcherd:cand:{cab}");
-	n = key_cand_bucket_n(buf, "matcherd", 255);
-	expect_key(n, buf, "matcherd:cand:{cff}");
-	n = key_cand_bucket_n(buf, "matcherd", 256);
-	expect_key(n, buf, "matcherd:cand:{c00}");
-	assert_int_equal(KEY_CAND_BUCKETS, 256);
-}
-
-static void
-test_longest_keys_fit(void **state)
-{
-	char prefix[64], id[RECORD_ID_MAX + 1], buf[KEY_MAX];
-	int n;
-
-	(void)state;
-	memset(prefix, 'p', 63);
-	prefix[63] = '\0';
-	memset(id, 'i', RECORD_ID_MAX);
-	id[RECORD_ID_MAX] = '\0';
-	n = key_referral_history(buf, prefix, "hotellerie", id);
-	assert_true(n > 0 && n < KEY_MAX);
-	assert_int_equal(strlen(buf), n);
-	n = key_offer(buf, prefix, "hotellerie", id);
-	assert_int_equal(strlen(buf), n);
-	n = key_cand_bucket(buf, prefix, id);
-	assert_int_equal(strlen(buf), n);
-	assert_int_equal(n, 63 + strlen(":cand:{c00}"));
 }
 
 int
@@ -666,10 +550,6 @@ main(void)
 		cmocka_unit_test(test_offers_many_and_iteration),
 		cmocka_unit_test(test_ref_set_counts_per_status),
 		cmocka_unit_test(test_referred_slots_sorted_without_suggested),
-		cmocka_unit_test(test_fnv1a_reference_vectors),
-		cmocka_unit_test(test_key_formats),
-		cmocka_unit_test(test_key_candidate_buckets),
-		cmocka_unit_test(test_longest_keys_fit),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup_refdata,

@@ -198,7 +198,7 @@ test_defaults_are_eligible(void **state)
 	(void)state;
 	default_cand(&c, "c1");
 	default_offer(&o, "o1");
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.distance_km, 0, 0.01);
 	assert_int_equal(r.exact, 1);
 	assert_int_equal(r.rome_id, rome("F1701"));
@@ -284,13 +284,13 @@ test_rome_same_domain_follows_rome_domain(void **state)
 	default_cand(&c, "c1");
 	set_job(&c, 0, "F1702", 24);
 	m.rome_domain = 1;
-	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(score1m(&c, &o, &m, &r), SCORE_ELIGIBLE);
 	assert_int_equal(r.exact, 0);
 	m.rome_domain = 0;
 	expect_filter_m(&c, &o, &m, FILTER_ROME);
 	/* The exact code matches either way. */
 	set_job(&c, 1, "F1701", 3);
-	expect_filter_m(&c, &o, &m, -1);
+	expect_filter_m(&c, &o, &m, SCORE_ELIGIBLE);
 }
 
 static void
@@ -322,7 +322,7 @@ test_already_referred_uses_sorted_slots(void **state)
 		got[i] = score_candidate_full(&q, idx, slots[i], &r);
 	/* Without the list nobody is excluded. */
 	score_prepare(&q, &o, idx, &defm, TODAY, NULL, 0);
-	assert_int_equal(score_candidate_full(&q, idx, slots[3], &r), -1);
+	assert_int_equal(score_candidate_full(&q, idx, slots[3], &r), SCORE_ELIGIBLE);
 	index_free(idx);
 	for (i = 0; i < 6; i++)
 		if (got[i] != (i == 1 || i == 3 || i == 4 ?
@@ -365,7 +365,7 @@ test_contract_not_sought_excluded(void **state)
 	c.contracts = B(CONTRACT_CDD) | B(CONTRACT_INTERIM);
 	expect_filter(&c, &o, FILTER_CONTRACT);
 	o.contract = CONTRACT_INTERIM;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	/* Contract before availability. */
 	o.contract = CONTRACT_CDI;
 	c.available_from = TODAY + 365;
@@ -383,14 +383,14 @@ test_availability_slack_boundary(void **state)
 	default_offer(&o, "o1");
 	o.start = TODAY + 10;
 	c.available_from = o.start + defm.start_slack_days;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.available_from = o.start + defm.start_slack_days + 1;
 	expect_filter(&c, &o, FILTER_AVAILABILITY);
 	/* Already available, or no date: fine. */
 	c.available_from = TODAY - 100;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.available_from = DATE_NONE;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	/* Availability before age: an unavailable 36-year-old, youth offer. */
 	o.source = SOURCE_PLATEFORME_JEUNES;
 	c.available_from = o.start + 60;
@@ -408,13 +408,13 @@ test_availability_from_today_when_start_absent_or_past(void **state)
 	default_offer(&o, "o1");
 	o.start = DATE_NONE;
 	c.available_from = TODAY + 14;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.available_from = TODAY + 15;
 	expect_filter(&c, &o, FILTER_AVAILABILITY);
 	o.start = TODAY - 60;
 	expect_filter(&c, &o, FILTER_AVAILABILITY);
 	c.available_from = TODAY + 14;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 }
 
 static void
@@ -429,7 +429,7 @@ test_availability_follows_start_slack_days(void **state)
 	default_offer(&o, "o1");
 	m.start_slack_days = 0;
 	c.available_from = TODAY;
-	expect_filter_m(&c, &o, &m, -1);
+	expect_filter_m(&c, &o, &m, SCORE_ELIGIBLE);
 	c.available_from = TODAY + 1;
 	expect_filter_m(&c, &o, &m, FILTER_AVAILABILITY);
 }
@@ -507,7 +507,7 @@ test_age_missing_birth_date_excluded(void **state)
 	default_cand(&c, "c1");
 	c.birth_date = DATE_NONE;
 	/* No age rule: no birth date needed. */
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	o.source = SOURCE_PLATEFORME_JEUNES;
 	expect_filter(&c, &o, FILTER_AGE);
 	o.source = SOURCE_POLE_EMPLOI;
@@ -606,9 +606,9 @@ test_clause_explicit_criteria(void **state)
 	c.criteria = CRIT(RSA);
 	expect_filter(&c, &o, FILTER_CLAUSE);
 	c.criteria = CRIT(QPV);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.criteria = CRIT(RSA) | CRIT(DELD);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	/* Clause before licences. */
 	c.criteria = 0;
 	o.licences_required = LIC(CE);
@@ -634,11 +634,11 @@ test_clause_default_criteria_when_none_listed(void **state)
 	c.criteria = CRIT(PLIE);
 	expect_filter(&c, &o, FILTER_CLAUSE);
 	c.criteria = CRIT(RSA);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	/* A clause offer given without a clause map uses the default. */
 	o.has_clause = 0;
 	memset(&o.clause, 0, sizeof(o.clause));
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.criteria = CRIT(PLIE);
 	expect_filter(&c, &o, FILTER_CLAUSE);
 }
@@ -655,7 +655,7 @@ test_clause_map_on_any_source_applies(void **state)
 	default_cand(&c, "c1");
 	expect_filter(&c, &o, FILTER_CLAUSE);
 	c.criteria = CRIT(TH);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 }
 
 static void
@@ -671,15 +671,15 @@ test_clause_derived_jeune_peu_qualifie(void **state)
 	default_cand(&c, "c1");
 	c.birth_date = date_from_ymd(2004, 7, 1);	/* 22 */
 	c.level = 3;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.level = 0;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.level = 4;
 	expect_filter(&c, &o, FILTER_CLAUSE);
 	c.level = 3;
 	/* 25 the day before the start: still young; 26 on it: not. */
 	c.birth_date = date_from_ymd(2001, 3, 2);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	c.birth_date = date_from_ymd(2001, 3, 1);
 	expect_filter(&c, &o, FILTER_CLAUSE);
 	/* No birth date: nothing derived. */
@@ -687,7 +687,7 @@ test_clause_derived_jeune_peu_qualifie(void **state)
 	expect_filter(&c, &o, FILTER_CLAUSE);
 	/* Set explicitly, it counts without a birth date. */
 	c.criteria = CRIT(JEUNE_PEU_QUALIFIE);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 }
 
 static void
@@ -709,7 +709,7 @@ test_clause_derived_senior(void **state)
 	expect_ages(&c, &o, ages, sizeof(ages) / sizeof(ages[0]));
 	/* Derived criteria also satisfy the default list. */
 	clause_offer(&o, 0);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 }
 
 static void
@@ -815,7 +815,7 @@ test_skills_required_present_absent_unknown(void **state)
 	score_prepare(&q, &o, idx, &defm, TODAY, NULL, 0);
 	funknown = score_candidate_full(&q, idx, with, &r);
 	index_free(idx);
-	assert_int_equal(fwith, -1);
+	assert_int_equal(fwith, SCORE_ELIGIBLE);
 	assert_int_equal(fwithout, FILTER_SKILLS);
 	assert_int_equal(funknown, FILTER_SKILLS);
 }
@@ -859,13 +859,13 @@ test_distance_candidate_radius_boundary(void **state)
 	default_cand(&c, "c1");
 	place_cand(&c, GRAVELINES);
 	c.radius_km = (int)ceil(d);		/* 15 */
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.distance_km, d, 1e-9);
 	c.radius_km = (int)floor(d);		/* 14 */
 	expect_filter(&c, &o, FILTER_DISTANCE);
 	c.radius_km = 1;
 	place_cand(&c, DUNKERQUE);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	/* Far north-south (the cheap latitude bound) and far east. */
 	c.radius_km = 30;
 	place_cand(&c, "62001");	/* Ablain-Saint-Nazaire */
@@ -887,7 +887,7 @@ test_distance_offer_max_km_boundary(void **state)
 	place_cand(&c, GRAVELINES);
 	c.radius_km = 100;
 	o.max_km = (int)ceil(d);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	o.max_km = (int)floor(d);
 	expect_filter(&c, &o, FILTER_DISTANCE);
 	/* The offer's limit never extends the candidate's radius. */
@@ -897,7 +897,7 @@ test_distance_offer_max_km_boundary(void **state)
 	o.max_km = 0;
 	expect_filter(&c, &o, FILTER_DISTANCE);
 	c.radius_km = (int)ceil(d);
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 }
 
 /* --- soft components --- */
@@ -917,7 +917,7 @@ test_job_exact_one_same_domain_point_six(void **state)
 	assert_near(comp1(&c, &o, COMP_JOB), 0.6, 1e-12);
 	/* The exact code wins wherever it is in the list. */
 	set_job(&c, 1, "F1701", 5);
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.comp[COMP_JOB], 1.0, 1e-12);
 	assert_int_equal(r.exact, 1);
 	assert_int_equal(r.rome_id, rome("F1701"));
@@ -1036,7 +1036,7 @@ test_score_by_hand_no_vehicle_weighs_distance_more(void **state)
 
 	(void)state;
 	hand_case(&c, &o);
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.comp[COMP_JOB], 1.0, 1e-9);
 	assert_near(r.comp[COMP_EXPERIENCE], 0.6, 1e-9);
 	assert_near(r.comp[COMP_DISTANCE], 1 - 14.0225 / 30, 1e-4);
@@ -1049,20 +1049,20 @@ test_score_by_hand_no_vehicle_weighs_distance_more(void **state)
 
 	/* Licence B without a vehicle, or a vehicle without B: the same. */
 	c.licences = LIC(B);
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.score, 70.7, 1e-9);
 	c.licences = 0;
 	c.vehicle = 1;
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.score, 70.7, 1e-9);
 
 	/* Both: the distance weighs its plain 20. */
 	c.licences = LIC(B);
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.score, 72.4, 1e-9);
 	/* C implies B. */
 	c.licences = LIC(C);
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.score, 72.4, 1e-9);
 }
 
@@ -1080,17 +1080,17 @@ test_score_follows_weights_and_no_vehicle_pct(void **state)
 	/* Distance alone decides. */
 	memset(&m.w, 0, sizeof(m.w));
 	m.w.distance = 1;
-	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(score1m(&c, &o, &m, &r), SCORE_ELIGIBLE);
 	assert_near(r.score, round(1000 * (1 - d / 30)) / 10, 1e-9);
 	/* Job and distance, no vehicle at 200 %: (1 + 2 * dist) / 3. */
 	m.w.job = 1;
 	m.no_vehicle_distance_pct = 200;
-	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(score1m(&c, &o, &m, &r), SCORE_ELIGIBLE);
 	assert_near(r.score,
 	    round(1000 * (1 + 2 * (1 - d / 30)) / 3) / 10, 1e-9);
 	/* All weights 0: a score of 0, not a division by zero. */
 	memset(&m.w, 0, sizeof(m.w));
-	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(score1m(&c, &o, &m, &r), SCORE_ELIGIBLE);
 	assert_near(r.score, 0, 1e-12);
 }
 
@@ -1126,7 +1126,7 @@ test_skills_wanted_fraction(void **state)
 	score_prepare(&q, &o, idx, &defm, TODAY, NULL, 0);
 	f = score_candidate_full(&q, idx, slot, &r);
 	index_free(idx);
-	assert_int_equal(f, -1);
+	assert_int_equal(f, SCORE_ELIGIBLE);
 	assert_near(r.comp[COMP_SKILLS], 0.5, 1e-12);
 	/* Wanting only what nobody has. */
 	snprintf(o.skills_wanted[0], SKILL_MAX_LEN + 1, "unknown-tag");
@@ -1227,8 +1227,8 @@ test_priority_derived_criteria_with_explicit_ones(void **state)
 	/* Senior and DELD: two criteria. */
 	c.criteria = CRIT(DELD);
 	f2 = score1m(&c, &o, &m, &r2);
-	assert_int_equal(f1, -1);
-	assert_int_equal(f2, -1);
+	assert_int_equal(f1, SCORE_ELIGIBLE);
+	assert_int_equal(f2, SCORE_ELIGIBLE);
 	assert_near(r1.comp[COMP_PRIORITY], 0.6, 1e-12);
 	if (fabs(r2.comp[COMP_PRIORITY] - 0.85) > 1e-12 ||
 	    !(r2.criteria & CRIT(SENIOR)))
@@ -1254,7 +1254,7 @@ test_fairness_recent_and_open_referrals(void **state)
 	world_open(&w, &c, &o, &defm);
 	/* One open referral validated 10 days ago. */
 	index_referral_opened(w.idx, w.slot, TODAY - 10);
-	assert_int_equal(world_rescore(&w), -1);
+	assert_int_equal(world_rescore(&w), SCORE_ELIGIBLE);
 	v[0] = w.res.comp[COMP_FAIRNESS];
 	/* Closed: only its date counts. */
 	index_referral_closed(w.idx, w.slot);
@@ -1348,7 +1348,7 @@ test_components_in_unit_range_and_score_rounded(void **state)
 	hand_case(&c, &o);
 	c.barriers = BAR(MOBILITE) | BAR(GARDE_ENFANTS) | BAR(LOGEMENT) |
 	    BAR(SANTE);
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	for (i = 0; i < COMP_COUNT; i++)
 		assert_true(r.comp[i] >= 0 && r.comp[i] <= 1);
 	assert_near(r.score * 10, round(r.score * 10), 1e-6);
@@ -1356,7 +1356,7 @@ test_components_in_unit_range_and_score_rounded(void **state)
 	{
 		struct score_result r2;
 
-		assert_int_equal(score1(&c, &o, &r2), -1);
+		assert_int_equal(score1(&c, &o, &r2), SCORE_ELIGIBLE);
 		assert_memory_equal(&r, &r2, sizeof(r));
 	}
 }
@@ -1751,7 +1751,7 @@ test_department_only_takes_the_department(void **state)
 	/* Calais is in 62, far from the department's reference point. */
 	place_cand(&c, CALAIS);
 	c.radius_km = 1;
-	assert_int_equal(score1(&c, &o, &r), -1);
+	assert_int_equal(score1(&c, &o, &r), SCORE_ELIGIBLE);
 	assert_near(r.comp[COMP_DISTANCE], 0.5, 1e-12);
 	get_reasons(&c, &o, &rs);
 	expect_reason_part(&rs, "lieu précis inconnu (département 62)");
@@ -1759,7 +1759,7 @@ test_department_only_takes_the_department(void **state)
 	/* Coordinates alone: the department of the nearest commune. */
 	c.commune[0] = '\0';
 	c.lat += 0.01;
-	expect_filter(&c, &o, -1);
+	expect_filter(&c, &o, SCORE_ELIGIBLE);
 	/* Out at sea, far from every commune: unknown, so out. */
 	c.lat = 51.5;
 	c.lon = 1.5;
@@ -1789,12 +1789,12 @@ test_rome_v4_walks_the_domain(void **state)
 	set_job(&c, 0, o.rome, 24);
 	/* The domain's first code is only "métier proche". */
 	m.rome_domain = 0;
-	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(score1m(&c, &o, &m, &r), SCORE_ELIGIBLE);
 	assert_int_equal(r.exact, 0);
 	assert_near(r.comp[COMP_JOB], 0.6, 1e-12);
 	/* Another code of the domain, even with rome_domain = no. */
 	set_job(&c, 0, "F1702", 24);
-	assert_int_equal(score1m(&c, &o, &m, &r), -1);
+	assert_int_equal(score1m(&c, &o, &m, &r), SCORE_ELIGIBLE);
 	assert_int_equal(r.exact, 0);
 	get_reasons(&c, &o, &rs);
 	expect_reason_part(&rs, "du code ROME 4.0 F1799");

@@ -22,7 +22,7 @@
 #include "index.h"
 #include "log.h"
 #include "matcherd.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "rebuild.h"
 #include "referral.h"
 #include "refdata.h"
@@ -238,7 +238,7 @@ main(int argc, char *argv[])
 	log_info("reference data: %d ROME codes, %d communes from %s",
 	    env.ref->rome_count, env.ref->commune_count, datadir);
 	env.idx = index_new(env.ref);
-	env.offers = offers_new();
+	env.offers = offer_table_new();
 	env.clauses = clause_table_new();
 	if (referral_lua_script(env.referral_script,
 	    sizeof(env.referral_script)) == 0)
@@ -284,7 +284,7 @@ main(int argc, char *argv[])
 	event_free(ev_term);
 	event_free(ev_hup);
 	event_base_free(env.base);
-	offers_free(env.offers);
+	offer_table_free(env.offers);
 	clause_table_free(env.clauses);
 	index_free(env.idx);
 	rules_free(env.rules);

@@ -17,7 +17,7 @@
 #include "dates.h"
 #include "domain.h"
 #include "mpobj.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "xmalloc.h"
 
 /* Field order is the canonical order of clause_op_pack(). */
@@ -554,7 +554,7 @@ clause_check_offer(const struct clause_table *t, const struct offer *o,
 }
 
 int
-clause_check_put(const struct clause_table *t, const struct offers *offers,
+clause_check_put(const struct clause_table *t, const struct offer_table *offers,
     const struct clause_op *op, struct field_error *err)
 {
 	const struct clause_op *old = clause_op_find(t, op->id);
@@ -584,7 +584,7 @@ clause_check_put(const struct clause_table *t, const struct offers *offers,
 				    "removed", id, op->id);
 		}
 		pos = 0;
-		while ((e = offers_next(offers, &pos)) != NULL)
+		while ((e = offer_table_next(offers, &pos)) != NULL)
 			if (e->offer.has_clause &&
 			    strcmp(e->offer.clause.operation, op->id) == 0 &&
 			    strcmp(e->offer.clause.contractor, id) == 0)

@@ -2,7 +2,6 @@
  * Day-number arithmetic after Howard Hinnant's civil_from_days algorithms:
  * exact for the proleptic Gregorian calendar, no tables, no libc time zones.
  */
-#include <time.h>
 
 #include "dates.h"
 
@@ -120,7 +119,8 @@ date_latest_birth(int32_t on, int years)
 }
 
 int32_t
-date_today(void)
+date_of_time(int64_t t)
 {
-	return (int32_t)(time(NULL) / 86400);
+	/* Floor, so that a second before the epoch is day -1. */
+	return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
 }

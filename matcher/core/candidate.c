@@ -88,6 +88,8 @@ is_lower_digit(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+_Static_assert(RECORD_ID_MAX == 64, "RECORD_ID_RULE names the bound");
+
 int
 record_id_valid(const char *s, size_t len)
 {
@@ -166,9 +168,7 @@ decode_record_id(const msgpack_object *o, const char *field, char *buf,
 	if (mp_get_str(o, &s, &len) == -1)
 		return field_error_set(err, field, "must be a string");
 	if (!record_id_valid(s, len))
-		return field_error_set(err, field,
-		    "must be 1-%d characters of A-Z a-z 0-9 _ . : -",
-		    RECORD_ID_MAX);
+		return field_error_set(err, field, "must be " RECORD_ID_RULE);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return 0;

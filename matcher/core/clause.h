@@ -19,7 +19,7 @@
 #include "mpobj.h"
 #include "offer.h"
 
-struct offers;
+struct offer_table;
 
 #define CLAUSE_NAME_MAX		200	/* operation name, bytes */
 #define CLAUSE_AUTHORITY_MAX	128	/* contracting authority, bytes */
@@ -176,7 +176,7 @@ int	clause_check_offer(const struct clause_table *, const struct offer *o,
  * Whether op may be stored: a new operation needs room, and an update may
  * not drop a contractor that hires or offers (open or closed) name.
  */
-int	clause_check_put(const struct clause_table *, const struct offers *,
+int	clause_check_put(const struct clause_table *, const struct offer_table *,
 	    const struct clause_op *op, struct field_error *err);
 
 /* Expected hours on day `today` and the period's state. */

@@ -12,7 +12,7 @@
 
 #include "conf.h"
 #include "index.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "refdata.h"
 #include "rpc.h"
 #include "stats.h"
@@ -28,7 +28,7 @@ struct matcherd {
 	struct refdata		*ref;
 	struct rules		*rules;		/* swapped on SIGHUP */
 	struct index		*idx;
-	struct offers		*offers;
+	struct offer_table		*offers;
 	/* Clause operations and hires; rebuild.c makes it, at start-up. */
 	struct clause_table	*clauses;
 	struct store		*store;

@@ -90,8 +90,7 @@ param_id(struct pending *p, const msgpack_object *params, const char *key,
 	}
 	if (mp_get_str(o, &s, &len) == -1 || !record_id_valid(s, len)) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
-		    "%s must be 1-%d characters of [A-Za-z0-9_.:-]", key,
-		    RECORD_ID_MAX);
+		    "%s must be " RECORD_ID_RULE, key);
 		return -1;
 	}
 	memcpy(buf, s, len);
@@ -266,7 +265,7 @@ pack_referrals_by_sector(struct matcherd *env, msgpack_packer *pk)
 	int sct, st;
 
 	memset(counts, 0, sizeof(counts));
-	while ((e = offers_next(env->offers, &pos)) != NULL)
+	while ((e = offer_table_next(env->offers, &pos)) != NULL)
 		for (i = 0; i < e->nrefs; i++)
 			counts[e->offer.sector][e->refs[i].status]++;
 	mp_pack_str(pk, "referrals_by_sector");
@@ -738,14 +737,14 @@ match_cb(void *arg, redisReply *r)
 
 	if (reply_ok(op->p, r, "EXEC") == -1) {
 		/* A new offer that did not make it: nothing to merge into. */
-		offers_unreserve(env->offers, op->offer.id);
+		offer_table_unreserve(env->offers, op->offer.id);
 		match_op_free(op);
 		return;
 	}
-	e = offers_put(env->offers, &op->offer, op->created_at);
+	e = offer_table_put(env->offers, &op->offer, op->created_at);
 	for (i = 0; i < op->nsuggested; i++)
-		if (offers_ref_find(e, op->suggested[i]) == NULL)
-			offers_ref_set(env->offers, e, op->suggested[i],
+		if (offer_table_ref_find(e, op->suggested[i]) == NULL)
+			offer_table_ref_set(env->offers, e, op->suggested[i],
 			    REFERRAL_SUGGESTED, op->now);
 	env->stats.offers_scored++;
 	env->stats.suggestions += op->nsuggested;
@@ -875,7 +874,7 @@ match_and_store(struct matcherd *env, struct pending *p,
 {
 	const char *sector = vocab_name(&vocab_sector, o->sector);
 	const char *prefix = store_prefix(env->store);
-	struct offer_entry *e = offers_get(env->offers, o->id);
+	struct offer_entry *e = offer_table_get(env->offers, o->id);
 	struct result_context ctx;
 	struct field_error err;
 	struct match_result *mr;
@@ -910,9 +909,9 @@ match_and_store(struct matcherd *env, struct pending *p,
 	pending_hold(p);
 	/* Its copy later in the same batch must find it already. */
 	if (e == NULL)
-		offers_reserve(env->offers, o, op->now);
+		offer_table_reserve(env->offers, o, op->now);
 
-	nref = offers_referred_slots(e, env->idx, &referred);
+	nref = offer_table_referred_slots(e, env->idx, &referred);
 	mr = xmalloc(sizeof(*mr));
 	scored = xmalloc(sizeof(*scored));
 	match_context(env, &op->offer, (int32_t)(op->now / 86400), scored,
@@ -994,8 +993,8 @@ param_offer(struct matcherd *env, struct pending *p,
 	if (param_id(p, params, key, id) == -1)
 		return NULL;
 	/* A merged duplicate's id names the offer it was merged into. */
-	if ((e = offers_get(env->offers, id)) == NULL &&
-	    (e = offers_alias(env->offers, id)) == NULL)
+	if ((e = offer_table_get(env->offers, id)) == NULL &&
+	    (e = offer_table_alias(env->offers, id)) == NULL)
 		pending_error(p, RPC_ERR_NOT_FOUND, key, "no offer %s", id);
 	return e;
 }
@@ -1051,16 +1050,16 @@ merge_cb(void *arg, redisReply *r)
 	 * Stored before this reply, unless its own write failed: then this
 	 * offer is not merged into nothing; it must be sent again.
 	 */
-	if ((e = offers_get(op->env->offers, op->into)) == NULL) {
+	if ((e = offer_table_get(op->env->offers, op->into)) == NULL) {
 		merge_forget(op->env, op->m.id);
 		pending_error(op->p, RPC_ERR_UNAVAILABLE, "id", "offer %s is "
 		    "the same job as %s, which could not be stored: send it "
 		    "again", op->m.id, op->into);
 		goto done;
 	}
-	if (offers_merge(op->env->offers, e, &op->m) == -1)
+	if (offer_table_merge(op->env->offers, e, &op->m) == -1)
 		log_warnx("offer %s: %s lists %d duplicates already; known, "
-		    "not listed", op->m.id, op->into, OFFERS_MERGED_MAX);
+		    "not listed", op->m.id, op->into, OFFER_TABLE_MERGED_MAX);
 	log_info("offer %s: duplicate of %s, merged (%s)", op->m.id,
 	    op->into, op->m.why);
 	answer_merged(op->p, op->m.id, op->into, op->m.why);
@@ -1098,7 +1097,7 @@ merge_duplicate(struct matcherd *env, struct pending *p,
 	snprintf(op->m.why, sizeof(op->m.why), "%s", why);
 	pending_hold(p);
 	packbuf_init(&v);
-	offers_pack_merged(&v.pk, into, &op->m);
+	offer_table_pack_merged(&v.pk, into, &op->m);
 	key_dup_merged(key, store_prefix(env->store));
 	argv[0] = "HSET";	lens[0] = 4;
 	argv[1] = key;		lens[1] = strlen(key);
@@ -1124,19 +1123,19 @@ dedup_decide(struct matcherd *env, const struct offer *o, char *other,
 
 	other[0] = why[0] = '\0';
 	*again = 0;
-	if (offers_get(env->offers, o->id) != NULL)
+	if (offer_table_get(env->offers, o->id) != NULL)
 		return DEDUP_DIFFERENT;		/* an update of its own */
-	if ((e = offers_alias(env->offers, o->id)) != NULL) {
+	if ((e = offer_table_alias(env->offers, o->id)) != NULL) {
 		snprintf(other, RECORD_ID_MAX + 1, "%s", e->offer.id);
 		for (i = 0; i < e->nmerged; i++)
 			if (strcmp(e->merged[i].id, o->id) == 0)
-				snprintf(why, OFFERS_WHY_MAX, "%s",
+				snprintf(why, OFFER_TABLE_WHY_MAX, "%s",
 				    e->merged[i].why);
 		*again = 1;
 		return DEDUP_SAME;
 	}
-	return offers_find_duplicate(env->offers, o, time(NULL), other,
-	    RECORD_ID_MAX + 1, why, OFFERS_WHY_MAX);
+	return offer_table_find_duplicate(env->offers, o, time(NULL), other,
+	    RECORD_ID_MAX + 1, why, OFFER_TABLE_WHY_MAX);
 }
 
 /* Carry out dedup_decide()'s verdict; the answer goes to p. */
@@ -1161,7 +1160,7 @@ static void
 submit_offer(struct matcherd *env, struct pending *p, const struct offer *o,
     int limit)
 {
-	char other[RECORD_ID_MAX + 1], why[OFFERS_WHY_MAX];
+	char other[RECORD_ID_MAX + 1], why[OFFER_TABLE_WHY_MAX];
 	enum dedup_verdict v;
 	int again;
 
@@ -1190,12 +1189,12 @@ cmp_pair_newest(const void *a, const void *b)
 }
 
 static const char *
-offer_state(const struct offers *t, const char *id)
+offer_state(const struct offer_table *t, const char *id)
 {
-	const struct offer_entry *e = offers_get(t, id);
+	const struct offer_entry *e = offer_table_get(t, id);
 
 	if (e == NULL)
-		e = offers_alias(t, id);
+		e = offer_table_alias(t, id);
 	return e == NULL ? "unknown" : e->closed ? "closed" : "open";
 }
 
@@ -1322,13 +1321,13 @@ resolve_cb(void *arg, redisReply *r)
 
 	if (reply_ok(op->p, r, "offer.resolve") == -1)
 		goto done;
-	if (op->merge && (e = offers_get(op->env->offers, op->m.id)) != NULL &&
-	    (into = offers_get(op->env->offers, op->other)) != NULL) {
-		offers_set_closed(op->env->offers, e, 1);
-		if (offers_merge(op->env->offers, into, &op->m) == -1)
+	if (op->merge && (e = offer_table_get(op->env->offers, op->m.id)) != NULL &&
+	    (into = offer_table_get(op->env->offers, op->other)) != NULL) {
+		offer_table_set_closed(op->env->offers, e, 1);
+		if (offer_table_merge(op->env->offers, into, &op->m) == -1)
 			log_warnx("offer %s: %s lists %d duplicates already; "
 			    "known, not listed", op->m.id, op->other,
-			    OFFERS_MERGED_MAX);
+			    OFFER_TABLE_MERGED_MAX);
 		log_info("offer %s: merged into %s by an adviser", op->m.id,
 		    op->other);
 	}
@@ -1386,8 +1385,8 @@ h_offer_resolve(struct matcherd *env, struct pending *p,
 		goto fail;
 	}
 	if (merge) {
-		if ((e = offers_get(env->offers, op->m.id)) == NULL ||
-		    (into = offers_get(env->offers, op->other)) == NULL) {
+		if ((e = offer_table_get(env->offers, op->m.id)) == NULL ||
+		    (into = offer_table_get(env->offers, op->other)) == NULL) {
 			pending_error(p, RPC_ERR_NOT_FOUND, e == NULL ?
 			    "offer" : "other", "no offer %s", e == NULL ?
 			    op->m.id : op->other);
@@ -1429,7 +1428,7 @@ h_offer_resolve(struct matcherd *env, struct pending *p,
 		argv[6] = "updated_at"; argv[7] = now;
 		store_add(env->store, 8, argv, NULL);
 		packbuf_init(&v);
-		offers_pack_merged(&v.pk, op->other, &op->m);
+		offer_table_pack_merged(&v.pk, op->other, &op->m);
 		key_dup_merged(kmerged, prefix);
 		argv[0] = "HSET";	lens[0] = 4;
 		argv[1] = kmerged;	lens[1] = strlen(kmerged);
@@ -1466,7 +1465,7 @@ h_offer_put(struct matcherd *env, struct pending *p,
 	if (offer_decode(rec, env->ref, o, &err) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
 		    err.message);
-	} else if ((e = offers_get(env->offers, o->id)) != NULL && e->closed) {
+	} else if ((e = offer_table_get(env->offers, o->id)) != NULL && e->closed) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id",
 		    "offer %s is closed", o->id);
 	} else
@@ -1592,8 +1591,8 @@ offer_get_cb(void *arg, redisReply *r)
 	msgpack_pack_map(&b.pk, 7);
 	/* The duplicates merged into it (docs/DEDUP.md). */
 	mp_pack_str(&b.pk, "merged");
-	if ((e = offers_get(op->env->offers, op->id)) != NULL)
-		offers_pack_merged_list(&b.pk, e);
+	if ((e = offer_table_get(op->env->offers, op->id)) != NULL)
+		offer_table_pack_merged_list(&b.pk, e);
 	else
 		msgpack_pack_array(&b.pk, 0);
 	mp_pack_str(&b.pk, "offer");
@@ -1668,8 +1667,8 @@ offer_close_cb(void *arg, redisReply *r)
 	struct packbuf b;
 
 	if (reply_ok(op->p, r, "offer.close") == 0) {
-		if ((e = offers_get(op->env->offers, op->id)) != NULL)
-			offers_set_closed(op->env->offers, e, 1);
+		if ((e = offer_table_get(op->env->offers, op->id)) != NULL)
+			offer_table_set_closed(op->env->offers, e, 1);
 		packbuf_init(&b);
 		msgpack_pack_map(&b.pk, 3);
 		mp_pack_kv_str(&b.pk, "id", op->id);
@@ -1769,7 +1768,7 @@ h_offer_list(struct matcherd *env, struct pending *p,
 	    &count) == -1)
 		return;
 	v = xreallocarray(NULL, env->offers->count + 1, sizeof(*v));
-	while ((e = offers_next(env->offers, &pos)) != NULL)
+	while ((e = offer_table_next(env->offers, &pos)) != NULL)
 		if ((sectors & (1u << e->offer.sector)) &&
 		    (want == 2 || e->closed == want))
 			v[n++] = e;
@@ -1848,8 +1847,8 @@ h_candidate_referrals(struct matcherd *env, struct pending *p,
 		pending_error(p, RPC_ERR_NOT_FOUND, "id", "no candidate %s", id);
 		return;
 	}
-	while ((e = offers_next(env->offers, &pos)) != NULL) {
-		if ((r = offers_ref_find(e, id)) == NULL)
+	while ((e = offer_table_next(env->offers, &pos)) != NULL) {
+		if ((r = offer_table_ref_find(e, id)) == NULL)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -1898,7 +1897,7 @@ struct feed_error {
 struct feed_dup {
 	char	 id[RECORD_ID_MAX + 1];
 	char	 other[RECORD_ID_MAX + 1];
-	char	 why[OFFERS_WHY_MAX];
+	char	 why[OFFER_TABLE_WHY_MAX];
 };
 
 /* One feed.push: its offers go through offer.put's path one by one. */
@@ -1928,7 +1927,7 @@ struct feed_item {
 	char		 id[RECORD_ID_MAX + 1];
 	enum dedup_verdict verdict;
 	char		 other[RECORD_ID_MAX + 1];
-	char		 why[OFFERS_WHY_MAX];
+	char		 why[OFFER_TABLE_WHY_MAX];
 };
 
 static void
@@ -2045,7 +2044,7 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 	struct offer_entry *e;
 	struct feed_item *it;
 	struct pending *sp;
-	char other[RECORD_ID_MAX + 1], why[OFFERS_WHY_MAX];
+	char other[RECORD_ID_MAX + 1], why[OFFER_TABLE_WHY_MAX];
 	enum dedup_verdict v;
 	int i, again;
 
@@ -2057,7 +2056,7 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 		}
 	op->ids = xreallocarray(op->ids, op->nids + 1, sizeof(*op->ids));
 	snprintf(op->ids[op->nids++], sizeof(op->ids[0]), "%s", o->id);
-	if ((e = offers_get(env->offers, o->id)) != NULL && e->closed) {
+	if ((e = offer_table_get(env->offers, o->id)) != NULL && e->closed) {
 		feed_error(op, o->id, "offer is closed");
 		return -1;
 	}
@@ -2218,8 +2217,8 @@ referral_cb(void *arg, redisReply *r)
 		    referral_name(op->to));
 		goto done;
 	}
-	if ((e = offers_get(env->offers, op->offer)) != NULL)
-		offers_ref_set(env->offers, e, op->candidate, op->to, op->now);
+	if ((e = offer_table_get(env->offers, op->offer)) != NULL)
+		offer_table_ref_set(env->offers, e, op->candidate, op->to, op->now);
 	/* The script wrote the hire with the move. */
 	if (op->has_hire)
 		clause_hire_add(env->clauses, &op->hire);
@@ -2303,7 +2302,7 @@ h_referral_update(struct matcherd *env, struct pending *p,
 		goto fail;
 	}
 	/* The script checks again atomically; this answers most cases. */
-	if ((ref = offers_ref_find(e, op->candidate)) == NULL) {
+	if ((ref = offer_table_ref_find(e, op->candidate)) == NULL) {
 		pending_error(p, RPC_ERR_NOT_FOUND, "candidate",
 		    "candidate %s has no referral on offer %s", op->candidate,
 		    op->offer);
@@ -2473,7 +2472,7 @@ h_clause_get(struct matcherd *env, struct pending *p,
 	if ((cop = param_operation(env, p, params, "id")) == NULL)
 		return;
 	v = xreallocarray(NULL, env->offers->count + 1, sizeof(*v));
-	while ((e = offers_next(env->offers, &pos)) != NULL)
+	while ((e = offer_table_next(env->offers, &pos)) != NULL)
 		if (e->offer.has_clause &&
 		    strcmp(e->offer.clause.operation, cop->id) == 0)
 			v[n++] = e;
@@ -2561,7 +2560,7 @@ h_clause_report(struct matcherd *env, struct pending *p,
 	}
 	flt.operation = opid[0] != '\0' ? opid : NULL;
 	flt.contractor = cid[0] != '\0' ? cid : NULL;
-	rep = clause_report_new(env->clauses, &flt, date_today());
+	rep = clause_report_new(env->clauses, &flt, date_of_time(time(NULL)));
 	packbuf_init(&b);
 	clause_report_pack(rep, &b.pk);
 	clause_report_free(rep);

@@ -127,10 +127,12 @@ void	score_prepare(struct score_query *q, const struct offer *o,
 	    const struct index *idx, const struct conf_matching *m,
 	    int32_t today, const uint32_t *referred, size_t nreferred);
 
+/* What score_candidate() returns for an eligible candidate. */
+#define SCORE_ELIGIBLE (-1)
+
 /*
  * Score the candidate in slot of idx.  Returns the first hard filter that
- * excludes it (enum score_filter), or -1 when it is eligible, with *res
- * filled.  Does not apply the sector and status filters, which the ranker
+ * excludes it (enum score_filter), or SCORE_ELIGIBLE with *res filled.  Does not apply the sector and status filters, which the ranker
  * counts in bulk; score_candidate_full() does.
  */
 int	score_candidate(const struct score_query *q, const struct index *idx,

@@ -18,6 +18,8 @@
 
 /* Record ids: 1-64 chars of [A-Za-z0-9_.:-]; they appear in Redis keys. */
 #define RECORD_ID_MAX 64
+/* The one wording of the id rule, in every error that refuses an id. */
+#define RECORD_ID_RULE "1-64 characters of A-Z a-z 0-9 _ . : -"
 /* Bounds that keep one record a few KiB and the index entry small. */
 #define CAND_MAX_JOBS 16
 #define CAND_MAX_SKILLS 32

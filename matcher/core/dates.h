@@ -27,7 +27,7 @@ int		 date_age(int32_t birth, int32_t on);
  * comparisons become one integer comparison (born <= this).
  */
 int32_t		 date_latest_birth(int32_t on, int years);
-/* Today (UTC) as a day number; the one impure helper, kept out of score.c. */
-int32_t		 date_today(void);
+/* The UTC day of a Unix time: the edges turn their clock into "today". */
+int32_t		 date_of_time(int64_t unix_seconds);
 
 #endif

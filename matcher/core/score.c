@@ -548,7 +548,7 @@ score_entry(const struct score_query *q, const struct index *idx,
 	res->exact = rome_id == q->exact_rome_id;
 	res->criteria = key_criteria(q, k);
 	res->score = weighted(q, k, comp);
-	return -1;
+	return SCORE_ELIGIBLE;
 }
 
 int

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "matcherd.h"
 #include "offer.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "rebuild.h"
 #include "referral.h"
 #include "xmalloc.h"
@@ -293,7 +293,7 @@ load_referrals(struct matcherd *env, struct offer_entry *e,
 			continue;
 		}
 		ts = strtoll(colon + 1, NULL, 10);
-		offers_ref_set(env->offers, e, f->str, status, ts);
+		offer_table_ref_set(env->offers, e, f->str, status, ts);
 		n->referrals++;
 		if (status == REFERRAL_SUGGESTED ||
 		    (slot = index_find(env->idx, f->str)) == INDEX_NONE)
@@ -337,11 +337,11 @@ load_offer(struct matcherd *env, const char *sector, const char *id,
 		n->skipped++;
 	} else {
 		created = field(h, "created_at");
-		e = offers_put(env->offers, o, created ?
+		e = offer_table_put(env->offers, o, created ?
 		    strtoll(created->str, NULL, 10) : 0);
 		status = field(h, "status");
 		if (status != NULL && strcmp(status->str, "closed") == 0)
-			offers_set_closed(env->offers, e, 1);
+			offer_table_set_closed(env->offers, e, 1);
 		key_referrals(key, env->conf->redis_prefix, sector, id);
 		load_referrals(env, e, key, refs, n);
 		n->offers++;
@@ -421,18 +421,18 @@ load_merged(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
 		return -1;
 	}
 	for (i = 0; i + 1 < r->elements; i += 2) {
-		if (offers_unpack_merged(r->element[i]->str,
+		if (offer_table_unpack_merged(r->element[i]->str,
 		    r->element[i + 1]->str, r->element[i + 1]->len, into, &m,
 		    err, sizeof(err)) == -1) {
 			log_warnx("%s %.*s: %s, skipped", key,
 			    (int)r->element[i]->len, r->element[i]->str, err);
 			n->skipped++;
-		} else if ((e = offers_get(env->offers, into)) == NULL) {
+		} else if ((e = offer_table_get(env->offers, into)) == NULL) {
 			log_warnx("%s %s: merged into %s, which is gone; "
 			    "skipped", key, m.id, into);
 			n->skipped++;
 		} else
-			(void)offers_merge(env->offers, e, &m);
+			(void)offer_table_merge(env->offers, e, &m);
 	}
 	freeReplyObject(r);
 	return 0;

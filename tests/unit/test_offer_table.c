@@ -20,7 +20,7 @@
 #include "dedup.h"
 #include "domain.h"
 #include "offer.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "refdata.h"
 
 #include "../lib/core_fixture.h"
@@ -42,18 +42,18 @@ pair(struct offer *ft, struct offer *copy)
 }
 
 static enum dedup_verdict
-find(const struct offers *t, const struct offer *o, char *other)
+find(const struct offer_table *t, const struct offer *o, char *other)
 {
-	char why[OFFERS_WHY_MAX];
+	char why[OFFER_TABLE_WHY_MAX];
 
-	return offers_find_duplicate(t, o, T0 + 86400, other,
+	return offer_table_find_duplicate(t, o, T0 + 86400, other,
 	    RECORD_ID_MAX + 1, why, sizeof(why));
 }
 
 static void
 test_signatures_follow_the_table(void **state)
 {
-	struct offers *t = offers_new();
+	struct offer_table *t = offer_table_new();
 	struct offer ft, copy;
 	struct offer_entry *e;
 	char other[RECORD_ID_MAX + 1];
@@ -61,44 +61,44 @@ test_signatures_follow_the_table(void **state)
 	(void)state;
 	pair(&ft, &copy);
 	assert_int_equal(find(t, &copy, other), DEDUP_DIFFERENT);
-	e = offers_put(t, &ft, T0);
+	e = offer_table_put(t, &ft, T0);
 	assert_int_equal(find(t, &copy, other), DEDUP_SAME);
 	assert_string_equal(other, "ft-201KCBA");
 	/* An offer never duplicates itself. */
 	assert_int_equal(find(t, &ft, other), DEDUP_DIFFERENT);
 	/* A closed offer is not merged with; reopened, it is again. */
-	offers_set_closed(t, e, 1);
+	offer_table_set_closed(t, e, 1);
 	assert_int_equal(find(t, &copy, other), DEDUP_DIFFERENT);
-	offers_set_closed(t, e, 0);
+	offer_table_set_closed(t, e, 0);
 	assert_int_equal(find(t, &copy, other), DEDUP_SAME);
 	/* Put again as another job: the old signature goes. */
 	set_offer_rome(&ft, "G1602");
 	snprintf(ft.title, sizeof(ft.title), "Commis de cuisine");
-	(void)offers_put(t, &ft, T0);
+	(void)offer_table_put(t, &ft, T0);
 	assert_int_equal(find(t, &copy, other), DEDUP_DIFFERENT);
-	offers_free(t);
+	offer_table_free(t);
 }
 
 static void
 test_reserved_offer_is_found_before_it_is_stored(void **state)
 {
-	struct offers *t = offers_new();
+	struct offer_table *t = offer_table_new();
 	struct offer ft, copy;
 	char other[RECORD_ID_MAX + 1];
 
 	(void)state;
 	pair(&ft, &copy);
-	offers_reserve(t, &ft, T0);
-	assert_null(offers_get(t, ft.id));
+	offer_table_reserve(t, &ft, T0);
+	assert_null(offer_table_get(t, ft.id));
 	assert_int_equal(find(t, &copy, other), DEDUP_SAME);
 	assert_string_equal(other, ft.id);
 	/* Its store failed: forgotten.  A stored offer is not. */
-	offers_unreserve(t, ft.id);
+	offer_table_unreserve(t, ft.id);
 	assert_int_equal(find(t, &copy, other), DEDUP_DIFFERENT);
-	(void)offers_put(t, &ft, T0);
-	offers_unreserve(t, ft.id);
+	(void)offer_table_put(t, &ft, T0);
+	offer_table_unreserve(t, ft.id);
 	assert_int_equal(find(t, &copy, other), DEDUP_SAME);
-	offers_free(t);
+	offer_table_free(t);
 }
 
 static void
@@ -115,7 +115,7 @@ merged(struct offer_merged *m, const char *id, int64_t at)
 static void
 test_merge_makes_aliases_within_the_bound(void **state)
 {
-	struct offers *t = offers_new();
+	struct offer_table *t = offer_table_new();
 	struct offer ft, copy;
 	struct offer_entry *e;
 	struct offer_merged m;
@@ -124,44 +124,44 @@ test_merge_makes_aliases_within_the_bound(void **state)
 
 	(void)state;
 	pair(&ft, &copy);
-	e = offers_put(t, &ft, T0);
-	assert_null(offers_alias(t, copy.id));
+	e = offer_table_put(t, &ft, T0);
+	assert_null(offer_table_alias(t, copy.id));
 	merged(&m, copy.id, T0 + 10);
-	assert_int_equal(offers_merge(t, e, &m), 0);
-	assert_ptr_equal(offers_alias(t, copy.id), e);
-	assert_null(offers_get(t, copy.id));
+	assert_int_equal(offer_table_merge(t, e, &m), 0);
+	assert_ptr_equal(offer_table_alias(t, copy.id), e);
+	assert_null(offer_table_get(t, copy.id));
 	assert_int_equal(e->nmerged, 1);
 	assert_int_equal(t->merged, 1);
 	/* The same duplicate again: updated, not listed twice. */
 	m.at = T0 + 20;
-	assert_int_equal(offers_merge(t, e, &m), 0);
+	assert_int_equal(offer_table_merge(t, e, &m), 0);
 	assert_int_equal(e->nmerged, 1);
 	assert_int_equal(e->merged[0].at, T0 + 20);
 	assert_int_equal(t->merged, 1);
 	/* Many: the aliases grow past the table's first size. */
-	for (i = 1; i < OFFERS_MERGED_MAX; i++) {
+	for (i = 1; i < OFFER_TABLE_MERGED_MAX; i++) {
 		snprintf(id, sizeof(id), "pr-%03d", i);
 		merged(&m, id, T0 + i);
-		assert_int_equal(offers_merge(t, e, &m), 0);
+		assert_int_equal(offer_table_merge(t, e, &m), 0);
 	}
-	assert_int_equal(e->nmerged, OFFERS_MERGED_MAX);
+	assert_int_equal(e->nmerged, OFFER_TABLE_MERGED_MAX);
 	merged(&m, "pr-over", T0);
-	assert_int_equal(offers_merge(t, e, &m), -1);
+	assert_int_equal(offer_table_merge(t, e, &m), -1);
 	/* Past the bound it is still known as a duplicate. */
-	assert_ptr_equal(offers_alias(t, "pr-over"), e);
-	for (i = 1; i < OFFERS_MERGED_MAX; i++) {
+	assert_ptr_equal(offer_table_alias(t, "pr-over"), e);
+	for (i = 1; i < OFFER_TABLE_MERGED_MAX; i++) {
 		snprintf(id, sizeof(id), "pr-%03d", i);
-		assert_ptr_equal(offers_alias(t, id), e);
+		assert_ptr_equal(offer_table_alias(t, id), e);
 	}
 	for (i = 0; i < 200; i++) {
 		snprintf(id, sizeof(id), "x-%03d", i);
 		merged(&m, id, T0);
-		(void)offers_merge(t, e, &m);
+		(void)offer_table_merge(t, e, &m);
 	}
-	assert_ptr_equal(offers_alias(t, "x-199"), e);
-	assert_ptr_equal(offers_alias(t, copy.id), e);
-	assert_null(offers_alias(t, "x-200"));
-	offers_free(t);
+	assert_ptr_equal(offer_table_alias(t, "x-199"), e);
+	assert_ptr_equal(offer_table_alias(t, copy.id), e);
+	assert_null(offer_table_alias(t, "x-200"));
+	offer_table_free(t);
 }
 
 static void
@@ -176,15 +176,15 @@ test_merge_value_round_trip(void **state)
 	merged(&m, "ft-201KCBZ", T0);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	offers_pack_merged(&pk, "ft-201KCBA", &m);
-	assert_int_equal(offers_unpack_merged("ft-201KCBZ", sb.data, sb.size,
+	offer_table_pack_merged(&pk, "ft-201KCBA", &m);
+	assert_int_equal(offer_table_unpack_merged("ft-201KCBZ", sb.data, sb.size,
 	    into, &back, err, sizeof(err)), 0);
 	assert_string_equal(into, "ft-201KCBA");
 	assert_memory_equal(&m, &back, sizeof(m));
 	/* A truncated value, a bad id: refused with a reason. */
-	assert_int_equal(offers_unpack_merged("ft-201KCBZ", sb.data,
+	assert_int_equal(offer_table_unpack_merged("ft-201KCBZ", sb.data,
 	    sb.size - 3, into, &back, err, sizeof(err)), -1);
-	assert_int_equal(offers_unpack_merged("bad id", sb.data, sb.size,
+	assert_int_equal(offer_table_unpack_merged("bad id", sb.data, sb.size,
 	    into, &back, err, sizeof(err)), -1);
 	assert_string_equal(err, "bad merged id");
 	msgpack_sbuffer_destroy(&sb);
@@ -195,7 +195,7 @@ test_merge_value_round_trip(void **state)
 	msgpack_pack_map(&pk, 2);
 	mp_pack_kv_str(&pk, "into", "ft-1");
 	mp_pack_kv_str(&pk, "source", "teletext");
-	assert_int_equal(offers_unpack_merged("ft-2", sb.data, sb.size, into,
+	assert_int_equal(offer_table_unpack_merged("ft-2", sb.data, sb.size, into,
 	    &back, err, sizeof(err)), -1);
 	assert_string_equal(err, "source: not a source");
 	msgpack_sbuffer_destroy(&sb);

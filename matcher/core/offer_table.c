@@ -10,7 +10,7 @@
 #include "domain.h"
 #include "hash.h"
 #include "mpobj.h"
-#include "offers.h"
+#include "offer_table.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -21,10 +21,10 @@ offer_sig(const struct offer *o, int64_t created_at, struct dedup_sig *s)
 	    DATE_NONE);
 }
 
-struct offers *
-offers_new(void)
+struct offer_table *
+offer_table_new(void)
 {
-	struct offers *t;
+	struct offer_table *t;
 
 	t = xcalloc(1, sizeof(*t));
 	t->cap = 256;
@@ -37,7 +37,7 @@ offers_new(void)
 }
 
 void
-offers_free(struct offers *t)
+offer_table_free(struct offer_table *t)
 {
 	struct offer_entry *e;
 	uint32_t i, j;
@@ -63,7 +63,7 @@ offers_free(struct offers *t)
 }
 
 static struct offer_entry **
-slot_for(const struct offers *t, const char *id)
+slot_for(const struct offer_table *t, const char *id)
 {
 	uint32_t mask = t->cap - 1, h;
 
@@ -74,13 +74,13 @@ slot_for(const struct offers *t, const char *id)
 }
 
 struct offer_entry *
-offers_get(const struct offers *t, const char *id)
+offer_table_get(const struct offer_table *t, const char *id)
 {
 	return *slot_for(t, id);
 }
 
 static void
-grow(struct offers *t)
+grow(struct offer_table *t)
 {
 	struct offer_entry **old = t->entries;
 	uint32_t oldcap = t->cap, i;
@@ -94,14 +94,14 @@ grow(struct offers *t)
 }
 
 struct offer_entry *
-offers_put(struct offers *t, const struct offer *o, int64_t created_at)
+offer_table_put(struct offer_table *t, const struct offer *o, int64_t created_at)
 {
 	struct offer_entry **s, *e;
 
-	if ((e = offers_get(t, o->id)) != NULL) {
+	if ((e = offer_table_get(t, o->id)) != NULL) {
 		e->offer = *o;
 		if (!e->closed)
-			offers_reserve(t, o, e->created_at);
+			offer_table_reserve(t, o, e->created_at);
 		return e;
 	}
 	if ((t->count + 1) * 2 > t->cap)
@@ -113,12 +113,12 @@ offers_put(struct offers *t, const struct offer *o, int64_t created_at)
 	*s = e;
 	t->count++;
 	t->open++;
-	offers_reserve(t, o, created_at);
+	offer_table_reserve(t, o, created_at);
 	return e;
 }
 
 void
-offers_set_closed(struct offers *t, struct offer_entry *e, int closed)
+offer_table_set_closed(struct offer_table *t, struct offer_entry *e, int closed)
 {
 	if (e->closed == closed)
 		return;
@@ -131,12 +131,12 @@ offers_set_closed(struct offers *t, struct offer_entry *e, int closed)
 	} else {
 		t->closed--;
 		t->open++;
-		offers_reserve(t, &e->offer, e->created_at);
+		offer_table_reserve(t, &e->offer, e->created_at);
 	}
 }
 
 void
-offers_reserve(struct offers *t, const struct offer *o, int64_t created_at)
+offer_table_reserve(struct offer_table *t, const struct offer *o, int64_t created_at)
 {
 	struct dedup_sig sig;
 
@@ -145,14 +145,14 @@ offers_reserve(struct offers *t, const struct offer *o, int64_t created_at)
 }
 
 void
-offers_unreserve(struct offers *t, const char *id)
+offer_table_unreserve(struct offer_table *t, const char *id)
 {
-	if (offers_get(t, id) == NULL)
+	if (offer_table_get(t, id) == NULL)
 		(void)dedup_index_remove(t->dups, id);
 }
 
 enum dedup_verdict
-offers_find_duplicate(const struct offers *t, const struct offer *o,
+offer_table_find_duplicate(const struct offer_table *t, const struct offer *o,
     int64_t created_at, char *other, size_t otherlen, char *why,
     size_t whylen)
 {
@@ -163,7 +163,7 @@ offers_find_duplicate(const struct offers *t, const struct offer *o,
 }
 
 static uint32_t
-alias_slot(const struct offers *t, const char *id)
+alias_slot(const struct offer_table *t, const char *id)
 {
 	uint32_t mask = t->alias_cap - 1, h;
 
@@ -174,13 +174,13 @@ alias_slot(const struct offers *t, const char *id)
 }
 
 struct offer_entry *
-offers_alias(const struct offers *t, const char *id)
+offer_table_alias(const struct offer_table *t, const char *id)
 {
 	return t->alias_entry[alias_slot(t, id)];
 }
 
 static void
-alias_grow(struct offers *t)
+alias_grow(struct offer_table *t)
 {
 	struct offer_entry **olde = t->alias_entry;
 	char **oldi = t->alias_id;
@@ -200,7 +200,7 @@ alias_grow(struct offers *t)
 }
 
 int
-offers_merge(struct offers *t, struct offer_entry *e,
+offer_table_merge(struct offer_table *t, struct offer_entry *e,
     const struct offer_merged *m)
 {
 	uint32_t h, i;
@@ -219,10 +219,10 @@ offers_merge(struct offers *t, struct offer_entry *e,
 			e->merged[i] = *m;
 			return 0;
 		}
-	if (e->nmerged == OFFERS_MERGED_MAX)
+	if (e->nmerged == OFFER_TABLE_MERGED_MAX)
 		return -1;
 	if (e->merged == NULL)
-		e->merged = xreallocarray(NULL, OFFERS_MERGED_MAX,
+		e->merged = xreallocarray(NULL, OFFER_TABLE_MERGED_MAX,
 		    sizeof(*e->merged));
 	e->merged[e->nmerged++] = *m;
 	return 0;
@@ -239,7 +239,7 @@ pack_merge_fields(msgpack_packer *pk, const struct offer_merged *m)
 }
 
 void
-offers_pack_merged(msgpack_packer *pk, const char *into,
+offer_table_pack_merged(msgpack_packer *pk, const char *into,
     const struct offer_merged *m)
 {
 	msgpack_pack_map(pk, 5);
@@ -248,7 +248,7 @@ offers_pack_merged(msgpack_packer *pk, const char *into,
 }
 
 void
-offers_pack_merged_list(msgpack_packer *pk, const struct offer_entry *e)
+offer_table_pack_merged_list(msgpack_packer *pk, const struct offer_entry *e)
 {
 	uint32_t i;
 
@@ -261,7 +261,7 @@ offers_pack_merged_list(msgpack_packer *pk, const struct offer_entry *e)
 }
 
 int
-offers_unpack_merged(const char *id, const char *data, size_t len,
+offer_table_unpack_merged(const char *id, const char *data, size_t len,
     char *into, struct offer_merged *m, char *err, size_t errlen)
 {
 	msgpack_unpacked u;
@@ -320,7 +320,7 @@ done:
 }
 
 struct offer_ref *
-offers_ref_find(const struct offer_entry *e, const char *candidate)
+offer_table_ref_find(const struct offer_entry *e, const char *candidate)
 {
 	uint32_t i;
 
@@ -331,13 +331,13 @@ offers_ref_find(const struct offer_entry *e, const char *candidate)
 }
 
 int
-offers_ref_set(struct offers *t, struct offer_entry *e,
+offer_table_ref_set(struct offer_table *t, struct offer_entry *e,
     const char *candidate, int status, int64_t updated_at)
 {
 	struct offer_ref *r;
 	int prev = -1;
 
-	if ((r = offers_ref_find(e, candidate)) != NULL) {
+	if ((r = offer_table_ref_find(e, candidate)) != NULL) {
 		prev = r->status;
 		t->referrals[prev]--;
 	} else {
@@ -364,7 +364,7 @@ cmp_u32(const void *a, const void *b)
 }
 
 size_t
-offers_referred_slots(const struct offer_entry *e, const struct index *idx,
+offer_table_referred_slots(const struct offer_entry *e, const struct index *idx,
     uint32_t **out)
 {
 	uint32_t i, slot;
@@ -386,7 +386,7 @@ offers_referred_slots(const struct offer_entry *e, const struct index *idx,
 }
 
 struct offer_entry *
-offers_next(const struct offers *t, uint32_t *pos)
+offer_table_next(const struct offer_table *t, uint32_t *pos)
 {
 	while (*pos < t->cap) {
 		if (t->entries[*pos] != NULL)

@@ -983,8 +983,7 @@ path_params(struct http *h, struct evhttp_request *req,
 			snprintf(field, sizeof(field), "%.*s", (int)nlen,
 			    name);
 			http_fail(h, req, 400, RPC_ERR_INVALID_ARGUMENT, field,
-			    "%s must be 1-%d characters of [A-Za-z0-9_.:-]",
-			    field, RECORD_ID_MAX);
+			    "%s must be " RECORD_ID_RULE, field);
 			json_decref(params);
 			return NULL;
 		}
