@@ -1,7 +1,7 @@
 /*
  * Client connections: framing, ordered replies, backpressure, one close
- * path.  What a request means is handlers.c's business; this file only
- * moves messages.
+ * path.  What a request means is methods.c's business, and how it lives
+ * pending.c's; this file only moves messages.
  */
 #include <sys/queue.h>
 
@@ -16,28 +16,27 @@
 #include <msgpack.h>
 
 #include "conn.h"
-#include "feeds.h"
+#include "notify.h"
 #include "frame.h"
-#include "handlers.h"
+#include "methods.h"
 #include "log.h"
+#include "pending.h"
 #include "matcherd.h"
 #include "mpobj.h"
 #include "xmalloc.h"
 
-struct pending {
-	TAILQ_ENTRY(pending)	 entry;
-	struct conn		*conn;		/* NULL once detached */
-	struct matcherd		*env;
+/*
+ * A request in its connection's queue: the answer waits here, packed,
+ * until the requests before it are answered too.
+ */
+struct conn_req {
+	TAILQ_ENTRY(conn_req)	 entry;
+	struct conn		*conn;
+	struct pending		*p;		/* NULL once answered */
 	uint32_t		 msgid;
 	int			 answered;
-	int			 queued;	/* in conn->queue */
-	int			 holds;
 	char			*buf;		/* packed response */
 	size_t			 len;
-	struct event		*deadline;
-	int			 via_sink;	/* not from a connection */
-	pending_sink		*sink;		/* NULL once detached */
-	void			*sink_arg;
 };
 
 struct conn {
@@ -46,7 +45,7 @@ struct conn {
 	struct bufferevent	*bev;
 	struct event		*resume;	/* more input to process */
 	char			 peer[64];
-	TAILQ_HEAD(, pending)	 queue;
+	TAILQ_HEAD(, conn_req)	 queue;
 	int			 closing;
 	int			 throttled;	/* reading paused */
 	int			 in_callback;
@@ -68,7 +67,6 @@ static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static void	conn_flush(struct conn *);
-static void	pending_maybe_free(struct pending *);
 
 static void
 resume_cb(evutil_socket_t fd, short ev, void *arg)
@@ -128,18 +126,41 @@ conn_stream_error(struct conn *c, enum rpc_errcode code, const char *msg)
 	conn_close(c, msg);
 }
 
-static struct pending *
-pending_new(struct conn *c, uint32_t msgid)
+/* The transport's side of pending_answer(): pack, then flush in order. */
+static void
+conn_req_sink(void *owner, int code, const char *result, size_t len,
+    const char *message, const char *field)
 {
-	struct pending *p;
+	struct conn_req *req = owner;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
 
-	p = xcalloc(1, sizeof(*p));
-	p->conn = c;
-	p->env = c->env;
-	p->msgid = msgid;
-	p->queued = 1;
-	TAILQ_INSERT_TAIL(&c->queue, p, entry);
-	return p;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	if (code < 0) {
+		rpc_pack_result_begin(&pk, req->msgid);
+		msgpack_sbuffer_write(&sb, result, len);
+	} else
+		rpc_pack_error(&pk, req->msgid, code, message, field);
+	req->answered = 1;
+	req->p = NULL;
+	req->len = sb.size;
+	req->buf = msgpack_sbuffer_release(&sb);
+	conn_flush(req->conn);
+}
+
+static struct pending *
+conn_request(struct conn *c, uint32_t msgid)
+{
+	struct conn_req *req;
+
+	req = xcalloc(1, sizeof(*req));
+	req->conn = c;
+	req->msgid = msgid;
+	req->p = pending_new(c->env, conn_req_sink, req);
+	pending_set_subscriber(req->p, c, conn_push_suggestions);
+	TAILQ_INSERT_TAIL(&c->queue, req, entry);
+	return req->p;
 }
 
 /*
@@ -203,7 +224,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 				    err);
 				break;
 			}
-			p = pending_new(c, msg.msgid);
+			p = conn_request(c, msg.msgid);
 			pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL, "%s",
 			    err);
 		} else if (msg.type != RPC_REQUEST) {
@@ -213,11 +234,11 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			break;
 		} else {
 			c->env->stats.requests++;
-			p = pending_new(c, msg.msgid);
-			handlers_dispatch(c->env, p, msg.method,
+			p = conn_request(c, msg.msgid);
+			methods_dispatch(c->env, p, msg.method,
 			    msg.method_len, msg.params);
 		}
-		/* Handlers copied what they keep: the request can go. */
+		/* Methods copied what they keep: the request can go. */
 		msgpack_zone_clear(&c->zone);
 		c->istart += objlen;
 		frame_scanner_init(&c->scan);
@@ -277,7 +298,7 @@ conn_abort(struct conn *c, const char *reason)
 {
 	log_info("%s: dropping: %s", c->peer, reason);
 	c->closing = 1;
-	feeds_unsubscribe(c->env, c);
+	notify_unsubscribe(c->env, c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	evbuffer_drain(bufferevent_get_output(c->bev),
 	    evbuffer_get_length(bufferevent_get_output(c->bev)));
@@ -294,7 +315,7 @@ conn_close(struct conn *c, const char *reason)
 	log_info("%s: closing: %s", c->peer, reason);
 	c->closing = 1;
 	/* No more pushes to a connection that is going away. */
-	feeds_unsubscribe(c->env, c);
+	notify_unsubscribe(c->env, c);
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	if (!c->in_callback &&
@@ -305,15 +326,16 @@ conn_close(struct conn *c, const char *reason)
 static void
 conn_free(struct conn *c)
 {
-	struct pending *p;
+	struct conn_req *req;
 
-	while ((p = TAILQ_FIRST(&c->queue)) != NULL) {
-		TAILQ_REMOVE(&c->queue, p, entry);
-		p->queued = 0;
-		p->conn = NULL;
-		pending_maybe_free(p);
+	while ((req = TAILQ_FIRST(&c->queue)) != NULL) {
+		TAILQ_REMOVE(&c->queue, req, entry);
+		if (req->p != NULL)
+			pending_detach(req->p);
+		free(req->buf);
+		free(req);
 	}
-	feeds_unsubscribe(c->env, c);
+	notify_unsubscribe(c->env, c);
 	TAILQ_REMOVE(&conns, c, entry);
 	c->env->stats.clients--;
 	msgpack_zone_destroy(&c->zone);
@@ -337,15 +359,13 @@ static void
 conn_flush(struct conn *c)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-	struct pending *p;
+	struct conn_req *req;
 
-	while ((p = TAILQ_FIRST(&c->queue)) != NULL && p->answered) {
-		TAILQ_REMOVE(&c->queue, p, entry);
-		p->queued = 0;
-		evbuffer_add(out, p->buf, p->len);
-		free(p->buf);
-		p->buf = NULL;
-		pending_maybe_free(p);
+	while ((req = TAILQ_FIRST(&c->queue)) != NULL && req->answered) {
+		TAILQ_REMOVE(&c->queue, req, entry);
+		evbuffer_add(out, req->buf, req->len);
+		free(req->buf);
+		free(req);
 	}
 	if (!c->throttled && !c->closing &&
 	    evbuffer_get_length(out) > c->env->conf->output_high_water) {
@@ -379,163 +399,4 @@ conn_push_suggestions(void *arg, const char *payload, size_t len)
 	evbuffer_add(out, sb.data, sb.size);
 	evbuffer_add(out, payload, len);
 	msgpack_sbuffer_destroy(&sb);
-}
-
-static void
-pending_maybe_free(struct pending *p)
-{
-	if (p->queued || p->holds > 0)
-		return;
-	if (p->deadline != NULL)
-		event_free(p->deadline);
-	free(p->buf);
-	free(p);
-}
-
-/* Store the packed response and flush what is in order. */
-static void
-pending_answer(struct pending *p, msgpack_sbuffer *sb)
-{
-	p->answered = 1;
-	if (p->deadline != NULL)
-		evtimer_del(p->deadline);
-	if (p->conn == NULL) {
-		msgpack_sbuffer_destroy(sb);
-		return;
-	}
-	p->len = sb->size;
-	p->buf = msgpack_sbuffer_release(sb);
-	conn_flush(p->conn);
-}
-
-struct pending *
-pending_new_sink(struct matcherd *env, pending_sink *sink, void *arg)
-{
-	struct pending *p;
-
-	p = xcalloc(1, sizeof(*p));
-	p->env = env;
-	p->via_sink = 1;
-	p->sink = sink;
-	p->sink_arg = arg;
-	/* Not queued: it is freed once answered and no longer held. */
-	return p;
-}
-
-void
-pending_detach_sink(struct pending *p)
-{
-	p->sink = NULL;
-	if (p->answered)
-		pending_maybe_free(p);
-}
-
-/* Answer a sink request: call the sink once, then free if unheld. */
-static void
-pending_sink_answer(struct pending *p, int code, const char *buf,
-    size_t len, const char *message, const char *field)
-{
-	p->answered = 1;
-	if (p->deadline != NULL)
-		evtimer_del(p->deadline);
-	if (p->sink != NULL)
-		p->sink(p->sink_arg, code, buf, len, message, field);
-	p->sink = NULL;
-	pending_maybe_free(p);
-}
-
-void
-pending_result(struct pending *p, const char *buf, size_t len)
-{
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
-
-	if (p->answered)
-		return;
-	if (p->via_sink) {
-		pending_sink_answer(p, -1, buf, len, NULL, NULL);
-		return;
-	}
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	rpc_pack_result_begin(&pk, p->msgid);
-	msgpack_sbuffer_write(&sb, buf, len);
-	pending_answer(p, &sb);
-}
-
-void
-pending_error(struct pending *p, enum rpc_errcode code, const char *field,
-    const char *fmt, ...)
-{
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
-	char msg[512];
-	va_list ap;
-
-	if (p->answered)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->env->stats.errors[code]++;
-	if (code == RPC_ERR_INTERNAL)
-		log_warnx("internal error: %s", msg);
-	if (p->via_sink) {
-		pending_sink_answer(p, code, NULL, 0, msg, field);
-		return;
-	}
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	rpc_pack_error(&pk, p->msgid, code, msg, field);
-	pending_answer(p, &sb);
-}
-
-int
-pending_answered(const struct pending *p)
-{
-	return p->answered;
-}
-
-int
-pending_subscribe(struct pending *p, uint32_t sectors, uint32_t sources)
-{
-	if (p->conn == NULL)
-		return -1;
-	feeds_subscribe(p->env, p->conn, sectors, sources,
-	    conn_push_suggestions);
-	return 0;
-}
-
-static void
-deadline_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct pending *p = arg;
-
-	pending_error(p, RPC_ERR_UNAVAILABLE, NULL,
-	    "redis did not answer within %d ms", p->env->conf->redis_timeout_ms);
-}
-
-void
-pending_hold(struct pending *p)
-{
-	struct timeval tv;
-	int ms = p->env->conf->redis_timeout_ms;
-
-	if (p->holds++ == 0 && !p->answered) {
-		if (p->deadline == NULL)
-			p->deadline = evtimer_new(p->env->base, deadline_cb, p);
-		tv.tv_sec = ms / 1000;
-		tv.tv_usec = (ms % 1000) * 1000;
-		evtimer_add(p->deadline, &tv);
-	}
-}
-
-void
-pending_release(struct pending *p)
-{
-	if (--p->holds == 0) {
-		if (p->deadline != NULL)
-			evtimer_del(p->deadline);
-		pending_maybe_free(p);
-	}
 }

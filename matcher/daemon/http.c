@@ -3,7 +3,7 @@
  * pattern, the MessagePack-RPC method it calls and which query parameters
  * and body fields it takes.  A request becomes that method's parameter map
  * (path, query and body merged as JSON, packed with jsonmp), and goes to
- * handlers_dispatch() through a sink pending, so that no rule is written
+ * methods_dispatch() through a sink pending, so that no rule is written
  * twice: the answer comes back to http_sink() as a packed result or an
  * error, and leaves as JSON with the status of docs/HTTP.md.
  *
@@ -12,7 +12,7 @@
  * close callback is our only notice.  So an API request sets the close
  * callback while it waits for its answer, and clears it when it answers;
  * a close before that detaches the pending (pending_detach_sink), whose
- * answer is then dropped.  The sink may run inside handlers_dispatch()
+ * answer is then dropped.  The sink may run inside methods_dispatch()
  * (an answer that needs no Redis): the request context is freed by
  * whichever of the two finishes last.
  */
@@ -45,11 +45,11 @@
 #include <msgpack.h>
 
 #include "candidate.h"
-#include "conn.h"
+#include "pending.h"
 #include "domain.h"
-#include "feeds.h"
+#include "notify.h"
 #include "frame.h"
-#include "handlers.h"
+#include "methods.h"
 #include "http.h"
 #include "jsonmp.h"
 #include "log.h"
@@ -133,7 +133,7 @@ struct http_req {
 	const struct route	*route;
 	struct pending		*pending;	/* NULL once answered */
 	int			 conflict;	/* R_CONFLICT applies */
-	int			 dispatching;	/* in handlers_dispatch() */
+	int			 dispatching;	/* in methods_dispatch() */
 };
 
 /* A Server-Sent Events stream; also its feeds.c subscriber. */
@@ -908,7 +908,7 @@ req_closecb(struct evhttp_connection *evcon, void *arg)
 {
 	struct http_req *r = arg;
 
-	pending_detach_sink(r->pending);
+	pending_detach(r->pending);
 	/* libevent 2.1 leaves a request it disowned to us. */
 	if (evhttp_request_get_connection(r->req) == NULL)
 		evhttp_request_free(r->req);
@@ -949,11 +949,11 @@ dispatch(struct http *h, struct evhttp_request *req, const struct route *rt,
 	r->evcon = evhttp_request_get_connection(req);
 	r->route = rt;
 	r->conflict = conflict;
-	r->pending = pending_new_sink(h->env, http_sink, r);
+	r->pending = pending_new(h->env, http_sink, r);
 	TAILQ_INSERT_TAIL(&h->reqs, r, entry);
 	evhttp_connection_set_closecb(r->evcon, req_closecb, r);
 	r->dispatching = 1;
-	handlers_dispatch(h->env, r->pending, rt->rpc, strlen(rt->rpc),
+	methods_dispatch(h->env, r->pending, rt->rpc, strlen(rt->rpc),
 	    params != NULL ? &obj : NULL);
 	r->dispatching = 0;
 	if (r->pending == NULL)
@@ -1048,7 +1048,7 @@ stream_free(struct http_stream *s)
 {
 	TAILQ_REMOVE(&s->h->streams, s, entry);
 	s->h->nstreams--;
-	feeds_unsubscribe(s->h->env, s);
+	notify_unsubscribe(s->h->env, s);
 	free(s);
 }
 
@@ -1235,7 +1235,7 @@ events_route(struct http *h, struct evhttp_request *req,
 	bufferevent_setwatermark(bev, EV_READ, 0, SSE_INPUT_MAX);
 	bufferevent_enable(bev, EV_READ);
 	evhttp_connection_set_closecb(s->evcon, stream_closecb, s);
-	feeds_subscribe(h->env, s, sectors, sources, stream_deliver);
+	notify_subscribe(h->env, s, sectors, sources, stream_deliver);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1508,7 +1508,7 @@ http_free(struct http *h)
 	/* evhttp_free() frees the requests; forget ours first. */
 	while ((r = TAILQ_FIRST(&h->reqs)) != NULL) {
 		evhttp_connection_set_closecb(r->evcon, NULL, NULL);
-		pending_detach_sink(r->pending);
+		pending_detach(r->pending);
 		req_free(r);
 	}
 	while ((s = TAILQ_FIRST(&h->streams)) != NULL) {

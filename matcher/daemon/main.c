@@ -17,7 +17,7 @@
 #include "clause.h"
 #include "conf.h"
 #include "conn.h"
-#include "feeds.h"
+#include "notify.h"
 #include "http.h"
 #include "index.h"
 #include "log.h"
@@ -278,7 +278,7 @@ main(int argc, char *argv[])
 	server_free(env.server);
 	http_free(http);
 	conn_free_all();
-	feeds_free();
+	notify_free();
 	store_free(env.store);
 	event_free(ev_int);
 	event_free(ev_term);

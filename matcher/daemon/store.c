@@ -1,8 +1,9 @@
 /*
  * Redis connection management on libevent with hiredis's async API.
- * It knows nothing of candidates or offers: handlers.c builds the
+ * It knows nothing of candidates or offers: records.c builds the
  * commands, rebuild.c loads the data at start-up.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include <hiredis/adapters/libevent.h>
 
 #include "log.h"
+#include "rpc.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -29,6 +31,7 @@ struct store {
 	int			 db;
 	char			 prefix[64];
 	int			 reconnect_max_ms;
+	int			 txn_dead;	/* begun disconnected */
 	unsigned long long	 ncommands;
 	double			 total_us;
 };
@@ -206,57 +209,117 @@ call_cb(redisAsyncContext *ac, void *r, void *privdata)
 	free(call);
 }
 
+/* A command that cannot go out: its owner hears of it next turn. */
+struct store_late {
+	store_cb	*cb;
+	void		*arg;
+};
+
 static void
-send_argv(struct store *st, store_cb *cb, void *arg, int argc,
-    const char **argv, const size_t *argvlen)
+late_cb(evutil_socket_t fd, short ev, void *a)
+{
+	struct store_late *late = a;
+
+	late->cb(late->arg, NULL);
+	free(late);
+}
+
+static void
+fail_later(struct store *st, store_cb *cb, void *arg)
+{
+	static const struct timeval now = { 0, 0 };
+	struct store_late *late;
+
+	if (cb == NULL)
+		return;
+	late = xmalloc(sizeof(*late));
+	late->cb = cb;
+	late->arg = arg;
+	if (event_base_once(st->base, -1, EV_TIMEOUT, late_cb, late,
+	    &now) == -1)
+		fatalx("cannot schedule a redis callback");
+}
+
+static void
+send_cmd(struct store *st, struct redis_cmd *c, store_cb *cb, void *arg)
 {
 	struct store_call *call;
+	int argc;
 
+	argc = redis_cmd_argv(c);
+	if (!st->connected || st->ac == NULL || st->txn_dead) {
+		redis_cmd_free(c);
+		fail_later(st, cb, arg);
+		return;
+	}
 	call = xmalloc(sizeof(*call));
 	call->st = st;
 	call->cb = cb;
 	call->arg = arg;
 	clock_gettime(CLOCK_MONOTONIC, &call->sent);
-	if (redisAsyncCommandArgv(st->ac, call_cb, call, argc, argv,
-	    argvlen) != REDIS_OK) {
+	if (redisAsyncCommandArgv(st->ac, call_cb, call, argc, c->argv,
+	    c->lens) != REDIS_OK) {
 		/* Only fails when the context is going away. */
 		free(call);
-		if (cb != NULL)
-			cb(arg, NULL);
+		fail_later(st, cb, arg);
 	}
-}
-
-int
-store_command(struct store *st, store_cb *cb, void *arg, int argc,
-    const char **argv, const size_t *argvlen)
-{
-	if (!st->connected || st->ac == NULL)
-		return -1;
-	send_argv(st, cb, arg, argc, argv, argvlen);
-	return 0;
-}
-
-int
-store_begin(struct store *st)
-{
-	const char *argv[] = { "MULTI" };
-
-	return store_command(st, NULL, NULL, 1, argv, NULL);
+	redis_cmd_free(c);
 }
 
 void
-store_add(struct store *st, int argc, const char **argv,
-    const size_t *argvlen)
+store_send(struct store *st, struct redis_cmd *c, store_cb *cb, void *arg)
 {
-	send_argv(st, NULL, NULL, argc, argv, argvlen);
+	send_cmd(st, c, cb, arg);
+}
+
+void
+store_begin(struct store *st)
+{
+	struct redis_cmd c;
+
+	/* A transaction begun while disconnected fails whole, at commit. */
+	st->txn_dead = !st->connected || st->ac == NULL;
+	redis_cmd_init(&c, "MULTI");
+	send_cmd(st, &c, NULL, NULL);
+}
+
+void
+store_queue(struct store *st, struct redis_cmd *c)
+{
+	send_cmd(st, c, NULL, NULL);
 }
 
 void
 store_commit(struct store *st, store_cb *cb, void *arg)
 {
-	const char *argv[] = { "EXEC" };
+	struct redis_cmd c;
 
-	send_argv(st, cb, arg, 1, argv, NULL);
+	redis_cmd_init(&c, "EXEC");
+	send_cmd(st, &c, cb, arg);
+	st->txn_dead = 0;
+}
+
+int
+store_reply_check(const redisReply *r, const char *what, int *code,
+    char *msg, size_t msglen)
+{
+	if (r == NULL) {
+		*code = RPC_ERR_UNAVAILABLE;
+		snprintf(msg, msglen, "redis connection lost during %s", what);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("redis error during %s: %s", what, r->str);
+		*code = RPC_ERR_INTERNAL;
+		snprintf(msg, msglen, "redis error during %s", what);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_NIL && strcmp(what, "EXEC") == 0) {
+		*code = RPC_ERR_INTERNAL;
+		snprintf(msg, msglen, "transaction aborted");
+		return -1;
+	}
+	return 0;
 }
 
 unsigned long long

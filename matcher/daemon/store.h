@@ -1,9 +1,9 @@
 /*
  * The Redis edge: one hiredis async connection on the daemon's event loop,
  * reconnected with backoff when it drops.  Commands are sent as argv
- * vectors (binary-safe).  hiredis 0.14 has no command timeout in its
- * libevent adapter, so the deadline of a client request is kept by the
- * caller (conn.c), not here.
+ * vectors (struct redis_cmd, binary-safe) that records.c fills.  hiredis
+ * 0.14 has no command timeout in its libevent adapter, so the deadline of
+ * a client request is kept by the request (pending.c), not here.
  *
  * Ownership: a reply passed to a store_cb is valid only during the call
  * (hiredis frees it afterwards); copy what you need.  reply is NULL when
@@ -18,6 +18,7 @@
 #include <hiredis/hiredis.h>
 
 #include "conf.h"
+#include "redis_cmd.h"
 
 struct store;
 typedef void store_cb(void *arg, redisReply *reply);
@@ -30,23 +31,30 @@ int		 store_connected(const struct store *);
 const char	*store_prefix(const struct store *);
 
 /*
- * Queue a command.  cb (may be NULL) is called once with the reply.
- * Returns -1 without calling cb when Redis is not connected, so the caller
- * can answer "unavailable" at once.
+ * Send one command (store_send) or a transaction: store_begin() sends
+ * MULTI, store_queue() queues commands inside it, store_commit() sends
+ * EXEC and cb gets the EXEC reply (an array of the commands' replies).
+ * The event loop is single-threaded, so no other command slips in
+ * between.  Both consume the command.
+ *
+ * They never fail at once: when Redis is not connected, cb gets a NULL
+ * reply on the next turn of the loop, as when the connection drops while
+ * the command is out, so callers have one path for "unavailable".
  */
-int		 store_command(struct store *, store_cb *cb, void *arg,
-		    int argc, const char **argv, const size_t *argvlen);
+void		 store_send(struct store *, struct redis_cmd *, store_cb *cb,
+		    void *arg);
+void		 store_begin(struct store *);
+void		 store_queue(struct store *, struct redis_cmd *);
+void		 store_commit(struct store *, store_cb *cb, void *arg);
 
 /*
- * A transaction: store_begin() sends MULTI, store_add() queues commands
- * inside it, store_commit() sends EXEC; cb gets the EXEC reply (an array
- * of the commands' replies).  The event loop is single-threaded, so no
- * other command can slip in between.
+ * Check a reply: 0 if Redis did what was asked, else -1 with *code
+ * (RPC_ERR_UNAVAILABLE: nothing is known to have been written, the
+ * client may retry; RPC_ERR_INTERNAL: Redis refused it, logged) and msg.
+ * A NULL reply is a lost connection; a nil EXEC an aborted transaction.
  */
-int		 store_begin(struct store *);
-void		 store_add(struct store *, int argc, const char **argv,
-		    const size_t *argvlen);
-void		 store_commit(struct store *, store_cb *cb, void *arg);
+int		 store_reply_check(const redisReply *, const char *what,
+		    int *code, char *msg, size_t msglen);
 
 /* Round-trip latency bookkeeping for stats (microseconds). */
 unsigned long long store_commands(const struct store *);

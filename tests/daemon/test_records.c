@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "candidate.h"
-#include "keys.h"
+#include "records.h"
 
 /* FNV-1a, 32 bits, written from the published definition. */
 static uint32_t
@@ -45,28 +45,28 @@ test_fnv1a_reference_vectors(void **state)
 static void
 test_key_formats(void **state)
 {
-	char buf[KEY_MAX];
+	char buf[RECORDS_KEY_MAX];
 	int n;
 
 	(void)state;
-	n = key_meta(buf, "matcherd");
+	n = records_key_meta(buf, "matcherd");
 	expect_key(n, buf, "matcherd:meta");
-	n = key_offer_sectors(buf, "matcherd");
+	n = records_key_offer_sectors(buf, "matcherd");
 	expect_key(n, buf, "matcherd:offers");
-	n = key_sector_offers(buf, "matcherd", "batiment");
+	n = records_key_sector_offers(buf, "matcherd", "batiment");
 	expect_key(n, buf, "matcherd:{batiment}:offers");
-	n = key_offer(buf, "matcherd", "batiment", "o1");
+	n = records_key_offer(buf, "matcherd", "batiment", "o1");
 	expect_key(n, buf, "matcherd:{batiment}:offer:o1");
-	n = key_referrals(buf, "matcherd", "batiment", "o1");
+	n = records_key_referrals(buf, "matcherd", "batiment", "o1");
 	expect_key(n, buf, "matcherd:{batiment}:ref:o1");
-	n = key_referral_history(buf, "matcherd", "batiment", "o1");
+	n = records_key_referral_history(buf, "matcherd", "batiment", "o1");
 	expect_key(n, buf, "matcherd:{batiment}:refhist:o1");
-	n = key_offer(buf, "p", "hotellerie", "a.b:c-d_e");
+	n = records_key_offer(buf, "p", "hotellerie", "a.b:c-d_e");
 	expect_key(n, buf, "p:{hotellerie}:offer:a.b:c-d_e");
 	/* Clause operations, and the hires under the offer's sector tag. */
-	n = key_clause_ops(buf, "matcherd");
+	n = records_key_clause_ops(buf, "matcherd");
 	expect_key(n, buf, "matcherd:clause:ops");
-	n = key_clause_hires(buf, "matcherd", "batiment");
+	n = records_key_clause_hires(buf, "matcherd", "batiment");
 	expect_key(n, buf, "matcherd:{batiment}:clause:hires");
 }
 
@@ -75,40 +75,40 @@ test_key_candidate_buckets(void **state)
 {
 	static const char *const ids[] = { "c1", "c-00042", "a", "o1",
 	    "x", "candidate.with:every-char_9", "Z" };
-	char buf[KEY_MAX], want[KEY_MAX];
+	char buf[RECORDS_KEY_MAX], want[RECORDS_KEY_MAX];
 	size_t i;
 	int n;
 
 	(void)state;
 	/* Worked by hand: FNV-1a("c-00042") = 0xac9439b9. */
-	n = key_cand_bucket(buf, "matcherd", "c-00042");
+	n = records_key_cand_bucket(buf, "matcherd", "c-00042");
 	expect_key(n, buf, "matcherd:cand:{cb9}");
-	n = key_cand_bucket(buf, "matcherd", "c1");	/* 0x8829dfd9 */
+	n = records_key_cand_bucket(buf, "matcherd", "c1");	/* 0x8829dfd9 */
 	expect_key(n, buf, "matcherd:cand:{cd9}");
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		snprintf(want, sizeof(want), "matcherd:cand:{c%02x}",
 		    (unsigned)(fnv1a32(ids[i]) & 0xff));
-		n = key_cand_bucket(buf, "matcherd", ids[i]);
+		n = records_key_cand_bucket(buf, "matcherd", ids[i]);
 		expect_key(n, buf, want);
 	}
 	/* Buckets by number: two lower-case hex digits, modulo 256. */
-	n = key_cand_bucket_n(buf, "matcherd", 0);
+	n = records_key_cand_bucket_n(buf, "matcherd", 0);
 	expect_key(n, buf, "matcherd:cand:{c00}");
-	n = key_cand_bucket_n(buf, "matcherd", 10);
+	n = records_key_cand_bucket_n(buf, "matcherd", 10);
 	expect_key(n, buf, "matcherd:cand:{c0a}");
-	n = key_cand_bucket_n(buf, "matcherd", 0xab);
+	n = records_key_cand_bucket_n(buf, "matcherd", 0xab);
 	expect_key(n, buf, "matcherd:cand:{cab}");
-	n = key_cand_bucket_n(buf, "matcherd", 255);
+	n = records_key_cand_bucket_n(buf, "matcherd", 255);
 	expect_key(n, buf, "matcherd:cand:{cff}");
-	n = key_cand_bucket_n(buf, "matcherd", 256);
+	n = records_key_cand_bucket_n(buf, "matcherd", 256);
 	expect_key(n, buf, "matcherd:cand:{c00}");
-	assert_int_equal(KEY_CAND_BUCKETS, 256);
+	assert_int_equal(RECORDS_CAND_BUCKETS, 256);
 }
 
 static void
 test_longest_keys_fit(void **state)
 {
-	char prefix[64], id[RECORD_ID_MAX + 1], buf[KEY_MAX];
+	char prefix[64], id[RECORD_ID_MAX + 1], buf[RECORDS_KEY_MAX];
 	int n;
 
 	(void)state;
@@ -116,12 +116,12 @@ test_longest_keys_fit(void **state)
 	prefix[63] = '\0';
 	memset(id, 'i', RECORD_ID_MAX);
 	id[RECORD_ID_MAX] = '\0';
-	n = key_referral_history(buf, prefix, "hotellerie", id);
-	assert_true(n > 0 && n < KEY_MAX);
+	n = records_key_referral_history(buf, prefix, "hotellerie", id);
+	assert_true(n > 0 && n < RECORDS_KEY_MAX);
 	assert_int_equal(strlen(buf), n);
-	n = key_offer(buf, prefix, "hotellerie", id);
+	n = records_key_offer(buf, prefix, "hotellerie", id);
 	assert_int_equal(strlen(buf), n);
-	n = key_cand_bucket(buf, prefix, id);
+	n = records_key_cand_bucket(buf, prefix, id);
 	assert_int_equal(strlen(buf), n);
 	assert_int_equal(n, 63 + strlen(":cand:{c00}"));
 }

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "feeds.h"
+#include "notify.h"
 #include "matcherd.h"
 #include "xmalloc.h"
 
@@ -12,15 +12,15 @@ struct subscriber {
 	void		*owner;
 	uint32_t	 sectors;	/* 1u << enum sector */
 	uint32_t	 sources;	/* 1u << enum source */
-	feed_deliver	*deliver;
+	notify_deliver	*deliver;
 };
 
 static struct subscriber *subs;
 static size_t		  nsubs, capsubs;
 
 void
-feeds_subscribe(struct matcherd *env, void *owner, uint32_t sectors,
-    uint32_t sources, feed_deliver *deliver)
+notify_subscribe(struct matcherd *env, void *owner, uint32_t sectors,
+    uint32_t sources, notify_deliver *deliver)
 {
 	struct subscriber *s = NULL;
 	size_t i;
@@ -43,7 +43,7 @@ feeds_subscribe(struct matcherd *env, void *owner, uint32_t sectors,
 }
 
 void
-feeds_unsubscribe(struct matcherd *env, void *owner)
+notify_unsubscribe(struct matcherd *env, void *owner)
 {
 	size_t i;
 
@@ -56,7 +56,7 @@ feeds_unsubscribe(struct matcherd *env, void *owner)
 }
 
 void
-feeds_publish(struct matcherd *env, int sector, int source,
+notify_publish(struct matcherd *env, int sector, int source,
     const char *result, size_t len)
 {
 	struct subscriber s;
@@ -79,7 +79,7 @@ feeds_publish(struct matcherd *env, int sector, int source,
 }
 
 void
-feeds_free(void)
+notify_free(void)
 {
 	free(subs);
 	subs = NULL;

@@ -4,8 +4,8 @@
  * is any transport (a MessagePack-RPC connection, an HTTP event stream)
  * that registers a delivery callback.
  */
-#ifndef MATCHER_FEEDS_H
-#define MATCHER_FEEDS_H
+#ifndef MATCHER_NOTIFY_H
+#define MATCHER_NOTIFY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,17 +16,17 @@ struct matcherd;
  * Deliver one packed match result (a msgpack map) to owner.  The bytes
  * are borrowed for the call.  The callback may unsubscribe owner.
  */
-typedef void feed_deliver(void *owner, const char *result, size_t len);
+typedef void notify_deliver(void *owner, const char *result, size_t len);
 
 /* Subscribe owner, or replace its filter if it is subscribed already. */
-void	feeds_subscribe(struct matcherd *, void *owner, uint32_t sectors,
-	    uint32_t sources, feed_deliver *deliver);
+void	notify_subscribe(struct matcherd *, void *owner, uint32_t sectors,
+	    uint32_t sources, notify_deliver *deliver);
 /* Forget owner (no-op if it is not subscribed); call it before freeing. */
-void	feeds_unsubscribe(struct matcherd *, void *owner);
+void	notify_unsubscribe(struct matcherd *, void *owner);
 /* Push a packed match result to every matching subscriber. */
-void	feeds_publish(struct matcherd *, int sector, int source,
+void	notify_publish(struct matcherd *, int sector, int source,
 	    const char *result, size_t len);
 /* Forget every subscriber (shutdown). */
-void	feeds_free(void);
+void	notify_free(void);
 
 #endif

@@ -1,0 +1,175 @@
+/*
+ * ping, stats and subscribe: the daemon's own state, from memory.
+ */
+#include <string.h>
+
+#include "clause.h"
+#include "domain.h"
+#include "matcherd.h"
+#include "method_admin.h"
+#include "mpobj.h"
+#include "params.h"
+#include "pending.h"
+#include "proto.h"
+#include "referral.h"
+#include "store.h"
+
+void
+method_admin_ping(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct pending_buf b;
+
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_bool(&b.pk, "pong", 1);
+	mp_pack_kv_int(&b.pk, "version", PROTO_VERSION);
+	mp_pack_kv_int(&b.pk, "time", pending_now(p));
+	pending_buf_answer(&b, p);
+}
+
+static void
+pack_counts(msgpack_packer *pk, const char *key, const struct vocab *v,
+    const uint32_t *counts)
+{
+	int i;
+
+	mp_pack_str(pk, key);
+	msgpack_pack_map(pk, v->count);
+	for (i = 0; i < v->count; i++)
+		mp_pack_kv_int(pk, vocab_name(v, i), counts[i]);
+}
+
+/*
+ * referrals_by_sector {sector: {status: n}} and the conversion from a
+ * referral (validated or later) to a hire, from the offer table.
+ */
+static void
+pack_referrals_by_sector(struct matcherd *env, msgpack_packer *pk)
+{
+	uint32_t counts[SECTOR_COUNT][REFERRAL_COUNT], pos = 0, i;
+	uint64_t referred = 0;
+	struct offer_entry *e;
+	int sct, st;
+
+	memset(counts, 0, sizeof(counts));
+	while ((e = offer_table_next(env->offers, &pos)) != NULL)
+		for (i = 0; i < e->nrefs; i++)
+			counts[e->offer.sector][e->refs[i].status]++;
+	mp_pack_str(pk, "referrals_by_sector");
+	msgpack_pack_map(pk, SECTOR_COUNT);
+	for (sct = 0; sct < SECTOR_COUNT; sct++) {
+		mp_pack_str(pk, vocab_name(&vocab_sector, sct));
+		msgpack_pack_map(pk, REFERRAL_COUNT);
+		for (st = 0; st < REFERRAL_COUNT; st++)
+			mp_pack_kv_int(pk, referral_name(st), counts[sct][st]);
+	}
+	for (st = REFERRAL_VALIDATED; st < REFERRAL_COUNT; st++)
+		referred += env->offers->referrals[st];
+	mp_pack_kv_double(pk, "conversion", referred ?
+	    (double)env->offers->referrals[REFERRAL_HIRED] / referred : 0);
+}
+
+/* clause: {operations, hires, hours_realised} (clause.report has more). */
+static void
+pack_clause_stats(struct matcherd *env, msgpack_packer *pk)
+{
+	const struct clause_table *t = env->clauses;
+	int64_t hours = 0;
+	uint32_t i;
+
+	for (i = 0; i < t->nhires; i++)
+		hours += t->hires[i].hours;
+	mp_pack_str(pk, "clause");
+	msgpack_pack_map(pk, 3);
+	mp_pack_kv_int(pk, "operations", t->nops);
+	mp_pack_kv_int(pk, "hires", t->nhires);
+	mp_pack_kv_int(pk, "hours_realised", hours);
+}
+
+void
+method_admin_stats(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct pending_buf b;
+	int i;
+
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 17);
+	mp_pack_kv_int(&b.pk, "candidates", env->idx->live);
+	pack_counts(&b.pk, "candidates_by_sector", &vocab_sector,
+	    env->idx->sector_live);
+	pack_counts(&b.pk, "candidates_by_status", &vocab_status,
+	    env->idx->status_live);
+	mp_pack_str(&b.pk, "offers");
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_int(&b.pk, "open", env->offers->open);
+	mp_pack_kv_int(&b.pk, "closed", env->offers->closed);
+	/* Duplicates merged into them (docs/DEDUP.md). */
+	mp_pack_kv_int(&b.pk, "merged", env->offers->merged);
+	mp_pack_str(&b.pk, "referrals");
+	msgpack_pack_map(&b.pk, REFERRAL_COUNT);
+	for (i = 0; i < REFERRAL_COUNT; i++)
+		mp_pack_kv_int(&b.pk, referral_name(i),
+		    env->offers->referrals[i]);
+	pack_referrals_by_sector(env, &b.pk);
+	pack_clause_stats(env, &b.pk);
+	mp_pack_kv_int(&b.pk, "offers_scored", env->stats.offers_scored);
+	mp_pack_kv_int(&b.pk, "suggestions", env->stats.suggestions);
+	mp_pack_kv_double(&b.pk, "scoring_mean_us",
+	    env->stats.offers_scored ?
+	    env->stats.score_us_total / env->stats.offers_scored : 0);
+	mp_pack_kv_int(&b.pk, "clients", env->stats.clients);
+	mp_pack_kv_int(&b.pk, "subscribers", env->stats.subscribers);
+	mp_pack_kv_int(&b.pk, "uptime_s", pending_now(p) - env->started);
+	mp_pack_kv_int(&b.pk, "requests", env->stats.requests);
+	mp_pack_str(&b.pk, "errors");
+	msgpack_pack_map(&b.pk, RPC_ERR_COUNT);
+	for (i = 0; i < RPC_ERR_COUNT; i++)
+		mp_pack_kv_int(&b.pk, rpc_errcode_name(i),
+		    env->stats.errors[i]);
+	mp_pack_str(&b.pk, "redis");
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_bool(&b.pk, "connected", store_connected(env->store));
+	mp_pack_kv_int(&b.pk, "commands", store_commands(env->store));
+	mp_pack_kv_double(&b.pk, "mean_latency_us",
+	    store_mean_latency_us(env->store));
+	pending_buf_answer(&b, p);
+}
+
+static void
+pack_names(msgpack_packer *pk, const struct vocab *v, uint32_t set)
+{
+	int i, n = 0;
+
+	for (i = 0; i < v->count; i++)
+		n += (set >> i) & 1;
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < v->count; i++)
+		if (set & (1u << i))
+			mp_pack_str(pk, vocab_name(v, i));
+}
+
+void
+method_admin_subscribe(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct pending_buf b;
+	uint32_t sectors, sources;
+
+	if (params_set(p, params, "sectors", &vocab_sector, &sectors) == -1 ||
+	    params_set(p, params, "sources", &vocab_source, &sources) == -1)
+		return;
+	if (pending_subscribe(p, sectors, sources) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    "this transport cannot receive pushed suggestions");
+		return;
+	}
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_str(&b.pk, "sectors");
+	pack_names(&b.pk, &vocab_sector, sectors);
+	mp_pack_str(&b.pk, "sources");
+	pack_names(&b.pk, &vocab_source, sources);
+	pending_buf_answer(&b, p);
+}

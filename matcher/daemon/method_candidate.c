@@ -1,0 +1,356 @@
+/*
+ * Candidate methods.  A write is acknowledged by Redis before the index
+ * changes: Redis is the source of truth, the index follows it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "matcherd.h"
+#include "method_candidate.h"
+#include "mpobj.h"
+#include "params.h"
+#include "pending.h"
+#include "proto.h"
+#include "records.h"
+#include "referral.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Default page of candidate.list. */
+#define LIST_COUNT_DEFAULT 50
+
+struct cand_op {
+	struct matcherd		*env;
+	struct pending		*p;
+	struct candidate	 cand;
+	char			 id[RECORD_ID_MAX + 1];
+	uint32_t		 next;		/* list: INDEX_NONE at the end */
+};
+
+static struct cand_op *
+cand_op_new(struct matcherd *env, struct pending *p)
+{
+	struct cand_op *op;
+
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	pending_hold(p);
+	return op;
+}
+
+static void
+cand_op_done(struct cand_op *op)
+{
+	pending_release(op->p);
+	free(op);
+}
+
+/* {id, key: value}, the answer of put and delete. */
+static void
+answer_id_bool(struct pending *p, const char *id, const char *key, int v)
+{
+	struct pending_buf b;
+
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_kv_str(&b.pk, "id", id);
+	mp_pack_kv_bool(&b.pk, key, v);
+	pending_buf_answer(&b, p);
+}
+
+static void
+put_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+	int created, isnew;
+
+	if (methods_reply_ok(op->p, r, "candidate.put") == 0) {
+		if (index_put(op->env->idx, &op->cand, &created) == INDEX_NONE)
+			log_warnx("candidate %s: stored but not indexed: "
+			    "skill table full", op->cand.id);
+		/* HSET says whether the field is new: true across daemons. */
+		isnew = records_candidate_created(r);
+		answer_id_bool(op->p, op->cand.id, "created",
+		    isnew >= 0 ? isnew : created);
+	}
+	cand_op_done(op);
+}
+
+void
+method_candidate_put(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const msgpack_object *rec;
+	struct field_error err;
+	struct cand_op *op;
+	struct redis_cmd c;
+	int wrapped;
+
+	if ((rec = params_record(params, "candidate", &wrapped)) == NULL) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    "candidate.put needs a candidate map");
+		return;
+	}
+	op = cand_op_new(env, p);
+	if (candidate_decode(rec, env->ref, &op->cand, &err) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
+		    err.message);
+		cand_op_done(op);
+		return;
+	}
+	if (env->idx->nskills + op->cand.nskills > INDEX_MAX_SKILLS) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "skills",
+		    "too many distinct skill tags in the candidathèques");
+		cand_op_done(op);
+		return;
+	}
+	records_candidate_put(&c, store_prefix(env->store), &op->cand);
+	store_send(env->store, &c, put_cb, op);
+}
+
+/*
+ * Answer with the stored canonical map plus the fields only the daemon
+ * knows (open_referrals).
+ */
+static void
+get_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+	struct pending_buf b;
+	msgpack_zone zone;
+	msgpack_object obj;
+	uint32_t i, slot;
+	int found;
+
+	if (methods_reply_ok(op->p, r, "candidate.get") == -1)
+		goto done;
+	msgpack_zone_init(&zone, 4096);
+	if ((found = records_candidate_unpack(r, &zone, &obj)) == 0) {
+		pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
+		    "no candidate %s", op->id);
+	} else if (found == -1) {
+		log_warnx("candidate %s: stored record is not a msgpack map",
+		    op->id);
+		pending_error(op->p, RPC_ERR_INTERNAL, NULL,
+		    "stored record of %s is corrupt", op->id);
+	} else {
+		pending_buf_init(&b);
+		msgpack_pack_map(&b.pk, obj.via.map.size + 1);
+		for (i = 0; i < obj.via.map.size; i++) {
+			msgpack_pack_object(&b.pk, obj.via.map.ptr[i].key);
+			msgpack_pack_object(&b.pk, obj.via.map.ptr[i].val);
+		}
+		slot = index_find(op->env->idx, op->id);
+		mp_pack_kv_int(&b.pk, "open_referrals", slot == INDEX_NONE ?
+		    0 : op->env->idx->recs[slot].open_referrals);
+		pending_buf_answer(&b, op->p);
+	}
+	msgpack_zone_destroy(&zone);
+done:
+	cand_op_done(op);
+}
+
+static void
+delete_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+
+	if (methods_reply_ok(op->p, r, "candidate.delete") == 0) {
+		if (records_count(r) <= 0) {
+			pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
+			    "no candidate %s", op->id);
+		} else {
+			index_delete(op->env->idx, op->id);
+			answer_id_bool(op->p, op->id, "deleted", 1);
+		}
+	}
+	cand_op_done(op);
+}
+
+/* candidate.get and candidate.delete: one command on the id. */
+static void
+by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
+    void (*fill)(struct redis_cmd *, const char *, const char *),
+    store_cb *cb)
+{
+	struct cand_op *op;
+	struct redis_cmd c;
+
+	op = cand_op_new(env, p);
+	if (params_id(p, params, "id", op->id) == -1) {
+		cand_op_done(op);
+		return;
+	}
+	fill(&c, store_prefix(env->store), op->id);
+	store_send(env->store, &c, cb, op);
+}
+
+void
+method_candidate_get(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	by_id(env, p, params, records_candidate_get, get_cb);
+}
+
+void
+method_candidate_delete(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	by_id(env, p, params, records_candidate_delete, delete_cb);
+}
+
+static void
+list_cb(void *arg, redisReply *r)
+{
+	struct cand_op *op = arg;
+	struct pending_buf b;
+	msgpack_zone zone;
+	msgpack_object obj;
+	char cursor[16];
+	size_t i, n = 0;
+
+	if (methods_reply_ok(op->p, r, "EXEC") == -1 ||
+	    r->type != REDIS_REPLY_ARRAY)
+		goto done;
+	for (i = 0; i < r->elements; i++)
+		n += r->element[i]->type == REDIS_REPLY_STRING;
+	msgpack_zone_init(&zone, 4096);
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_str(&b.pk, "candidates");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < r->elements; i++) {
+		if (r->element[i]->type != REDIS_REPLY_STRING)
+			continue;
+		if (records_candidate_unpack(r->element[i], &zone, &obj) == 1)
+			msgpack_pack_object(&b.pk, obj);
+		else
+			msgpack_pack_nil(&b.pk);
+		msgpack_zone_clear(&zone);
+	}
+	mp_pack_str(&b.pk, "cursor");
+	if (op->next == INDEX_NONE)
+		msgpack_pack_nil(&b.pk);
+	else {
+		snprintf(cursor, sizeof(cursor), "%u", op->next);
+		mp_pack_str(&b.pk, cursor);
+	}
+	msgpack_zone_destroy(&zone);
+	pending_buf_answer(&b, op->p);
+done:
+	cand_op_done(op);
+}
+
+void
+method_candidate_list(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct cand_op *op;
+	struct redis_cmd c;
+	char cbuf[16], *end;
+	uint32_t sectors = 0, slot, cursor = 0;
+	unsigned long v;
+	int count, n;
+
+	if (params_one(p, params, "sector", &vocab_sector, &sectors) == -1 ||
+	    params_text(p, params, "cursor", cbuf, sizeof(cbuf)) == -1)
+		return;
+	if (cbuf[0] != '\0') {
+		v = strtoul(cbuf, &end, 10);
+		if (*end != '\0' || v > UINT32_MAX - 1) {
+			pending_error(p, RPC_ERR_INVALID_ARGUMENT, "cursor",
+			    "cursor must be a value returned by candidate.list");
+			return;
+		}
+		cursor = (uint32_t)v;
+	}
+	if (params_int(p, params, "count", 1, PROTO_LIMIT_MAX,
+	    LIST_COUNT_DEFAULT, &count) == -1)
+		return;
+	op = cand_op_new(env, p);
+	store_begin(env->store);
+	slot = index_next(env->idx, cursor, sectors);
+	for (n = 0; n < count && slot != INDEX_NONE; n++) {
+		records_candidate_get(&c, store_prefix(env->store),
+		    env->idx->recs[slot].id);
+		store_queue(env->store, &c);
+		slot = index_next(env->idx, slot + 1, sectors);
+	}
+	op->next = slot;
+	store_commit(env->store, list_cb, op);
+}
+
+struct cand_referral {
+	const struct offer_entry *e;
+	const struct offer_ref	 *r;
+};
+
+static int
+cmp_referral_newest(const void *a, const void *b)
+{
+	const struct cand_referral *x = a, *y = b;
+
+	if (x->r->updated_at != y->r->updated_at)
+		return x->r->updated_at > y->r->updated_at ? -1 : 1;
+	return strcmp(x->e->offer.id, y->e->offer.id);
+}
+
+/*
+ * candidate.referrals: every referral of one candidate, newest first.
+ * The offer table is walked whole: offers number in the thousands, and
+ * this is an adviser opening one candidate, not a hot path.
+ */
+void
+method_candidate_referrals(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct cand_referral *v = NULL;
+	const struct offer_ref *r;
+	struct offer_entry *e;
+	struct pending_buf b;
+	char id[RECORD_ID_MAX + 1];
+	uint32_t pos = 0, n = 0, cap = 0, i;
+
+	if (params_id(p, params, "id", id) == -1)
+		return;
+	if (index_find(env->idx, id) == INDEX_NONE) {
+		pending_error(p, RPC_ERR_NOT_FOUND, "id", "no candidate %s", id);
+		return;
+	}
+	while ((e = offer_table_next(env->offers, &pos)) != NULL) {
+		if ((r = offer_table_ref_find(e, id)) == NULL)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].e = e;
+		v[n++].r = r;
+	}
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_referral_newest);
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 2);
+	mp_pack_kv_str(&b.pk, "candidate", id);
+	mp_pack_str(&b.pk, "referrals");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0; i < n; i++) {
+		msgpack_pack_map(&b.pk, 8);
+		mp_pack_kv_str(&b.pk, "offer", v[i].e->offer.id);
+		mp_pack_kv_str(&b.pk, "title", v[i].e->offer.title);
+		mp_pack_kv_str(&b.pk, "employer", v[i].e->offer.employer[0] ?
+		    v[i].e->offer.employer : NULL);
+		mp_pack_kv_str(&b.pk, "sector",
+		    vocab_name(&vocab_sector, v[i].e->offer.sector));
+		mp_pack_kv_str(&b.pk, "offer_status",
+		    v[i].e->closed ? "closed" : "open");
+		mp_pack_kv_str(&b.pk, "status", referral_name(v[i].r->status));
+		mp_pack_kv_bool(&b.pk, "open", referral_is_open(v[i].r->status));
+		mp_pack_kv_int(&b.pk, "updated_at", v[i].r->updated_at);
+	}
+	free(v);
+	pending_buf_answer(&b, p);
+}
