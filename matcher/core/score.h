@@ -132,8 +132,9 @@ void	score_prepare(struct score_query *q, const struct offer *o,
 
 /*
  * Score the candidate in slot of idx.  Returns the first hard filter that
- * excludes it (enum score_filter), or SCORE_ELIGIBLE with *res filled.  Does not apply the sector and status filters, which the ranker
- * counts in bulk; score_candidate_full() does.
+ * excludes it (enum score_filter), or SCORE_ELIGIBLE with *res filled.
+ * Does not apply the sector and status filters, which the ranker counts
+ * in bulk; score_candidate_full() does.
  */
 int	score_candidate(const struct score_query *q, const struct index *idx,
 	    uint32_t slot, struct score_result *res);
