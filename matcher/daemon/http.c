@@ -12,7 +12,6 @@
 #include <netinet/tcp.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include "http_routes.h"
 #include "http_static.h"
 #include "jsonmp.h"
+#include "listener.h"
 #include "log.h"
 #include "matcherd.h"
 #include "mpobj.h"
@@ -56,9 +56,7 @@ struct http_conn {
 struct http {
 	struct matcherd		*env;
 	struct evhttp		*evh;
-	struct evconnlistener	*listener;
-	int			 paused;	/* not accepting */
-	int			 starved;	/* ticks left without fds */
+	struct listener		*limits;	/* its accept pause */
 	struct http_conn	*conns;
 	size_t			 nconns, capconns;
 	struct event		*reap;		/* reap_conns() soon */
@@ -67,12 +65,6 @@ struct http {
 	struct http_events	*events;
 	struct http_static	*page;
 };
-
-/*
- * The listener's error callback gets evhttp's argument, not ours; there
- * is one HTTP server per daemon.
- */
-static struct http *the_http;
 
 static const struct {
 	enum evhttp_cmd_type	 cmd;
@@ -246,24 +238,19 @@ http_pct_decode(const char *s, size_t len, int plus, char *out, size_t outsz)
  * reference on it; evhttp frees a connection with bufferevent_free(),
  * which clears the callbacks, and reap_conns() drops our reference on
  * those (closing the socket).  At max_connections the listener is
- * disabled: further clients wait in the kernel's listen queue until a
- * connection closes, instead of costing a descriptor and buffers each.
+ * held (listener.c): further clients wait in the kernel's listen queue
+ * until a connection closes, instead of costing a descriptor and buffers
+ * each.
  */
 static void
 accept_update(struct http *h)
 {
-	int want;
+	int full;
 
-	want = h->starved == 0 &&
-	    h->nconns < (size_t)h->env->conf->http.max_connections;
-	if (want && h->paused) {
-		evconnlistener_enable(h->listener);
-		h->paused = 0;
-	} else if (!want && !h->paused) {
-		evconnlistener_disable(h->listener);
-		h->paused = 1;
+	full = h->nconns >= (size_t)h->env->conf->http.max_connections;
+	if (full && listener_accepting(h->limits))
 		log_debug("HTTP: %zu connections, not accepting", h->nconns);
-	}
+	listener_set_full(h->limits, full);
 }
 
 static struct bufferevent *
@@ -337,22 +324,6 @@ http_connections(struct http *h)
 	return (unsigned int)h->nconns;
 }
 
-static void
-accept_error_cb(struct evconnlistener *l, void *arg)
-{
-	struct http *h = the_http;
-	int err = EVUTIL_SOCKET_ERROR();
-
-	if (err == EMFILE || err == ENFILE) {
-		/* Not spinning on a listener that stays readable. */
-		log_warnx("HTTP accept: out of file descriptors, pausing");
-		h->starved = 2;
-		accept_update(h);
-		return;
-	}
-	log_warnx("HTTP accept: %s", evutil_socket_error_to_string(err));
-}
-
 /* ------------------------------------------------------------------ */
 /* Dispatch                                                           */
 
@@ -421,8 +392,6 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct http *h = arg;
 
-	if (h->starved > 0)
-		h->starved--;
 	reap_conns(h);
 	http_events_tick(h->events);
 }
@@ -472,9 +441,8 @@ http_new(struct matcherd *env)
 		free(h);
 		return NULL;
 	}
-	h->listener = evhttp_bound_socket_get_listener(bound);
-	evconnlistener_set_error_cb(h->listener, accept_error_cb);
-	the_http = h;
+	h->limits = listener_new(env->base,
+	    evhttp_bound_socket_get_listener(bound), "HTTP accept");
 	/* No request reaches these before the event loop runs. */
 	h->page = http_static_new();
 	h->events = http_events_new(h, env);
@@ -495,6 +463,7 @@ http_free(struct http *h)
 	/* evhttp_free() frees the requests; forget ours first. */
 	http_routes_free(h->routes);
 	http_events_free(h->events);
+	listener_free(h->limits);
 	evhttp_free(h->evh);
 	for (i = 0; i < h->nconns; i++)
 		bufferevent_decref(h->conns[i].bev);
@@ -503,5 +472,4 @@ http_free(struct http *h)
 	http_static_free(h->page);
 	free(h->conns);
 	free(h);
-	the_http = NULL;
 }

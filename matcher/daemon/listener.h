@@ -1,0 +1,30 @@
+/*
+ * What both listeners (server.c's MessagePack-RPC one and evhttp's for
+ * the HTTP API) do about accepting: when accept() fails for want of file
+ * descriptors, stop accepting for a second instead of spinning on a
+ * listening socket that stays readable (relayd relay_accept), then resume
+ * from a timer; and stop while the owner says it is full.
+ */
+#ifndef MATCHER_LISTENER_H
+#define MATCHER_LISTENER_H
+
+struct event_base;
+struct evconnlistener;
+struct listener;
+
+/*
+ * Watch evl, which stays the caller's to free (after listener_free).  what
+ * begins the log lines of its accept errors: "accept", "HTTP accept".
+ */
+struct listener	*listener_new(struct event_base *, struct evconnlistener *evl,
+		    const char *what);
+/*
+ * Stop accepting while full is set (a bound on clients reached): further
+ * clients wait in the kernel's listen queue.
+ */
+void		 listener_set_full(struct listener *, int full);
+/* 1 if evl is accepting now. */
+int		 listener_accepting(const struct listener *);
+void		 listener_free(struct listener *);
+
+#endif
