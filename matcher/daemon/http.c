@@ -6,11 +6,6 @@
  * reply and decoding primitives of http_priv.h live here too: every
  * http_*.c file answers through them.
  */
-#include <sys/socket.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -253,6 +248,12 @@ accept_update(struct http *h)
 	listener_set_full(h->limits, full);
 }
 
+void
+http_reap_soon(struct http *h)
+{
+	event_active(h->reap, EV_TIMEOUT, 0);
+}
+
 static struct bufferevent *
 conn_bevcb(struct event_base *base, void *arg)
 {
@@ -272,7 +273,7 @@ conn_bevcb(struct event_base *base, void *arg)
 	h->conns[h->nconns++].nodelay = 0;
 	accept_update(h);
 	/* evhttp sets the socket after this returns: TCP_NODELAY then. */
-	event_active(h->reap, EV_TIMEOUT, 0);
+	http_reap_soon(h);
 	return bev;
 }
 
@@ -284,7 +285,6 @@ reap_conns(struct http *h)
 	bufferevent_event_cb eventcb;
 	evutil_socket_t fd;
 	size_t i = 0;
-	int one = 1;
 
 	while (i < h->nconns) {
 		c = &h->conns[i];
@@ -294,10 +294,8 @@ reap_conns(struct http *h)
 			*c = h->conns[--h->nconns];
 			continue;
 		}
-		/* Replies and events are small: send them at once. */
 		if (!c->nodelay && (fd = bufferevent_getfd(c->bev)) != -1) {
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-			    sizeof(one));
+			listener_nodelay(fd);
 			c->nodelay = 1;
 		}
 		i++;
@@ -312,9 +310,12 @@ reap_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 void
-http_reap_soon(struct http *h)
+http_closed(struct http *h, struct evhttp_request *req)
 {
-	event_active(h->reap, EV_TIMEOUT, 0);
+	/* libevent 2.1 leaves a request it disowned to us. */
+	if (evhttp_request_get_connection(req) == NULL)
+		evhttp_request_free(req);
+	http_reap_soon(h);
 }
 
 unsigned int

@@ -73,10 +73,7 @@ stream_closecb(struct evhttp_connection *evcon, void *arg)
 	struct http_stream *s = arg;
 
 	log_debug("HTTP: event stream closed");
-	/* libevent 2.1 leaves a request it disowned to us. */
-	if (evhttp_request_get_connection(s->req) == NULL)
-		evhttp_request_free(s->req);
-	http_reap_soon(s->ev->h);
+	http_closed(s->ev->h, s->req);
 	stream_free(s);
 }
 

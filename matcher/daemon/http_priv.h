@@ -49,6 +49,11 @@ int	http_pct_decode(const char *s, size_t len, int plus, char *out,
 
 /* A connection is going away: drop our reference on it soon. */
 void		 http_reap_soon(struct http *);
+/*
+ * What a close callback does for the request req that waited on the
+ * connection: free it if evhttp left it to us, and reap soon.
+ */
+void		 http_closed(struct http *, struct evhttp_request *req);
 /* The connections open now (reaped first). */
 unsigned int	 http_connections(struct http *);
 

@@ -510,9 +510,8 @@ http_sink(void *arg, int code, const char *result, size_t len,
 	if (code == -1) {
 		if (http_packed_json(result, len, &b, &created) == -1) {
 			free(b.data);
-			r->rs->env->stats.errors[RPC_ERR_INTERNAL]++;
-			http_reply_error(r->req, 500, RPC_ERR_INTERNAL,
-			    "result not representable as JSON", NULL);
+			http_fail(r->rs->env, r->req, 500, RPC_ERR_INTERNAL,
+			    NULL, "result not representable as JSON");
 		} else
 			http_reply_text(r->req, (r->route->flags & R_CREATED) &&
 			    created ? 201 : 200, b.data, b.len);
@@ -528,18 +527,41 @@ http_sink(void *arg, int code, const char *result, size_t len,
 		req_free(r);
 }
 
-/* The client went away before the answer: drop it when it comes. */
+/*
+ * req_call() and req_detach() are the only calls into conn.h and
+ * handlers.h (the request API).  Call the route's method for r; the
+ * answer comes to http_sink(), maybe before this returns.
+ */
+static void
+req_call(struct http_req *r, const msgpack_object *params)
+{
+	struct matcherd *env = r->rs->env;
+	const char *rpc = r->route->rpc;
+
+	r->pending = pending_new_sink(env, http_sink, r);
+	r->dispatching = 1;
+	handlers_dispatch(env, r->pending, rpc, strlen(rpc), params);
+	r->dispatching = 0;
+}
+
+/* Forget r: its answer is dropped when it comes. */
+static void
+req_detach(struct http_req *r)
+{
+	pending_detach_sink(r->pending);
+	req_free(r);
+}
+
+/* The client went away before the answer: detach, then free the request. */
 static void
 req_closecb(struct evhttp_connection *evcon, void *arg)
 {
 	struct http_req *r = arg;
+	struct evhttp_request *req = r->req;
+	struct http *h = r->rs->h;
 
-	pending_detach_sink(r->pending);
-	/* libevent 2.1 leaves a request it disowned to us. */
-	if (evhttp_request_get_connection(r->req) == NULL)
-		evhttp_request_free(r->req);
-	http_reap_soon(r->rs->h);
-	req_free(r);
+	req_detach(r);
+	http_closed(h, req);
 }
 
 /* Pack params and call the route's method. */
@@ -575,13 +597,9 @@ dispatch(struct http_routes *rs, struct evhttp_request *req,
 	r->evcon = evhttp_request_get_connection(req);
 	r->route = rt;
 	r->conflict = conflict;
-	r->pending = pending_new_sink(rs->env, http_sink, r);
 	TAILQ_INSERT_TAIL(&rs->reqs, r, entry);
 	evhttp_connection_set_closecb(r->evcon, req_closecb, r);
-	r->dispatching = 1;
-	handlers_dispatch(rs->env, r->pending, rt->rpc, strlen(rt->rpc),
-	    params != NULL ? &obj : NULL);
-	r->dispatching = 0;
+	req_call(r, params != NULL ? &obj : NULL);
 	if (r->pending == NULL)
 		req_free(r);
 done:
@@ -784,8 +802,7 @@ http_routes_free(struct http_routes *rs)
 		return;
 	while ((r = TAILQ_FIRST(&rs->reqs)) != NULL) {
 		evhttp_connection_set_closecb(r->evcon, NULL, NULL);
-		pending_detach_sink(r->pending);
-		req_free(r);
+		req_detach(r);
 	}
 	free(rs);
 }

@@ -6,6 +6,10 @@
  * "full" bound disables it too; it accepts when neither holds.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -120,4 +124,12 @@ listener_free(struct listener *l)
 	evconnlistener_set_error_cb(l->evl, NULL);
 	event_free(l->resume);
 	free(l);
+}
+
+void
+listener_nodelay(evutil_socket_t fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }

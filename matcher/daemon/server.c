@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -59,7 +58,6 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct matcherd *env = srv->env;
 	struct bufferevent *bev;
 	char peer[64];
-	int one = 1;
 
 	peer_name(sa, peer, sizeof(peer));
 	if ((int)env->stats.clients >= env->conf->max_clients) {
@@ -68,8 +66,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		close(fd);
 		return;
 	}
-	/* Replies are small and latency matters more than packet count. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	listener_nodelay(fd);
 	bev = bufferevent_socket_new(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", peer);
