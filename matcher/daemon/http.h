@@ -2,7 +2,7 @@
  * The HTTP/JSON API (docs/HTTP.md): one evhttp server whose routes turn
  * a request into the parameter map of a MessagePack-RPC method and call
  * the same handler through a sink pending (conn.h), plus Server-Sent
- * Events streams fed by feeds.c, GET /metrics and the advisers' page.
+ * Events streams fed by notify.c, GET /metrics and the advisers' page.
  */
 #ifndef MATCHER_HTTP_H
 #define MATCHER_HTTP_H

@@ -1,14 +1,13 @@
 /*
- * The listener.  Accepting is paused for a second on EMFILE/ENFILE
- * instead of spinning on a listening socket that stays readable.
+ * The MessagePack-RPC listener: a connection (conn.c) for each client up
+ * to max_clients.  Accepting pauses for a second on EMFILE/ENFILE
+ * (listener.c) instead of spinning on a socket that stays readable.
  */
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <event2/listener.h>
 
 #include "conn.h"
+#include "listener.h"
 #include "log.h"
 #include "matcherd.h"
 #include "server.h"
@@ -28,7 +28,7 @@
 struct server {
 	struct matcherd		*env;
 	struct evconnlistener	*listener;
-	struct event		*pause;
+	struct listener		*limits;	/* its accept pause */
 };
 
 static void
@@ -58,7 +58,6 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct matcherd *env = srv->env;
 	struct bufferevent *bev;
 	char peer[64];
-	int one = 1;
 
 	peer_name(sa, peer, sizeof(peer));
 	if ((int)env->stats.clients >= env->conf->max_clients) {
@@ -67,8 +66,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		close(fd);
 		return;
 	}
-	/* Replies are small and latency matters more than packet count. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	listener_nodelay(fd);
 	bev = bufferevent_socket_new(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", peer);
@@ -76,30 +74,6 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	conn_new(env, bev, peer);
-}
-
-static void
-resume_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct server *srv = arg;
-
-	evconnlistener_enable(srv->listener);
-}
-
-static void
-accept_error_cb(struct evconnlistener *l, void *arg)
-{
-	struct server *srv = arg;
-	struct timeval tv = { 1, 0 };
-	int err = EVUTIL_SOCKET_ERROR();
-
-	if (err == EMFILE || err == ENFILE) {
-		log_warnx("accept: out of file descriptors, pausing 1 s");
-		evconnlistener_disable(l);
-		evtimer_add(srv->pause, &tv);
-		return;
-	}
-	log_warnx("accept: %s", evutil_socket_error_to_string(err));
 }
 
 struct server *
@@ -134,8 +108,7 @@ server_new(struct matcherd *env, const char *host, int port)
 		free(srv);
 		return NULL;
 	}
-	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
-	srv->pause = evtimer_new(env->base, resume_cb, srv);
+	srv->limits = listener_new(env->base, srv->listener, "accept");
 	log_info("listening on %s:%d", host, port);
 	return srv;
 }
@@ -145,7 +118,7 @@ server_free(struct server *srv)
 {
 	if (srv == NULL)
 		return;
+	listener_free(srv->limits);
 	evconnlistener_free(srv->listener);
-	event_free(srv->pause);
 	free(srv);
 }

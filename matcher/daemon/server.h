@@ -1,6 +1,6 @@
 /*
- * The TCP listener: accepts clients up to max_clients and pauses accepting
- * for a second when out of file descriptors (relayd relay_accept).
+ * The MessagePack-RPC listener: accepts clients up to max_clients and
+ * pauses accepting for a second when out of file descriptors (listener.h).
  */
 #ifndef MATCHER_SERVER_H
 #define MATCHER_SERVER_H
