@@ -31,16 +31,17 @@
 #include <msgpack.h>
 
 #include "candidate.h"
-#include "pending.h"
 #include "domain.h"
 #include "frame.h"
-#include "methods.h"
 #include "http_events.h"
 #include "http_priv.h"
 #include "http_routes.h"
 #include "jsonmp.h"
+#include "log.h"
 #include "matcherd.h"
+#include "methods.h"
 #include "metrics.h"
+#include "pending.h"
 #include "referral.h"
 #include "xmalloc.h"
 
@@ -779,12 +780,41 @@ http_routes_serve(struct http_routes *rs, struct evhttp_request *req,
 	return 0;
 }
 
+/*
+ * A safe HTTP method (GET) must not reach a method that writes, and an
+ * unsafe one must: the Origin and access checks key on it (RFC 9110,
+ * 9.2.1).  A table that breaks it is a programming error.
+ */
+static void
+check_routes(void)
+{
+	const struct method *m;
+	size_t i;
+	int safe;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (routes[i].rpc == NULL)
+			continue;
+		if ((m = methods_find(routes[i].rpc,
+		    strlen(routes[i].rpc))) == NULL)
+			fatalx("route %s: no method %s", routes[i].pattern,
+			    routes[i].rpc);
+		safe = routes[i].method == EVHTTP_REQ_GET;
+		if (safe == ((m->flags & METHOD_WRITE) != 0))
+			fatalx("route %s: %s %s", routes[i].pattern,
+			    safe ? "GET of the writing method" :
+			    "a write through the reading method",
+			    routes[i].rpc);
+	}
+}
+
 struct http_routes *
 http_routes_new(struct http *h, struct matcherd *env,
     struct http_events *events)
 {
 	struct http_routes *rs;
 
+	check_routes();
 	rs = xcalloc(1, sizeof(*rs));
 	rs->h = h;
 	rs->env = env;
