@@ -1,0 +1,38 @@
+/*
+ * Dying with a message: what every part of matchctl does on an error it
+ * cannot go on from (ctl.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ctl.h"
+
+void
+ctl_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("matchctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void
+ctl_die_server(const char *method, const json_t *error)
+{
+	const char *field = jstr(error, "field");
+
+	if (field != NULL)
+		ctl_die(EXIT_REFUSED, "%s: %s: %s (%s)", method,
+		    jstr(error, "code") ? jstr(error, "code") : "?",
+		    jstr(error, "message") ? jstr(error, "message") : "",
+		    field);
+	ctl_die(EXIT_REFUSED, "%s: %s: %s", method,
+	    jstr(error, "code") ? jstr(error, "code") : "?",
+	    jstr(error, "message") ? jstr(error, "message") : "");
+}
