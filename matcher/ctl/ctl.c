@@ -27,12 +27,7 @@ ctl_die_server(const char *method, const json_t *error)
 {
 	const char *field = jstr(error, "field");
 
-	if (field != NULL)
-		ctl_die(EXIT_REFUSED, "%s: %s: %s (%s)", method,
-		    jstr(error, "code") ? jstr(error, "code") : "?",
-		    jstr(error, "message") ? jstr(error, "message") : "",
-		    field);
-	ctl_die(EXIT_REFUSED, "%s: %s: %s", method,
-	    jstr(error, "code") ? jstr(error, "code") : "?",
-	    jstr(error, "message") ? jstr(error, "message") : "");
+	ctl_die(EXIT_REFUSED, "%s: %s: %s%s%s%s", method, jtext(error, "code"),
+	    jstr_or(error, "message", ""), field ? " (" : "",
+	    field ? field : "", field ? ")" : "");
 }

@@ -60,13 +60,19 @@ jstr(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-/* A string member, "?" when absent: for printing. */
+/* A string member, dflt when absent: for printing. */
 static inline const char *
-jtext(const json_t *obj, const char *key)
+jstr_or(const json_t *obj, const char *key, const char *dflt)
 {
 	const char *s = jstr(obj, key);
 
-	return s != NULL ? s : "?";
+	return s != NULL ? s : dflt;
+}
+
+static inline const char *
+jtext(const json_t *obj, const char *key)
+{
+	return jstr_or(obj, key, "?");
 }
 
 /* An integer member, 0 when absent: for printing. */

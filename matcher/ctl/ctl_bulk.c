@@ -135,9 +135,8 @@ put_reply(struct ctl *ctl, struct putter *p, struct slot *slots,
 	    strcmp(code, "not_found") != 0))
 		ctl_die_server(p->method, r->error);
 	p->rejected++;
-	report_reject(sl->unit, sl->recno, sl->id, jstr(r->error, "field") ?
-	    jstr(r->error, "field") : code, jstr(r->error, "message") ?
-	    jstr(r->error, "message") : "");
+	report_reject(sl->unit, sl->recno, sl->id, jstr_or(r->error, "field",
+	    code), jstr_or(r->error, "message", ""));
 }
 
 /*

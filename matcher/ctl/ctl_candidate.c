@@ -40,13 +40,11 @@ ctl_candidate_delete(struct ctl *ctl, struct opts *o)
 {
 	json_t *res;
 
-	res = ctl_conn_call(ctl, "candidate.delete",
-	    ctl_conn_id_params("id", o->pos[0]));
+	res = ctl_conn_call_id(ctl, "candidate.delete", o->pos[0]);
 	if (ctl->json)
 		ctl_output_json(ctl, res);
 	else
-		printf("candidate %s deleted\n", jstr(res, "id") ?
-		    jstr(res, "id") : o->pos[0]);
+		printf("candidate %s deleted\n", jstr_or(res, "id", o->pos[0]));
 	json_decref(res);
 	return 0;
 }
@@ -63,20 +61,17 @@ jobs_text(const json_t *jobs)
 	m = ctl_output_memstream(&buf, &len);
 	json_array_foreach(jobs, i, job) {
 		fprintf(m, "%s%s %lldm", i > 0 ? ", " : "",
-		    jstr(job, "rome") ? jstr(job, "rome") : "?", (long long)
-		    json_integer_value(json_object_get(job, "months")));
+		    jtext(job, "rome"), jint(job, "months"));
 	}
 	fclose(m);
 	return buf;
 }
 
+/* One candidate a line, or as JSON; a ctl_candidate_each() callback. */
 static void
-print_candidate_row(const struct ctl *ctl, const json_t *cand)
+print_candidate_row(const struct ctl *ctl, const json_t *cand, void *arg)
 {
-	char *sectors, *jobs, *line = NULL;
-	const char *place;
-	size_t len;
-	FILE *m;
+	char *sectors, *jobs, *line;
 
 	if (ctl->json) {
 		ctl_output_json(ctl, cand);
@@ -84,14 +79,10 @@ print_candidate_row(const struct ctl *ctl, const json_t *cand)
 	}
 	sectors = ctl_output_join(json_object_get(cand, "sectors"), ",");
 	jobs = jobs_text(json_object_get(cand, "jobs"));
-	place = jstr(cand, "commune") ? jstr(cand, "commune") : "-";
-	m = ctl_output_memstream(&line, &len);
-	fprintf(m, "%-12s %-9s %-5s %3lldkm  %-20s %s",
-	    jstr(cand, "id") ? jstr(cand, "id") : "?",
-	    jstr(cand, "status") ? jstr(cand, "status") : "?", place,
-	    (long long)json_integer_value(json_object_get(cand, "radius_km")),
-	    sectors, jobs);
-	fclose(m);
+	line = ctl_output_format("%-12s %-9s %-5s %3lldkm  %-20s %s",
+	    jtext(cand, "id"), jtext(cand, "status"),
+	    jstr_or(cand, "commune", "-"), jint(cand, "radius_km"), sectors,
+	    jobs);
 	ctl_output_cell(line, ctl->width, 0);
 	putchar('\n');
 	free(line);
@@ -145,15 +136,9 @@ ctl_candidate_each(struct ctl *ctl, const struct opts *o, int all,
 	return n;
 }
 
-static void
-candidate_row_cb(const struct ctl *ctl, const json_t *cand, void *arg)
-{
-	print_candidate_row(ctl, cand);
-}
-
 int
 ctl_candidate_list(struct ctl *ctl, struct opts *o)
 {
-	ctl_candidate_each(ctl, o, o->all, candidate_row_cb, NULL);
+	ctl_candidate_each(ctl, o, o->all, print_candidate_row, NULL);
 	return 0;
 }

@@ -20,8 +20,7 @@ int
 ctl_clause_put(struct ctl *ctl, struct opts *o)
 {
 	struct putter p = { .method = "clause.put", .wrap_key = "operation",
-	    .limit = -1, .on_result = ctl_bulk_created,
-	    .kind = CSVREC_CANDIDATE };
+	    .limit = -1, .on_result = ctl_bulk_created };
 
 	ctl_bulk_put(ctl, &p, o->pos[0]);
 	return ctl_bulk_summary(ctl, &p, "operations");
@@ -54,13 +53,9 @@ print_operation(const struct ctl *ctl, const json_t *op)
 	size_t len, i;
 	FILE *m;
 
-	m = ctl_output_memstream(&line, &len);
-	fprintf(m, "%s  %s → %s  %s · %s", jstr(op, "id") ? jstr(op, "id") :
-	    "?", jstr(op, "start") ? jstr(op, "start") : "?",
-	    jstr(op, "end") ? jstr(op, "end") : "?",
-	    jstr(op, "authority") ? jstr(op, "authority") : "?",
-	    jstr(op, "name") ? jstr(op, "name") : "?");
-	fclose(m);
+	line = ctl_output_format("%s  %s → %s  %s · %s", jtext(op, "id"),
+	    jtext(op, "start"), jtext(op, "end"), jtext(op, "authority"),
+	    jtext(op, "name"));
 	ctl_output_cell(line, ctl->width, 0);
 	putchar('\n');
 	free(line);
@@ -75,8 +70,7 @@ print_operation(const struct ctl *ctl, const json_t *op)
 	}
 	json_array_foreach(json_object_get(op, "contractors"), i, c) {
 		m = ctl_output_memstream(&line, &len);
-		fprintf(m, "%s %s: ", jstr(c, "id") ? jstr(c, "id") : "?",
-		    jstr(c, "name") ? jstr(c, "name") : "?");
+		fprintf(m, "%s %s: ", jtext(c, "id"), jtext(c, "name"));
 		hours_text(m, c);
 		fclose(m);
 		printf("  ");
@@ -137,40 +131,25 @@ print_report_row(const struct ctl *ctl, const char *label, int cw,
 static char *
 contractor_label(const json_t *c)
 {
-	char *buf = NULL;
-	size_t len;
-	FILE *m;
-
-	m = ctl_output_memstream(&buf, &len);
 	if (jstr(c, "id") == NULL)
-		fputs("(no contractor)", m);
-	else if (!json_is_true(json_object_get(c, "declared")))
-		fprintf(m, "%s (not declared)", jstr(c, "id"));
-	else
-		fprintf(m, "%s %s", jstr(c, "id"), jstr(c, "name") ?
-		    jstr(c, "name") : "");
-	fclose(m);
-	return buf;
+		return ctl_output_format("(no contractor)");
+	if (!json_is_true(json_object_get(c, "declared")))
+		return ctl_output_format("%s (not declared)", jstr(c, "id"));
+	return ctl_output_format("%s %s", jstr(c, "id"),
+	    jstr_or(c, "name", ""));
 }
 
 static void
 print_report_operation(const struct ctl *ctl, const json_t *op)
 {
 	const json_t *rows = json_object_get(op, "contractors"), *c;
-	char *line = NULL, *label;
-	size_t len, i;
+	char *line, *label;
+	size_t i;
 	int cw = 17, n;
-	FILE *m;
 
-	m = ctl_output_memstream(&line, &len);
-	fprintf(m, "operation %s · %s (%s) · %s → %s, %s",
-	    jstr(op, "id") ? jstr(op, "id") : "?",
-	    jstr(op, "name") ? jstr(op, "name") : "?",
-	    jstr(op, "authority") ? jstr(op, "authority") : "?",
-	    jstr(op, "start") ? jstr(op, "start") : "?",
-	    jstr(op, "end") ? jstr(op, "end") : "?",
-	    jstr(op, "period") ? jstr(op, "period") : "?");
-	fclose(m);
+	line = ctl_output_format("operation %s · %s (%s) · %s → %s, %s",
+	    jtext(op, "id"), jtext(op, "name"), jtext(op, "authority"),
+	    jtext(op, "start"), jtext(op, "end"), jtext(op, "period"));
 	ctl_output_wrapped(line, 0, 2, ctl->width);
 	free(line);
 	json_array_foreach(rows, i, c) {
@@ -216,7 +195,7 @@ ctl_clause_report(struct ctl *ctl, struct opts *o)
 		return 0;
 	}
 	printf("clause report on %s: %lld operations, %lld behind\n",
-	    jstr(res, "today") ? jstr(res, "today") : "?",
+	    jtext(res, "today"),
 	    jint(res, "matched"), jint(res, "behind"));
 	json_array_foreach(json_object_get(res, "operations"), i, op) {
 		putchar('\n');

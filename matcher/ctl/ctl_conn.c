@@ -384,9 +384,9 @@ ctl_conn_call(struct ctl *ctl, const char *method, json_t *params)
 }
 
 json_t *
-ctl_conn_id_params(const char *key, const char *id)
+ctl_conn_call_id(struct ctl *ctl, const char *method, const char *id)
 {
-	return json_pack("{s:s}", key, id);
+	return ctl_conn_call(ctl, method, json_pack("{s:s}", "id", id));
 }
 
 void

@@ -47,8 +47,9 @@ void		 ctl_conn_close(struct ctl *);
  */
 json_t		*ctl_conn_call(struct ctl *, const char *method,
 		    json_t *params);
-/* {key: id}, the params of a request on one record. */
-json_t		*ctl_conn_id_params(const char *key, const char *id);
+/* A request on one record: method {"id": id}. */
+json_t		*ctl_conn_call_id(struct ctl *, const char *method,
+		    const char *id);
 
 /* The steps of a call, for pipelined puts and for watch. */
 int		 ctl_conn_pack(msgpack_sbuffer *, uint32_t msgid,

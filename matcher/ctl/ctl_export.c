@@ -75,7 +75,7 @@ referral_status(const json_t *refs, const char *id)
 	json_array_foreach(refs, i, ref) {
 		if (id != NULL && jstr(ref, "candidate") != NULL &&
 		    strcmp(jstr(ref, "candidate"), id) == 0)
-			return jstr(ref, "status") ? jstr(ref, "status") : "";
+			return jstr_or(ref, "status", "");
 	}
 	return "";
 }
@@ -92,8 +92,7 @@ ctl_export_suggestions(struct ctl *ctl, struct opts *o)
 	size_t i;
 	FILE *fp;
 
-	res = ctl_conn_call(ctl, "offer.get",
-	    ctl_conn_id_params("id", o->pos[0]));
+	res = ctl_conn_call_id(ctl, "offer.get", o->pos[0]);
 	if (!json_is_object(json_object_get(res, "result")))
 		ctl_die(EXIT_REFUSED, "offer %s has no match result",
 		    o->pos[0]);
@@ -102,8 +101,7 @@ ctl_export_suggestions(struct ctl *ctl, struct opts *o)
 	fp = export_open(o->pos[1]);
 	csvrec_write_row(fp, head, 7, CSV_SEP);
 	json_array_foreach(sugg, i, s) {
-		snprintf(rank, sizeof(rank), "%lld", (long long)
-		    json_integer_value(json_object_get(s, "rank")));
+		snprintf(rank, sizeof(rank), "%lld", jint(s, "rank"));
 		csvrec_format_real(json_number_value(json_object_get(s,
 		    "score")), score, sizeof(score));
 		km[0] = '\0';

@@ -49,11 +49,8 @@ offer_line(struct ctl *ctl, struct putter *p, const json_t *result)
 		ctl_output_json(ctl, result);
 	else
 		printf("offer %s: %lld eligible of %lld, %zu suggested\n",
-		    jstr(json_object_get(result, "offer"), "id") ?
-		    jstr(json_object_get(result, "offer"), "id") : "?",
-		    (long long)json_integer_value(json_object_get(result,
-		    "eligible")), (long long)json_integer_value(
-		    json_object_get(result, "considered")),
+		    jtext(json_object_get(result, "offer"), "id"),
+		    jint(result, "eligible"), jint(result, "considered"),
 		    json_array_size(json_object_get(result, "suggestions")));
 }
 
@@ -95,8 +92,7 @@ ctl_offer_get(struct ctl *ctl, struct opts *o)
 	size_t i;
 	char *t;
 
-	res = ctl_conn_call(ctl, "offer.get",
-	    ctl_conn_id_params("id", o->pos[0]));
+	res = ctl_conn_call_id(ctl, "offer.get", o->pos[0]);
 	if (ctl->json) {
 		ctl_output_json(ctl, res);
 		json_decref(res);
@@ -107,7 +103,7 @@ ctl_offer_get(struct ctl *ctl, struct opts *o)
 		ctl_result_print(ctl, result);
 	else
 		ctl_result_offer_header(ctl, json_object_get(res, "offer"));
-	printf("status %s", jstr(res, "status") ? jstr(res, "status") : "?");
+	printf("status %s", jtext(res, "status"));
 	t = ctl_output_time(json_object_get(res, "created_at"));
 	if (t != NULL && strcmp(t, "null") != 0)
 		printf(", created %s", t);
@@ -118,9 +114,8 @@ ctl_offer_get(struct ctl *ctl, struct opts *o)
 	    json_array_size(json_object_get(res, "referrals")));
 	json_array_foreach(json_object_get(res, "referrals"), i, ref) {
 		t = ctl_output_time(json_object_get(ref, "updated_at"));
-		printf("  %-20s %-12s %s\n", jstr(ref, "candidate") ?
-		    jstr(ref, "candidate") : "?", jstr(ref, "status") ?
-		    jstr(ref, "status") : "?", t ? t : "");
+		printf("  %-20s %-12s %s\n", jtext(ref, "candidate"),
+		    jtext(ref, "status"), t ? t : "");
 		free(t);
 	}
 	json_decref(res);
@@ -132,7 +127,7 @@ ctl_offer_match(struct ctl *ctl, struct opts *o)
 {
 	json_t *params, *res;
 
-	params = ctl_conn_id_params("id", o->pos[0]);
+	params = json_pack("{s:s}", "id", o->pos[0]);
 	if (o->limit > 0)
 		json_object_set_new(params, "limit", json_integer(o->limit));
 	res = ctl_conn_call(ctl, "offer.match", params);
@@ -149,10 +144,9 @@ int
 ctl_offer_duplicates(struct ctl *ctl, struct opts *o)
 {
 	json_t *params, *res, *pr;
-	char when[32], *buf = NULL;
-	size_t i, len;
+	char when[32], *buf;
+	size_t i;
 	time_t t;
-	FILE *m;
 
 	if (o->npos > 0) {
 		if (o->npos != 3 || (strcmp(o->pos[0], "merge") != 0 &&
@@ -186,15 +180,12 @@ ctl_offer_duplicates(struct ctl *ctl, struct opts *o)
 			t = (time_t)jint(pr, "at");
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M",
 			    localtime(&t));
-			m = ctl_output_memstream(&buf, &len);
-			fprintf(m, "%s  %s (%s) ~ %s (%s): %s", when,
-			    jtext(pr, "offer"), jtext(pr, "offer_status"),
+			buf = ctl_output_format("%s  %s (%s) ~ %s (%s): %s",
+			    when, jtext(pr, "offer"), jtext(pr, "offer_status"),
 			    jtext(pr, "other"), jtext(pr, "other_status"),
 			    jtext(pr, "why"));
-			fclose(m);
 			ctl_output_wrapped(buf, 0, 4, ctl->width);
 			free(buf);
-			buf = NULL;
 		}
 	json_decref(res);
 	return 0;
@@ -205,7 +196,7 @@ ctl_offer_close(struct ctl *ctl, struct opts *o)
 {
 	json_t *params, *res;
 
-	params = ctl_conn_id_params("id", o->pos[0]);
+	params = json_pack("{s:s}", "id", o->pos[0]);
 	if (o->reason != NULL)
 		json_object_set_new(params, "reason", json_string(o->reason));
 	res = ctl_conn_call(ctl, "offer.close", params);
@@ -279,9 +270,8 @@ ctl_offer_referral(struct ctl *ctl, struct opts *o)
 	else {
 		t = ctl_output_time(json_object_get(res, "updated_at"));
 		printf("referral %s / %s: %s → %s (%s)\n", o->pos[0],
-		    o->pos[1], jstr(res, "from") ? jstr(res, "from") : "?",
-		    jstr(res, "status") ? jstr(res, "status") : o->pos[2],
-		    t ? t : "?");
+		    o->pos[1], jtext(res, "from"),
+		    jstr_or(res, "status", o->pos[2]), t ? t : "?");
 		free(t);
 	}
 	json_decref(res);

@@ -4,6 +4,7 @@
  */
 #include <sys/ioctl.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,22 @@ ctl_output_memstream(char **buf, size_t *len)
 	if ((m = open_memstream(buf, len)) == NULL)
 		ctl_die(EXIT_REFUSED, "out of memory");
 	return m;
+}
+
+char *
+ctl_output_format(const char *fmt, ...)
+{
+	va_list ap;
+	char *buf = NULL;
+	size_t len;
+	FILE *m;
+
+	m = ctl_output_memstream(&buf, &len);
+	va_start(ap, fmt);
+	vfprintf(m, fmt, ap);
+	va_end(ap);
+	fclose(m);
+	return buf;
 }
 
 /* The strings of an array joined by sep: "batiment,industrie". */

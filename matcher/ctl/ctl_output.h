@@ -28,7 +28,9 @@ void	 ctl_output_pairs(const struct ctl *, const json_t *obj);
 
 /* open_memstream(), exiting when out of memory. */
 FILE	*ctl_output_memstream(char **buf, size_t *len);
-/* Text for people, to be freed: joined strings, a time, a value. */
+/* Text for people, to be freed: printf's, joined strings, a time, a value. */
+char	*ctl_output_format(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 char	*ctl_output_join(const json_t *arr, const char *sep);
 char	*ctl_output_time(const json_t *);
 char	*ctl_output_value(const json_t *);

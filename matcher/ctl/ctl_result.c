@@ -27,7 +27,7 @@ ctl_result_offer_header(const struct ctl *ctl, const json_t *offer)
 	FILE *m;
 
 	m = ctl_output_memstream(&line, &len);
-	fprintf(m, "offer %s", jstr(offer, "id") ? jstr(offer, "id") : "?");
+	fprintf(m, "offer %s", jtext(offer, "id"));
 	if ((s = jstr(offer, "title")) != NULL)
 		fprintf(m, " · %s", s);
 	fclose(m);
@@ -76,9 +76,8 @@ print_counts(const struct ctl *ctl, const json_t *res)
 	int any = 0;
 
 	m = ctl_output_memstream(&buf, &len);
-	fprintf(m, "considered %lld, eligible %lld",
-	    (long long)json_integer_value(json_object_get(res, "considered")),
-	    (long long)json_integer_value(json_object_get(res, "eligible")));
+	fprintf(m, "considered %lld, eligible %lld", jint(res, "considered"),
+	    jint(res, "eligible"));
 	json_object_foreach(json_object_get(res, "excluded"), key, v) {
 		if (json_integer_value(v) == 0)
 			continue;
@@ -105,16 +104,14 @@ print_clause_status(const struct ctl *ctl, const json_t *res)
 	if (!json_is_object(st))
 		return;
 	m = ctl_output_memstream(&buf, &len);
-	fprintf(m, "clause %s", jstr(st, "operation") ? jstr(st, "operation") :
-	    "?");
+	fprintf(m, "clause %s", jtext(st, "operation"));
 	if (jstr(st, "contractor") != NULL)
 		fprintf(m, " / %s", jstr(st, "contractor"));
 	fprintf(m, ": %lld h realised of %lld h committed, %lld h expected "
 	    "by today", jint(st, "hours_realised"),
 	    jint(st, "hours_committed"), jint(st, "hours_expected"));
 	if (json_is_true(json_object_get(st, "behind")))
-		fprintf(m, "; BEHIND: %s", jstr(st, "reason") ?
-		    jstr(st, "reason") : "");
+		fprintf(m, "; BEHIND: %s", jstr_or(st, "reason", ""));
 	fclose(m);
 	ctl_output_wrapped(buf, 0, 2, ctl->width);
 	free(buf);
@@ -127,9 +124,7 @@ print_clause_status(const struct ctl *ctl, const json_t *res)
 int
 ctl_result_merged(const struct ctl *ctl, const json_t *res)
 {
-	char *buf = NULL;
-	size_t len;
-	FILE *m;
+	char *buf;
 
 	if (jstr(res, "merged_into") == NULL)
 		return 0;
@@ -137,10 +132,8 @@ ctl_result_merged(const struct ctl *ctl, const json_t *res)
 		ctl_output_json(ctl, res);
 		return 1;
 	}
-	m = ctl_output_memstream(&buf, &len);
-	fprintf(m, "offer %s: the same job as %s, merged (%s)",
+	buf = ctl_output_format("offer %s: the same job as %s, merged (%s)",
 	    jtext(res, "id"), jtext(res, "merged_into"), jtext(res, "why"));
-	fclose(m);
 	ctl_output_wrapped(buf, 0, 2, ctl->width);
 	free(buf);
 	return 1;
@@ -182,8 +175,7 @@ ctl_result_print(const struct ctl *ctl, const json_t *res)
 	printf("%4s  %-*s  %5s  %5s  %s\n", "rank", cw, "candidate", "score",
 	    "km", "reasons");
 	json_array_foreach(sugg, i, s) {
-		printf("%4lld  ",
-		    (long long)json_integer_value(json_object_get(s, "rank")));
+		printf("%4lld  ", jint(s, "rank"));
 		id = jstr(s, "candidate");
 		ctl_output_cell(id ? id : "?", cw, 1);
 		printf("  %5.1f  ",

@@ -27,13 +27,12 @@ ctl_server_ping(struct ctl *ctl, struct opts *o)
 	if (ctl->json)
 		ctl_output_json(ctl, res);
 	else {
-		t = (time_t)json_integer_value(json_object_get(res, "time"));
+		t = (time_t)jint(res, "time");
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 		    gmtime(&t));
 		printf("pong from %s: protocol %lld, server time %s, "
-		    "round trip %.2f ms\n", ctl->server, (long long)
-		    json_integer_value(json_object_get(res, "version")), when,
-		    (t1.tv_sec - t0.tv_sec) * 1e3 +
+		    "round trip %.2f ms\n", ctl->server, jint(res, "version"),
+		    when, (t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
 	json_decref(res);
@@ -46,7 +45,7 @@ ctl_server_get(struct ctl *ctl, const char *method, const char *id)
 {
 	json_t *res;
 
-	res = ctl_conn_call(ctl, method, ctl_conn_id_params("id", id));
+	res = ctl_conn_call_id(ctl, method, id);
 	ctl_output_json(ctl, res);
 	json_decref(res);
 	return 0;
