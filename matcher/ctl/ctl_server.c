@@ -76,9 +76,12 @@ ctl_server_call(struct ctl *ctl, struct opts *o)
 		if (params == NULL)
 			ctl_die(EXIT_USAGE, "params: invalid JSON: %s",
 			    jerr.text);
-		if (!json_is_object(params) && !json_is_array(params))
+		if (!json_is_object(params) && !json_is_array(params)) {
+			/* Freed so that a leak check at exit stays quiet. */
+			json_decref(params);
 			ctl_die(EXIT_USAGE, "params must be a JSON object or "
 			    "array");
+		}
 	}
 	res = ctl_conn_call(ctl, o->pos[0], params);
 	ctl_output_json(ctl, res);
