@@ -1,0 +1,144 @@
+/*
+ * matchctl candidate put, get, delete and list: the candidathèque, one
+ * candidate a line for people.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "csvrec.h"
+#include "ctl.h"
+#include "ctl_bulk.h"
+#include "ctl_candidate.h"
+#include "ctl_conn.h"
+#include "ctl_input.h"
+#include "ctl_output.h"
+#include "ctl_server.h"
+#include "matchctl.h"
+
+int
+ctl_candidate_put(struct ctl *ctl, struct opts *o)
+{
+	struct putter p = { .method = "candidate.put",
+	    .wrap_key = "candidate", .limit = -1, .on_result = ctl_bulk_created,
+	    .kind = CSVREC_CANDIDATE };
+
+	p.csv = ctl_input_is_csv(o);
+	ctl_bulk_put(ctl, &p, o->pos[0]);
+	return ctl_bulk_summary(ctl, &p, "candidates");
+}
+
+int
+ctl_candidate_get(struct ctl *ctl, struct opts *o)
+{
+	return ctl_server_get(ctl, "candidate.get", o->pos[0]);
+}
+
+int
+ctl_candidate_delete(struct ctl *ctl, struct opts *o)
+{
+	json_t *res;
+
+	res = ctl_conn_call_id(ctl, "candidate.delete", o->pos[0]);
+	if (ctl->json)
+		ctl_output_json(ctl, res);
+	else
+		printf("candidate %s deleted\n", jstr_or(res, "id", o->pos[0]));
+	json_decref(res);
+	return 0;
+}
+
+/* "F1701 24m, F1704 6m" */
+static char *
+jobs_text(const json_t *jobs)
+{
+	const json_t *job;
+	char *buf = NULL;
+	size_t i, len;
+	FILE *m;
+
+	m = ctl_output_memstream(&buf, &len);
+	json_array_foreach(jobs, i, job) {
+		fprintf(m, "%s%s %lldm", i > 0 ? ", " : "",
+		    jtext(job, "rome"), jint(job, "months"));
+	}
+	fclose(m);
+	return buf;
+}
+
+/* One candidate a line, or as JSON; a ctl_candidate_each() callback. */
+static void
+print_candidate_row(const struct ctl *ctl, const json_t *cand, void *arg)
+{
+	char *sectors, *jobs, *line;
+
+	if (ctl->json) {
+		ctl_output_json(ctl, cand);
+		return;
+	}
+	sectors = ctl_output_join(json_object_get(cand, "sectors"), ",");
+	jobs = jobs_text(json_object_get(cand, "jobs"));
+	line = ctl_output_format("%-12s %-9s %-5s %3lldkm  %-20s %s",
+	    jtext(cand, "id"), jtext(cand, "status"),
+	    jstr_or(cand, "commune", "-"), jint(cand, "radius_km"), sectors,
+	    jobs);
+	ctl_output_cell(line, ctl->width, 0);
+	putchar('\n');
+	free(line);
+	free(sectors);
+	free(jobs);
+}
+
+/*
+ * Call each for the candidates of candidate.list (one sector at most),
+ * following the cursors when all is set.  Returns the number seen.
+ */
+unsigned long
+ctl_candidate_each(struct ctl *ctl, const struct opts *o, int all,
+    void (*each)(const struct ctl *, const json_t *, void *), void *arg)
+{
+	json_t *params, *res, *cands, *cand, *cursor = NULL;
+	unsigned long n = 0;
+	size_t i;
+
+	if (json_array_size(o->sectors) > 1)
+		matchctl_usage();
+	for (;;) {
+		params = json_object();
+		if (json_array_size(o->sectors) == 1)
+			json_object_set(params, "sector",
+			    json_array_get(o->sectors, 0));
+		if (o->count > 0)
+			json_object_set_new(params, "count",
+			    json_integer(o->count));
+		if (cursor != NULL)
+			json_object_set_new(params, "cursor", cursor);
+		res = ctl_conn_call(ctl, "candidate.list", params);
+		cands = json_object_get(res, "candidates");
+		json_array_foreach(cands, i, cand) {
+			each(ctl, cand, arg);
+			n++;
+		}
+		cursor = json_object_get(res, "cursor");
+		cursor = json_is_string(cursor) ? json_incref(cursor) : NULL;
+		json_decref(res);
+		if (cursor == NULL)
+			break;
+		if (!all) {
+			fflush(stdout);
+			fprintf(stderr, "matchctl: more candidates follow "
+			    "(--all to list them)\n");
+			json_decref(cursor);
+			break;
+		}
+	}
+	return n;
+}
+
+int
+ctl_candidate_list(struct ctl *ctl, struct opts *o)
+{
+	ctl_candidate_each(ctl, o, o->all, print_candidate_row, NULL);
+	return 0;
+}
