@@ -4,7 +4,8 @@
  * records with every field missing or of every wrong JSON type (no crash,
  * a precise reason), batches with bad records in the middle, malformed
  * and oversized documents, and the free-text rules of a small rules file
- * written by the test.  The throughput test only prints figures.
+ * written by the test.  Throughput is matcher-bench feed's (scripts/bench),
+ * not a unit test's.
  *
  * The samples are tests/data/francetravail/samples.json, in the tree, and
  * the rules file is written from rules_text: a test that needs either
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -1914,107 +1914,6 @@ test_rules_on_samples(void **state)
 	free(doc);
 }
 
-/* ------------------------------------------------------------------ */
-/* Throughput: printed, never asserted                                 */
-/* ------------------------------------------------------------------ */
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * Map `total` offers (the samples over and over) with ft_map_offer(), then
- * parse and map pages of 150 offers, a tenth as many when rules run (the
- * rules dominate both figures).  Runs only when $FT_BENCH_OFFERS gives
- * the total (e.g. 100000): a unit test suite is no place for timings.
- */
-static void
-measure(const struct fixture *fx, const struct rules *rules,
-    const char *what, const char *doc, size_t len, int total)
-{
-	struct ft_batch_report *rep;
-	struct ft_offer *fo;
-	json_t *root, *list, *page;
-	json_error_t e;
-	char err[FT_REASON_MAX], *pagebuf;
-	double t0, t1;
-	size_t n, i, k, plen;
-	int ok = 0, rounds;
-
-	root = json_loadb(doc, len, 0, &e);
-	assert_non_null(root);
-	list = json_object_get(root, "resultats");
-	n = json_array_size(list);
-	fo = malloc(sizeof(*fo));
-
-	/* Mapping alone, on parsed offers. */
-	t0 = now_s();
-	for (i = 0; i < (size_t)total; i++)
-		ok += ft_map_offer(json_array_get(list, i % n), fx->ref, rules,
-		    fo, err, sizeof(err)) == 0;
-	t1 = now_s();
-	fprintf(stderr, "throughput %s: map %d offers in %.3f s: %.0f "
-	    "offers/s (%.1f us each)\n", what, ok, t1 - t0,
-	    total / (t1 - t0), (t1 - t0) * 1e6 / total);
-
-	/* Parsing and mapping, by pages of 150 offers as the API sends. */
-	page = json_object();
-	list = json_array();
-	for (i = 0; i < 150; i++)
-		json_array_append(list, json_array_get(json_object_get(root,
-		    "resultats"), i % n));
-	json_object_set_new(page, "resultats", list);
-	pagebuf = json_dumps(page, JSON_COMPACT);
-	plen = strlen(pagebuf);
-	rep = malloc(sizeof(*rep));
-	rounds = (rules != NULL ? total / 10 : total) / 150;
-	if (rounds == 0)
-		rounds = 1;
-	t0 = now_s();
-	for (k = 0; k < (size_t)rounds; k++)
-		ft_map_document(pagebuf, plen, fx->ref, rules, NULL, NULL, rep);
-	t1 = now_s();
-	fprintf(stderr, "throughput %s: parse + map %d offers (pages of 150, "
-	    "%zu bytes) in %.3f s: %.0f offers/s\n", what, rounds * 150,
-	    plen, t1 - t0, rounds * 150 / (t1 - t0));
-	free(rep);
-	free(pagebuf);
-	json_decref(page);
-	json_decref(root);
-	free(fo);
-}
-
-static void
-test_throughput(void **state)
-{
-	const struct fixture *fx = *state;
-	struct rules *conf_rules;
-	const char *env = getenv("FT_BENCH_OFFERS");
-	char *doc, err[1024];
-	size_t len;
-	/* Figures belong to benchmarks: only when asked for. */
-	int total = env != NULL ? atoi(env) : 0;
-
-	if (total <= 0 || (doc = read_samples(&len)) == NULL)
-		skip();
-	measure(fx, NULL, "without rules", doc, len, total);
-	if (fx->rules != NULL)
-		measure(fx, fx->rules, "with the test rules", doc, len, total);
-	conf_rules = rules_load(MATCHERD_SOURCE_DIR "/config/rules.conf",
-	    fx->ref, err, sizeof(err));
-	if (conf_rules != NULL) {
-		measure(fx, conf_rules, "with config/rules.conf", doc, len,
-		    total);
-		rules_free(conf_rules);
-	}
-	free(doc);
-}
-
 int
 main(void)
 {
@@ -2041,7 +1940,6 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rules_on_samples),
-		cmocka_unit_test(test_throughput),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
