@@ -617,16 +617,13 @@ map_flags(const json_t *j, struct ft_offer *fo)
 static int
 copy_url(char *buf, const char *s, size_t len)
 {
-	size_t i;
-
 	if (len > FT_URL_MAX)
 		return -1;
 	if (!(len > 8 && memcmp(s, "https://", 8) == 0) &&
 	    !(len > 7 && memcmp(s, "http://", 7) == 0))
 		return -1;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return -1;
+	if (!ft_text_visible(s, len))
+		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return 0;

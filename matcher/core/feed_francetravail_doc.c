@@ -13,6 +13,7 @@
 
 #include "feed_francetravail.h"
 #include "feed_francetravail_json.h"
+#include "feed_francetravail_text.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -64,7 +65,7 @@ record_reject(struct ft_batch_report *rep, int index, const json_t *item,
 {
 	struct ft_reject *r;
 	const char *s;
-	size_t len, i;
+	size_t len;
 
 	rep->rejected++;
 	if (rep->nrejects == FT_REJECTS_MAX)
@@ -74,15 +75,9 @@ record_reject(struct ft_batch_report *rep, int index, const json_t *item,
 	r->id[0] = '\0';
 	/* The id as sent, if it is printable ASCII and short enough. */
 	if (json_is_object(item) && ft_json_str(item, "id", &s, &len) == J_OK &&
-	    len > 0 && len <= FT_ID_MAX) {
-		for (i = 0; i < len; i++)
-			if ((unsigned char)s[i] <= 0x20 ||
-			    (unsigned char)s[i] >= 0x7f)
-				break;
-		if (i == len) {
-			memcpy(r->id, s, len);
-			r->id[len] = '\0';
-		}
+	    len > 0 && len <= FT_ID_MAX && ft_text_visible(s, len)) {
+		memcpy(r->id, s, len);
+		r->id[len] = '\0';
 	}
 	(void)snprintf(r->reason, sizeof(r->reason), "%s", reason);
 }

@@ -168,12 +168,12 @@ item_facts(const struct rules *rules, struct ft_offer *fo, const char *text,
 
 	if (rules == NULL || len == 0)
 		return 0;
+	/* A skill fact holds a valid tag: rules.c's fact_value() checks. */
 	n = rules_extract(rules, text, len, f, 8);
 	for (i = 0; i < n; i++)
-		nskill += f[i].kind == RULE_SKILL &&
-		    ft_offer_tag_valid(f[i].value);
+		nskill += f[i].kind == RULE_SKILL;
 	for (i = 0; i < n; i++) {
-		if (f[i].kind == RULE_SKILL && ft_offer_tag_valid(f[i].value)) {
+		if (f[i].kind == RULE_SKILL) {
 			ft_offer_add_skill(fo, f[i].value, req && nskill == 1,
 			    where);
 			found++;
@@ -241,8 +241,7 @@ items_have_facts(const json_t *j, const struct rules *rules)
 	if (o > 0) {
 		nf = rules_extract(rules, buf, o, f, RULES_MAX_FACTS);
 		for (i = 0; i < (size_t)nf && !any; i++)
-			any = (f[i].kind == RULE_SKILL &&
-			    ft_offer_tag_valid(f[i].value)) ||
+			any = f[i].kind == RULE_SKILL ||
 			    (f[i].kind == RULE_LICENCE && vocab_lookup(
 			    &vocab_licence, f[i].value,
 			    strlen(f[i].value)) >= 0);

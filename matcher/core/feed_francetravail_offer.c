@@ -39,9 +39,13 @@ ft_offer_warn(struct ft_offer *o, const char *fmt, ...)
 	o->nwarnings++;
 }
 
-/* 1 if tag is a skill tag: [a-z0-9][a-z0-9._-]*, 1..SKILL_MAX_LEN. */
-int
-ft_offer_tag_valid(const char *s)
+/*
+ * 1 if tag is a skill tag: [a-z0-9][a-z0-9._-]*, 1..SKILL_MAX_LEN.  The
+ * rules give only such tags; checked again here because a longer one
+ * would overflow the offer's skills.
+ */
+static int
+tag_valid(const char *s)
 {
 	size_t i, len = strlen(s);
 
@@ -78,7 +82,7 @@ ft_offer_add_skill(struct ft_offer *fo, const char *tag, int required,
 	char (*tags)[SKILL_MAX_LEN + 1];
 	int *n;
 
-	if (!ft_offer_tag_valid(tag))
+	if (!tag_valid(tag))
 		return;
 	tags = required ? o->skills_required : o->skills_wanted;
 	n = required ? &o->nskills_required : &o->nskills_wanted;

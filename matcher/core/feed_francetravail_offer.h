@@ -18,9 +18,10 @@ int	ft_offer_fail(char *err, size_t errlen, const char *fmt, ...)
 /* A warning of the offer (the first FT_WARNINGS_MAX kept, all counted). */
 void	ft_offer_warn(struct ft_offer *fo, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* 1 if s is a skill tag: [a-z0-9][a-z0-9._-]*, 1..SKILL_MAX_LEN. */
-int	ft_offer_tag_valid(const char *s);
-/* Add a tag to skills_required (required) or skills_wanted. */
+/*
+ * Add a tag to skills_required (required) or skills_wanted; one that is
+ * not a skill tag is ignored.
+ */
 void	ft_offer_add_skill(struct ft_offer *fo, const char *tag, int required,
 	    const char *where);
 /* Add a fact, its excerpt copied from excerpt[0..exlen). */

@@ -85,6 +85,18 @@ ft_text_copy(char *dst, size_t max, const char *s, size_t len, int *cut)
 	return (int)o;
 }
 
+/* 1 if s[0..len) is printable ASCII without spaces (ids, URLs). */
+int
+ft_text_visible(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Upper-case folded key of a label (refdata_name_key()). */
 size_t
 ft_text_fold(const char *s, size_t len, char key[FT_KEY_MAX + 1])

@@ -1,7 +1,8 @@
 /*
  * Text of France Travail fields (feed_francetravail_text.c): client text
- * quoted for messages and copied into the offer, labels folded and looked
- * at word by word, durations and ISO 8601 dates read.
+ * quoted for messages, copied into the offer or checked as an id or URL,
+ * labels folded and looked at word by word, durations and ISO 8601 dates
+ * read.
  */
 #ifndef MATCHER_FEED_FRANCETRAVAIL_TEXT_H
 #define MATCHER_FEED_FRANCETRAVAIL_TEXT_H
@@ -28,6 +29,8 @@ const char	*ft_text_quote(const char *s, size_t len,
  */
 int		 ft_text_copy(char *dst, size_t max, const char *s, size_t len,
 		    int *cut);
+/* 1 if s[0..len) is printable ASCII without spaces (ids, URLs). */
+int		 ft_text_visible(const char *s, size_t len);
 /* Upper-case folded key of a label (refdata_name_key()). */
 size_t		 ft_text_fold(const char *s, size_t len,
 		    char key[FT_KEY_MAX + 1]);

@@ -169,21 +169,18 @@ rules_pattern_literals(const char *pattern, char *buf, size_t buflen,
     char *prefix, size_t prefixlen)
 {
 	struct litresult *lr = xmalloc(sizeof(*lr));
-	char *norm, *lits, *pre;
+	char *norm;
 	size_t len = strlen(pattern);
-	int n, np;
+	int n;
 
 	norm = xmalloc(len + 1);
 	len = rules_normalise_text(pattern, len, norm, len + 1, NULL, 0, NULL);
 	(void)rules_literals_read(norm, len, lr);
 	free(norm);
-	rules_literals_store(&lr->lits, &n, &lits);
-	rules_literals_store(&lr->prefix, &np, &pre);
-	rules_literals_join(lits, n, buf, buflen);
+	rules_literals_join(&lr->lits, buf, buflen);
 	if (prefix != NULL)
-		rules_literals_join(pre, np, prefix, prefixlen);
-	free(lits);
-	free(pre);
+		rules_literals_join(&lr->prefix, prefix, prefixlen);
+	n = lr->lits.n;
 	free(lr);
 	return n;
 }
@@ -346,11 +343,12 @@ is_sentence_end(const struct text *t, size_t i)
  * from the last sentence end before s to the first at or after e (a match
  * is never split).  Of the wording wholly inside that sentence and
  * outside the match ("formation initiale minimale obligatoire" is the
- * FIMO, not a requirement), the nearest to the fact decides: required wording makes it required,
- * wished or optional wording wished.  Distance is the gap in bytes; a
- * wording before the fact with a comma in the gap counts COMMA_PENALTY
- * further; on a tie the later wording wins (French puts "exigé" after the
- * noun).  No wording in the sentence: wished.
+ * FIMO, not a requirement), the nearest to the fact decides: required
+ * wording makes it required, wished or optional wording wished.
+ * Distance is the gap in bytes; a wording before the fact with a comma
+ * in the gap counts COMMA_PENALTY further; on a tie the later wording
+ * wins (French puts "exigé" after the noun).  No wording in the
+ * sentence: wished.
  */
 static int
 decide(const struct text *t, const struct hit *hits, int nhits, size_t s,

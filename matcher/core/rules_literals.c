@@ -696,33 +696,46 @@ rules_literals_store(const struct litset *s, int *n, char **out)
 	(*out)[o] = '\0';
 }
 
+/* A literal of a set, for sorting. */
+struct lit_ref {
+	const char	*s;
+	size_t		 len;
+};
+
 static int
-cmp_str(const void *a, const void *b)
+cmp_lit_ref(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const struct lit_ref *x = a, *y = b;
+	int c;
+
+	if ((c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len)) != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* n strings of lits, sorted and joined with '|', into buf. */
+/* The strings of s, sorted and joined with '|', into buf ("" if none). */
 void
-rules_literals_join(const char *lits, int n, char *buf, size_t buflen)
+rules_literals_join(const struct litset *s, char *buf, size_t buflen)
 {
-	const char *l, *v[LIT_SET_MAX];
-	size_t o = 0, k;
-	int i;
+	struct lit_ref v[LIT_SET_MAX];
+	size_t o = 0;
+	int i, n = s->n;
 
 	if (buflen > 0)
 		buf[0] = '\0';
-	for (i = 0, l = lits; i < n && i < LIT_SET_MAX; i++, l += strlen(l) + 1)
-		v[i] = l;
+	for (i = 0; i < n; i++) {
+		v[i].s = s->s[i];
+		v[i].len = s->len[i];
+	}
 	if (n > 0)
-		qsort(v, (size_t)i, sizeof(v[0]), cmp_str);
-	for (n = i, i = 0; i < n; i++) {
-		k = strlen(v[i]);
-		if (o + k + 2 > buflen)
+		qsort(v, (size_t)n, sizeof(v[0]), cmp_lit_ref);
+	for (i = 0; i < n; i++) {
+		if (o + v[i].len + 2 > buflen)
 			break;
 		if (i > 0)
 			buf[o++] = '|';
-		memcpy(buf + o, v[i], k + 1);
-		o += k;
+		memcpy(buf + o, v[i].s, v[i].len);
+		o += v[i].len;
+		buf[o] = '\0';
 	}
 }

@@ -30,8 +30,8 @@ int	rules_literals_read(const char *pat, size_t len,
 	    struct litresult *out);
 /* A set as NUL-terminated strings one after the other; *n -1 if none. */
 void	rules_literals_store(const struct litset *s, int *n, char **out);
-/* n strings stored so, sorted and joined with '|', into buf. */
-void	rules_literals_join(const char *lits, int n, char *buf,
+/* The strings of s, sorted and joined with '|', into buf ("" if none). */
+void	rules_literals_join(const struct litset *s, char *buf,
 	    size_t buflen);
 
 #endif
