@@ -137,9 +137,9 @@ int		 rules_rome_for_title(const struct rules *, const char *title,
  * run, and a rule with leading literals is tried only where they are.  A
  * text that is ASCII once normalised runs the patterns compiled without
  * UTF and UCP, which match the same there, faster.  The facts are those
- * of a plain search with every rule (see matcher/rules.c for the match
- * limit): rules_set_prefilter(r, 0) turns all this off, for tests and
- * benchmarks that check it (call it before sharing the set).
+ * of a plain search with every rule (see matcher/core/rules_prefilter.c
+ * for the match limit): rules_set_prefilter(r, 0) turns all this off, for
+ * tests and benchmarks that check it (call it before sharing the set).
  */
 void		 rules_set_prefilter(struct rules *, int on);
 

@@ -1,14 +1,15 @@
 /*
- * Tests for feed_francetravail.c: each mapping rule (one test per field
- * family), the twelve offers of the shared samples.json with their
- * expected values, records with every field missing or of every wrong
- * JSON type (no crash, a precise reason), batches with bad records in the
- * middle, malformed and oversized documents, and the free-text rules when
- * a rules file can be loaded.  The throughput test only prints figures.
+ * Tests for feed_francetravail*.c: each mapping rule (one test per field
+ * family), the twelve offers of samples.json with their expected values,
+ * records with every field missing or of every wrong JSON type (no crash,
+ * a precise reason), batches with bad records in the middle, malformed
+ * and oversized documents, and the free-text rules of a small rules file
+ * written by the test.  Throughput is matcher-bench feed's (scripts/bench),
+ * not a unit test's.
  *
- * samples.json is looked for in $FT_SAMPLES, then
- * tests/data/francetravail/samples.json, then the shared data directory;
- * the sample tests are skipped when none exists.
+ * The samples are tests/data/francetravail/samples.json, in the tree, and
+ * the rules file is written from rules_text: a test that needs either
+ * fails, naming the file, when it cannot be read or loaded.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,11 +17,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -33,12 +34,14 @@
 #include "refdata.h"
 #include "rules.h"
 
-#define SHARED_SAMPLES	"/work/shared/data/francetravail/samples.json"
+#define SAMPLES_JSON	MATCHERD_SOURCE_DIR \
+	"/tests/data/francetravail/samples.json"
 
 struct fixture {
 	struct refdata	*ref;
 	struct rules	*rules;		/* the test's rules, or NULL */
 	char		 rules_path[64];
+	char		 rules_err[1024];	/* why rules is NULL */
 };
 
 /*
@@ -88,10 +91,9 @@ group_setup(void **state)
 		return -1;
 	fputs(rules_text, f);
 	fclose(f);
-	fx->rules = rules_load(fx->rules_path, fx->ref, err, sizeof(err));
-	if (fx->rules == NULL)
-		fprintf(stderr, "note: test rules not loaded, rules tests "
-		    "skipped: %s\n", err);
+	/* Tests that need them assert they loaded: see need_rules(). */
+	fx->rules = rules_load(fx->rules_path, fx->ref, fx->rules_err,
+	    sizeof(fx->rules_err));
 	*state = fx;
 	return 0;
 }
@@ -261,18 +263,25 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* The samples, which are in the tree: without them the test fails. */
 static char *
 read_samples(size_t *len)
 {
-	const char *env = getenv("FT_SAMPLES");
 	char *buf;
 
-	if (env != NULL && (buf = read_file(env, len)) != NULL)
-		return buf;
-	if ((buf = read_file(MATCHERD_SOURCE_DIR
-	    "/tests/data/francetravail/samples.json", len)) != NULL)
-		return buf;
-	return read_file(SHARED_SAMPLES, len);
+	if ((buf = read_file(SAMPLES_JSON, len)) == NULL)
+		fail_msg("%s: %s", SAMPLES_JSON, strerror(errno));
+	return buf;
+}
+
+/* The test's rules (rules_text): a test that needs them fails without. */
+static const struct rules *
+need_rules(const struct fixture *fx)
+{
+	if (fx->rules == NULL)
+		fail_msg("%s, written from rules_text, did not load: %s",
+		    fx->rules_path, fx->rules_err);
+	return fx->rules;
 }
 
 /*
@@ -468,8 +477,7 @@ test_document_in_turns(void **state)
 	size_t len, left, step;
 	int i;
 
-	if ((doc = read_samples(&len)) == NULL)
-		skip();
+	doc = read_samples(&len);
 	all = calloc(1, sizeof(*all));
 	turns = calloc(1, sizeof(*turns));
 	c1 = calloc(1, sizeof(*c1));
@@ -519,10 +527,7 @@ test_samples(void **state)
 	size_t len;
 	int i;
 
-	if ((doc = read_samples(&len)) == NULL) {
-		fprintf(stderr, "samples.json not found, skipped\n");
-		skip();
-	}
+	doc = read_samples(&len);
 	rep = calloc(1, sizeof(*rep));
 	c = calloc(1, sizeof(*c));
 	c->fx = fx;
@@ -1511,8 +1516,7 @@ test_every_field_every_type(void **state)
 	char *doc;
 	size_t len, i;
 
-	if ((doc = read_samples(&len)) == NULL)
-		skip();
+	doc = read_samples(&len);
 	root = json_loadb(doc, len, 0, &e);
 	assert_non_null(root);
 	list = json_object_get(root, "resultats");
@@ -1785,8 +1789,7 @@ test_rules(void **state)
 	const struct fixture *fx = *state;
 	struct ft_offer fo;
 
-	if (fx->rules == NULL)
-		skip();
+	(void)need_rules(fx);
 
 	/* Description: required and wished facts. */
 	expect_ok_rules(fx, fx->rules, "{\"description\": \"Pose de pipeline."
@@ -1884,8 +1887,8 @@ test_rules_on_samples(void **state)
 	char *doc;
 	size_t len;
 
-	if (fx->rules == NULL || (doc = read_samples(&len)) == NULL)
-		skip();
+	(void)need_rules(fx);
+	doc = read_samples(&len);
 	rep = calloc(1, sizeof(*rep));
 	c = calloc(1, sizeof(*c));
 	assert_int_equal(ft_map_document(doc, len, fx->ref, fx->rules,
@@ -1908,107 +1911,6 @@ test_rules_on_samples(void **state)
 	    c->offers[0].offer.nskills_wanted, "beton"));
 	free(c);
 	free(rep);
-	free(doc);
-}
-
-/* ------------------------------------------------------------------ */
-/* Throughput: printed, never asserted                                 */
-/* ------------------------------------------------------------------ */
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * Map `total` offers (the samples over and over) with ft_map_offer(), then
- * parse and map pages of 150 offers, a tenth as many when rules run (the
- * rules dominate both figures).  Runs only when $FT_BENCH_OFFERS gives
- * the total (e.g. 100000): a unit test suite is no place for timings.
- */
-static void
-measure(const struct fixture *fx, const struct rules *rules,
-    const char *what, const char *doc, size_t len, int total)
-{
-	struct ft_batch_report *rep;
-	struct ft_offer *fo;
-	json_t *root, *list, *page;
-	json_error_t e;
-	char err[FT_REASON_MAX], *pagebuf;
-	double t0, t1;
-	size_t n, i, k, plen;
-	int ok = 0, rounds;
-
-	root = json_loadb(doc, len, 0, &e);
-	assert_non_null(root);
-	list = json_object_get(root, "resultats");
-	n = json_array_size(list);
-	fo = malloc(sizeof(*fo));
-
-	/* Mapping alone, on parsed offers. */
-	t0 = now_s();
-	for (i = 0; i < (size_t)total; i++)
-		ok += ft_map_offer(json_array_get(list, i % n), fx->ref, rules,
-		    fo, err, sizeof(err)) == 0;
-	t1 = now_s();
-	fprintf(stderr, "throughput %s: map %d offers in %.3f s: %.0f "
-	    "offers/s (%.1f us each)\n", what, ok, t1 - t0,
-	    total / (t1 - t0), (t1 - t0) * 1e6 / total);
-
-	/* Parsing and mapping, by pages of 150 offers as the API sends. */
-	page = json_object();
-	list = json_array();
-	for (i = 0; i < 150; i++)
-		json_array_append(list, json_array_get(json_object_get(root,
-		    "resultats"), i % n));
-	json_object_set_new(page, "resultats", list);
-	pagebuf = json_dumps(page, JSON_COMPACT);
-	plen = strlen(pagebuf);
-	rep = malloc(sizeof(*rep));
-	rounds = (rules != NULL ? total / 10 : total) / 150;
-	if (rounds == 0)
-		rounds = 1;
-	t0 = now_s();
-	for (k = 0; k < (size_t)rounds; k++)
-		ft_map_document(pagebuf, plen, fx->ref, rules, NULL, NULL, rep);
-	t1 = now_s();
-	fprintf(stderr, "throughput %s: parse + map %d offers (pages of 150, "
-	    "%zu bytes) in %.3f s: %.0f offers/s\n", what, rounds * 150,
-	    plen, t1 - t0, rounds * 150 / (t1 - t0));
-	free(rep);
-	free(pagebuf);
-	json_decref(page);
-	json_decref(root);
-	free(fo);
-}
-
-static void
-test_throughput(void **state)
-{
-	const struct fixture *fx = *state;
-	struct rules *conf_rules;
-	const char *env = getenv("FT_BENCH_OFFERS");
-	char *doc, err[1024];
-	size_t len;
-	/* Figures belong to benchmarks: only when asked for. */
-	int total = env != NULL ? atoi(env) : 0;
-
-	if (total <= 0 || (doc = read_samples(&len)) == NULL)
-		skip();
-	measure(fx, NULL, "without rules", doc, len, total);
-	if (fx->rules != NULL)
-		measure(fx, fx->rules, "with the test rules", doc, len, total);
-	conf_rules = rules_load(MATCHERD_SOURCE_DIR "/config/rules.conf",
-	    fx->ref, err, sizeof(err));
-	if (conf_rules != NULL) {
-		measure(fx, conf_rules, "with config/rules.conf", doc, len,
-		    total);
-		rules_free(conf_rules);
-	}
 	free(doc);
 }
 
@@ -2038,7 +1940,6 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rules_on_samples),
-		cmocka_unit_test(test_throughput),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

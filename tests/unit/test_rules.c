@@ -1,5 +1,5 @@
 /*
- * Tests for rules.c: the normaliser (accents, case, typographic
+ * Tests for rules*.c: the normaliser (accents, case, typographic
  * characters, invalid UTF-8, bounds), the shipped config/rules.conf (it
  * loads with no error, and every rule satisfies the "#>" examples written
  * above it), required versus wished wording, duplicates, titles to ROME
@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "refdata.h"
 #include "rules.h"
 
 #define RULES_CONF	MATCHERD_SOURCE_DIR "/config/rules.conf"
-#define SAMPLES_JSON	"/work/shared/data/francetravail/samples.json"
+#define SAMPLES_JSON	MATCHERD_SOURCE_DIR \
+	"/tests/data/francetravail/samples.json"
 
 struct fixture {
 	struct refdata	*ref;
@@ -96,6 +96,18 @@ find(const struct rule_fact *f, int n, int kind, const char *value)
 		if (f[i].kind == kind && strcmp(f[i].value, value) == 0)
 			return &f[i];
 	return NULL;
+}
+
+/* The France Travail samples, which are in the tree: their absence fails. */
+static json_t *
+load_samples(void)
+{
+	json_error_t jerr;
+	json_t *root;
+
+	if ((root = json_load_file(SAMPLES_JSON, 0, &jerr)) == NULL)
+		fail_msg("%s: %s", SAMPLES_JSON, jerr.text);
+	return root;
 }
 
 static void
@@ -1210,19 +1222,13 @@ test_samples(void **state)
 	struct fixture *fx = *state;
 	struct rule_fact f[RULES_MAX_FACTS];
 	const struct rule_fact *x;
-	json_error_t jerr;
 	json_t *root, *list, *o;
 	const char *text, *title, *code;
 	char rome[ROME_CODE_LEN + 1];
 	size_t i;
 	int n, id, rid;
 
-	if (access(SAMPLES_JSON, R_OK) != 0) {
-		fprintf(stderr, "%s missing: skipped\n", SAMPLES_JSON);
-		skip();
-	}
-	root = json_load_file(SAMPLES_JSON, 0, &jerr);
-	assert_non_null(root);
+	root = load_samples();
 	list = json_object_get(root, "resultats");
 	assert_true(json_array_size(list) >= 12);
 
@@ -1295,9 +1301,6 @@ test_samples(void **state)
 /* ------------------------------------------------------------------ */
 /* Pre-filter                                                          */
 /* ------------------------------------------------------------------ */
-
-#define SAMPLES_IN_TREE	MATCHERD_SOURCE_DIR \
-	"/tests/data/francetravail/samples.json"
 
 static void
 expect_literals(const char *pattern, int want_n, const char *want,
@@ -1451,8 +1454,7 @@ corpus_build(struct corpus *c)
 	(void)fclose(fp);
 	all = malloc(1 << 20);
 	assert_non_null(all);
-	root = json_load_file(SAMPLES_IN_TREE, 0, NULL);
-	assert_non_null(root);
+	root = load_samples();
 	corpus_json(c, root, all, &alllen, 1 << 20);
 	json_decref(root);
 	corpus_add(c, all, alllen);
