@@ -13,6 +13,8 @@
 #include <msgpack.h>
 
 #include "candidate.h"
+#include "decode.h"
+#include "pack.h"
 #include "clause.h"
 #include "dates.h"
 #include "domain.h"

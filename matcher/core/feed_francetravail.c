@@ -162,11 +162,11 @@
 #include "dates.h"
 #include "domain.h"
 #include "feed_francetravail.h"
-#include "feed_francetravail_items.h"
-#include "feed_francetravail_json.h"
-#include "feed_francetravail_offer.h"
-#include "feed_francetravail_place.h"
-#include "feed_francetravail_text.h"
+#include "ft_items.h"
+#include "ft_json.h"
+#include "ft_offer.h"
+#include "ft_place.h"
+#include "ft_text.h"
 #include "geo.h"
 #include "offer.h"
 #include "refdata.h"
@@ -781,7 +781,7 @@ ft_map_offer(const json_t *j, const struct refdata *ref,
 	return 0;
 }
 
-/* A whole document at once, through feed_francetravail_doc.c's pager. */
+/* A whole document at once, through ft_doc.c's pager. */
 int
 ft_map_document(const char *json, size_t len, const struct refdata *ref,
     const struct rules *rules, ft_offer_cb *cb, void *arg,

@@ -9,6 +9,8 @@
 #include <msgpack.h>
 
 #include "candidate.h"
+#include "decode.h"
+#include "pack.h"
 #include "dates.h"
 #include "domain.h"
 #include "mpobj.h"

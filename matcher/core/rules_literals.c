@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules_impl.h"
 #include "rules_literals.h"
 #include "xmalloc.h"
 

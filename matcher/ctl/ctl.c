@@ -1,6 +1,6 @@
 /*
- * Dying with a message: what every part of matchctl does on an error it
- * cannot go on from (ctl.h).
+ * Dying with a message, or with the usage: what every part of matchctl
+ * does on an error it cannot go on from (ctl.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,4 +30,20 @@ ctl_die_server(const char *method, const json_t *error)
 	ctl_die(EXIT_REFUSED, "%s: %s: %s%s%s%s", method, jtext(error, "code"),
 	    jstr_or(error, "message", ""), field ? " (" : "",
 	    field ? field : "", field ? ")" : "");
+}
+
+static void (*usage_fn)(void);
+
+void
+ctl_set_usage(void (*fn)(void))
+{
+	usage_fn = fn;
+}
+
+void
+ctl_usage(void)
+{
+	if (usage_fn != NULL)
+		usage_fn();
+	exit(EXIT_USAGE);
 }

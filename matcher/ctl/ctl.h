@@ -53,6 +53,12 @@ void	ctl_die(int status, const char *fmt, ...)
 /* "METHOD: code: message (field)" for a server error map; exit 1. */
 void	ctl_die_server(const char *method, const json_t *error)
 	    __attribute__((noreturn));
+/*
+ * The usage of the command being run on stderr, then exit 64.  The text
+ * is the command table's, in matchctl.c, which sets it at start-up.
+ */
+void	ctl_usage(void) __attribute__((noreturn));
+void	ctl_set_usage(void (*)(void));
 
 static inline const char *
 jstr(const json_t *obj, const char *key)

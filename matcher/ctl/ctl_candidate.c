@@ -15,7 +15,6 @@
 #include "ctl_input.h"
 #include "ctl_output.h"
 #include "ctl_server.h"
-#include "matchctl.h"
 
 int
 ctl_candidate_put(struct ctl *ctl, struct opts *o)
@@ -103,7 +102,7 @@ ctl_candidate_each(struct ctl *ctl, const struct opts *o, int all,
 	size_t i;
 
 	if (json_array_size(o->sectors) > 1)
-		matchctl_usage();
+		ctl_usage();
 	for (;;) {
 		params = json_object();
 		if (json_array_size(o->sectors) == 1)

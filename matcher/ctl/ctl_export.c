@@ -15,7 +15,6 @@
 #include "ctl_conn.h"
 #include "ctl_export.h"
 #include "ctl_output.h"
-#include "matchctl.h"
 
 #define CSV_SEP	';'	/* what spreadsheets in French expect */
 
@@ -56,7 +55,7 @@ ctl_export_candidates(struct ctl *ctl, struct opts *o)
 	FILE *fp;
 
 	if (json_array_size(o->sectors) != 1)
-		matchctl_usage();
+		ctl_usage();
 	o->count = 200;
 	fp = export_open(o->pos[0]);
 	csvrec_write_header(fp, CSVREC_CANDIDATE, CSV_SEP);

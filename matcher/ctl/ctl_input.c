@@ -19,7 +19,6 @@
 #include "ctl.h"
 #include "ctl_input.h"
 #include "ctl_output.h"
-#include "matchctl.h"
 
 static ssize_t
 reader_line(struct reader *rd)
@@ -210,7 +209,7 @@ ctl_input_is_csv(const struct opts *o)
 		if (strcmp(o->format, "csv") != 0 &&
 		    strcmp(o->format, "json") != 0 &&
 		    strcmp(o->format, "francetravail") != 0)
-			matchctl_usage();
+			ctl_usage();
 		return strcmp(o->format, "csv") == 0;
 	}
 	return n > 4 && strcasecmp(o->pos[0] + n - 4, ".csv") == 0;

@@ -32,7 +32,6 @@
 #include "ctl_offer.h"
 #include "ctl_output.h"
 #include "ctl_server.h"
-#include "matchctl.h"
 
 #define CTL_DEFAULT_SERVER	"127.0.0.1:7420"
 #define CTL_DEFAULT_TIMEOUT	30.0	/* seconds per wait; 0 = forever */
@@ -148,8 +147,8 @@ usage(const struct command *cmd)
 	exit(EXIT_USAGE);
 }
 
-void
-matchctl_usage(void)
+static void
+usage_of_command(void)
 {
 	usage(NULL);
 }
@@ -299,6 +298,7 @@ main(int argc, char *argv[])
 	char *end;
 	int k, used, rc;
 
+	ctl_set_usage(usage_of_command);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.server = getenv("MATCHCTL_SERVER");
 	if (ctl.server == NULL || *ctl.server == '\0')

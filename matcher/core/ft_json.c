@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "feed_francetravail_json.h"
+#include "ft_json.h"
 
 /* The string at key: J_OK with *s, *len; J_ABSENT for absent or null. */
 int

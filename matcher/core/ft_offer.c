@@ -6,9 +6,8 @@
 #include <string.h>
 
 #include "candidate.h"
-#include "feed_francetravail.h"
-#include "feed_francetravail_offer.h"
-#include "feed_francetravail_text.h"
+#include "ft_offer.h"
+#include "ft_text.h"
 #include "offer.h"
 #include "rules.h"
 

@@ -1,15 +1,15 @@
 /*
- * The lists of a France Travail offer (feed_francetravail_items.c):
+ * The lists of a France Travail offer (ft_items.c):
  * permis[], competences[] and formations[] mapped onto licences, skill
  * tags and levels, the labels read through the rules, as the mapping
  * rules at the top of feed_francetravail.c say.
  */
-#ifndef MATCHER_FEED_FRANCETRAVAIL_ITEMS_H
-#define MATCHER_FEED_FRANCETRAVAIL_ITEMS_H
+#ifndef MATCHER_FT_ITEMS_H
+#define MATCHER_FT_ITEMS_H
 
 #include <jansson.h>
 
-#include "feed_francetravail.h"
+#include "ft_offer.h"
 #include "rules.h"
 
 /*

@@ -1,12 +1,12 @@
 /*
- * Typed getters for the France Travail mapping (feed_francetravail_json.c):
+ * Typed getters for the France Travail mapping (ft_json.c):
  * a member of a JSON object read as the type its field should have,
  * telling absent (or null) from present with another type, so that each
  * field can be rejected or warned about as the mapping rules at the top
  * of feed_francetravail.c say.
  */
-#ifndef MATCHER_FEED_FRANCETRAVAIL_JSON_H
-#define MATCHER_FEED_FRANCETRAVAIL_JSON_H
+#ifndef MATCHER_FT_JSON_H
+#define MATCHER_FT_JSON_H
 
 #include <stddef.h>
 

@@ -1,11 +1,11 @@
 /*
- * Text of France Travail fields (feed_francetravail_text.c): client text
+ * Text of France Travail fields (ft_text.c): client text
  * quoted for messages, copied into the offer or checked as an id or URL,
  * labels folded and looked at word by word, durations and ISO 8601 dates
  * read.
  */
-#ifndef MATCHER_FEED_FRANCETRAVAIL_TEXT_H
-#define MATCHER_FEED_FRANCETRAVAIL_TEXT_H
+#ifndef MATCHER_FT_TEXT_H
+#define MATCHER_FT_TEXT_H
 
 #include <stddef.h>
 #include <stdint.h>

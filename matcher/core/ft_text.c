@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dates.h"
-#include "feed_francetravail_text.h"
+#include "ft_text.h"
 #include "refdata.h"
 #include "utf8.h"
 

@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 #include "feed_francetravail.h"
-#include "feed_francetravail_json.h"
-#include "feed_francetravail_text.h"
+#include "ft_json.h"
+#include "ft_text.h"
 #include "utf8.h"
 #include "xmalloc.h"
 

@@ -8,11 +8,10 @@
 
 #include <jansson.h>
 
-#include "feed_francetravail.h"
-#include "feed_francetravail_json.h"
-#include "feed_francetravail_offer.h"
-#include "feed_francetravail_place.h"
-#include "feed_francetravail_text.h"
+#include "ft_json.h"
+#include "ft_offer.h"
+#include "ft_place.h"
+#include "ft_text.h"
 #include "geo.h"
 #include "refdata.h"
 

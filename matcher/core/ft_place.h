@@ -1,17 +1,17 @@
 /*
- * Where a France Travail offer is (feed_francetravail_place.c):
+ * Where a France Travail offer is (ft_place.c):
  * lieuTravail mapped onto a commune, coordinates, a postal code's
  * communes or only a department, as the mapping rules at the top of
  * feed_francetravail.c say.
  */
-#ifndef MATCHER_FEED_FRANCETRAVAIL_PLACE_H
-#define MATCHER_FEED_FRANCETRAVAIL_PLACE_H
+#ifndef MATCHER_FT_PLACE_H
+#define MATCHER_FT_PLACE_H
 
 #include <stddef.h>
 
 #include <jansson.h>
 
-#include "feed_francetravail.h"
+#include "ft_offer.h"
 #include "refdata.h"
 
 /*

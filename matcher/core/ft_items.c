@@ -9,11 +9,10 @@
 #include <jansson.h>
 
 #include "domain.h"
-#include "feed_francetravail.h"
-#include "feed_francetravail_items.h"
-#include "feed_francetravail_json.h"
-#include "feed_francetravail_offer.h"
-#include "feed_francetravail_text.h"
+#include "ft_items.h"
+#include "ft_json.h"
+#include "ft_offer.h"
+#include "ft_text.h"
 #include "rules.h"
 #include "xmalloc.h"
 
