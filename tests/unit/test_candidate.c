@@ -1,5 +1,5 @@
 /*
- * Unit tests of matcher/candidate.c: decoding a full and a minimal
+ * Unit tests of matcher/core/candidate.c: decoding a full and a minimal
  * candidate, an error naming the right field for every bad input, no crash
  * on any value type in any field, and the canonical map round trip.
  *

@@ -1,5 +1,5 @@
 /*
- * Unit tests of matcher/clause.c (docs/CLAUSE.md): decoding an operation
+ * Unit tests of matcher/core/clause.c (docs/CLAUSE.md): decoding an operation
  * (every field and bound, hours given as committed or as a rate), the
  * canonical map round trip, hire records, the table, the rules an offer
  * and an update obey, the expected hours and the behind flag at the edges

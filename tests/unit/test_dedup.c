@@ -1,5 +1,5 @@
 /*
- * Unit tests of matcher/dedup.c against docs/DEDUP.md: the normalised
+ * Unit tests of matcher/core/dedup.c against docs/DEDUP.md: the normalised
  * titles and employers, true pairs (a France Travail offer and its partner
  * or prospection copy), false pairs, each uncertain rule with its
  * boundaries, the French explanations, the index (best match order,

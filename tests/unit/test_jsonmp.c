@@ -1,5 +1,5 @@
 /*
- * Unit tests of matcher/jsonmp.c: JSON -> MessagePack -> JSON round trips,
+ * Unit tests of matcher/core/jsonmp.c: JSON -> MessagePack -> JSON round trips,
  * the depth bound both ways, UTF-8 strings, and the msgpack types JSON
  * lacks (bin, ext, non-str keys, huge unsigned, non-finite floats); and
  * jsonmp_write(), which must write the very text jansson dumps.

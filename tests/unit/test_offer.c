@@ -1,5 +1,5 @@
 /*
- * Unit tests of matcher/offer.c: decoding a full and a minimal offer, the
+ * Unit tests of matcher/core/offer.c: decoding a full and a minimal offer, the
  * sector derived from the ROME code, the clause and age rules, an error
  * naming the right field for every bad input, no crash on any value type,
  * and the canonical map round trip.

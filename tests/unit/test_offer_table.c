@@ -1,5 +1,5 @@
 /*
- * Unit tests of the offer table's duplicate bookkeeping (matcher/offers.c):
+ * Unit tests of the offer table's duplicate bookkeeping (matcher/core/offer_table.c):
  * the open offers' signatures follow puts, closes and reopenings; an offer
  * being stored is found before it is in the table; merges make aliases
  * and keep every source reference, within their bound; the Redis value of
