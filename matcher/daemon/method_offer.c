@@ -165,30 +165,30 @@ pack_raw_or_nil(msgpack_packer *pk, const redisReply *r)
 	pk->callback(pk->data, r->str, r->len);
 }
 
+/* The referrals of offer.get, as Redis holds them (bad values skipped). */
 static void
 pack_referrals(msgpack_packer *pk, const redisReply *refs)
 {
-	const redisReply *f, *v;
-	const char *colon;
-	size_t i;
+	size_t i, n = 0;
+	int64_t at;
+	int status;
 
+	for (i = 0; refs->type == REDIS_REPLY_ARRAY &&
+	    i + 1 < refs->elements; i += 2)
+		n += records_referral_decode(refs->element[i],
+		    refs->element[i + 1], &status, &at) == 0;
 	mp_pack_str(pk, "referrals");
-	msgpack_pack_array(pk, refs->type == REDIS_REPLY_ARRAY ?
-	    refs->elements / 2 : 0);
+	msgpack_pack_array(pk, n);
 	for (i = 0; refs->type == REDIS_REPLY_ARRAY &&
 	    i + 1 < refs->elements; i += 2) {
-		f = refs->element[i];
-		v = refs->element[i + 1];
-		colon = v->type == REDIS_REPLY_STRING ?
-		    memchr(v->str, ':', v->len) : NULL;
+		if (records_referral_decode(refs->element[i],
+		    refs->element[i + 1], &status, &at) == -1)
+			continue;
 		msgpack_pack_map(pk, 3);
 		mp_pack_str(pk, "candidate");
-		mp_pack_strn(pk, f->str, f->len);
-		mp_pack_str(pk, "status");
-		mp_pack_strn(pk, v->str, colon ? (size_t)(colon - v->str) :
-		    v->len);
-		mp_pack_kv_int(pk, "updated_at", colon ?
-		    strtoll(colon + 1, NULL, 10) : 0);
+		mp_pack_strn(pk, refs->element[i]->str, refs->element[i]->len);
+		mp_pack_kv_str(pk, "status", referral_name(status));
+		mp_pack_kv_int(pk, "updated_at", at);
 	}
 }
 

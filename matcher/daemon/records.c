@@ -124,6 +124,24 @@ cmd_key(struct redis_cmd *c, const char *key)
 	redis_cmd_copy(c, key, strlen(key));
 }
 
+/* A whole decimal integer of len bytes (no sign but '-', no space). */
+static int
+parse_int64(const char *s, size_t len, int64_t *out)
+{
+	char buf[24], *end;
+	long long v;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	v = strtoll(buf, &end, 10);
+	if (*end != '\0' || !(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')))
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* "status:unix-time", a referral's value. */
 static void
 cmd_referral_value(struct redis_cmd *c, int status, int64_t at)
@@ -502,8 +520,10 @@ records_offer_parse(const redisReply *h, struct records_offer *out)
 	out->result = hash_string(h, F_RESULT);
 	out->closed = (v = hash_string(h, F_STATUS)) != NULL &&
 	    strcmp(v->str, "closed") == 0;
-	if ((v = hash_string(h, F_CREATED)) != NULL)
-		out->created_at = strtoll(v->str, NULL, 10);
+	/* A garbled time reads as unknown (0), as a missing one does. */
+	if ((v = hash_string(h, F_CREATED)) != NULL &&
+	    parse_int64(v->str, v->len, &out->created_at) == -1)
+		out->created_at = 0;
 	if ((v = hash_string(h, F_REASON)) != NULL) {
 		out->closed_reason = v->str;
 		out->closed_reason_len = v->len;
@@ -546,9 +566,10 @@ records_referral_decode(const redisReply *f, const redisReply *v,
 	if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING ||
 	    !record_id_valid(f->str, f->len) ||
 	    (colon = memchr(v->str, ':', v->len)) == NULL ||
-	    (*status = referral_lookup(v->str, colon - v->str)) < 0)
+	    (*status = referral_lookup(v->str, colon - v->str)) < 0 ||
+	    parse_int64(colon + 1, v->len - (size_t)(colon + 1 - v->str),
+	    at) == -1)
 		return -1;
-	*at = strtoll(colon + 1, NULL, 10);
 	return 0;
 }
 
@@ -574,7 +595,7 @@ records_referral_move(struct redis_cmd *c, const char *prefix,
 	redis_cmd_str(c, referral_name(to));
 	redis_cmd_int(c, now);
 	redis_cmd_copy(c, note, strlen(note));
-	/* The script writes the hire only when both are non-empty. */
+	/* The script writes the hire only when its field is non-empty. */
 	if (hire == NULL) {
 		redis_cmd_str(c, "");
 		redis_cmd_str(c, "");
@@ -590,12 +611,18 @@ records_referral_move(struct redis_cmd *c, const char *prefix,
 int
 records_referral_moved(const redisReply *r, int *from)
 {
+	long long code;
+
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 	    r->element[0]->type != REDIS_REPLY_INTEGER ||
 	    r->element[1]->type != REDIS_REPLY_STRING)
 		return -2;
+	code = r->element[0]->integer;
 	*from = referral_lookup(r->element[1]->str, r->element[1]->len);
-	return (int)r->element[0]->integer;
+	/* The script moves only from a real status, and says which. */
+	if (code < -1 || code > 1 || (code == 1 && *from < 0))
+		return -2;
+	return (int)code;
 }
 
 /* ------------------------------------------------------------------ */

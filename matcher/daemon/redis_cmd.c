@@ -28,6 +28,7 @@ redis_cmd_free(struct redis_cmd *c)
 	if (c->buf != c->inline_buf)
 		free(c->buf);
 	c->buf = c->inline_buf;
+	c->cap = sizeof(c->inline_buf);
 	c->used = 0;
 	c->argc = 0;
 }

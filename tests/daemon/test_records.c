@@ -1159,12 +1159,9 @@ test_referral_decode(void **state)
 	freeReplyObject(r);
 }
 
-#if 0
 /*
- * Not in main(): records_referral_decode() (records.c:551) takes the
- * time after the colon with strtoll() and never checks it, so a value
- * with no time or a garbled one is accepted as updated_at 0 (or as the
- * digits in front), and the rebuild loads it without a warning.
+ * A value with no time or a garbled one is refused (the rebuild logs it
+ * and skips it), not read as updated_at 0 or as the digits in front.
  */
 static void
 test_referral_decode_bad_time(void **state)
@@ -1186,7 +1183,6 @@ test_referral_decode_bad_time(void **state)
 			    (long long)at);
 	freeReplyObject(r);
 }
-#endif
 
 static void
 test_referral_moved(void **state)
@@ -1244,15 +1240,10 @@ test_referral_moved(void **state)
 	}
 }
 
-#if 0
 /*
- * Not in main(): records_referral_moved() (records.c:591-598) checks
- * the shape of the reply but not its values.  The script only answers
- * {1, from} and {0, from} with from a status (or "" when refused) and
- * {-1, ""}; records.h says -2 for any reply that is not the script's.
- * An integer other than -1, 0, 1 is returned as is (and one past 32
- * bits is truncated: 4294967297 reads as 1, "moved"), and {1, "bogus"}
- * reads as moved with *from = -1.
+ * The script only answers {1, from} and {0, from} with from a status (or
+ * "" when refused) and {-1, ""}: any other integer, one past 32 bits, or
+ * a move from no status is not the script's reply (-2).
  */
 static void
 test_referral_moved_values(void **state)
@@ -1276,7 +1267,6 @@ test_referral_moved_values(void **state)
 		freeReplyObject(r);
 	}
 }
-#endif
 
 static void
 test_clause_op_decode(void **state)
@@ -1505,7 +1495,9 @@ main(void)
 		cmocka_unit_test(test_offer_parse),
 		cmocka_unit_test(test_offer_decode),
 		cmocka_unit_test(test_referral_decode),
+		cmocka_unit_test(test_referral_decode_bad_time),
 		cmocka_unit_test(test_referral_moved),
+		cmocka_unit_test(test_referral_moved_values),
 		cmocka_unit_test(test_clause_op_decode),
 		cmocka_unit_test(test_clause_hire_decode),
 		cmocka_unit_test(test_dup_pair_decode),
