@@ -26,7 +26,10 @@ enum rpc_type {
 	X(UNKNOWN_METHOD, "unknown_method")				\
 	X(TOO_LARGE, "too_large")					\
 	X(UNAVAILABLE, "unavailable")					\
-	X(INTERNAL, "internal")
+	X(INTERNAL, "internal")						\
+	X(CONFLICT, "conflict")						\
+	X(UNAUTHENTICATED, "unauthenticated")			\
+	X(FORBIDDEN, "forbidden")
 
 #define X_RPC_ERR(s, w) RPC_ERR_##s,
 enum rpc_errcode { RPC_ERROR_LIST(X_RPC_ERR) RPC_ERR_COUNT };

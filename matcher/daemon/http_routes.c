@@ -70,7 +70,6 @@ typedef void route_fn(struct http_routes *, struct evhttp_request *,
     const char *query);
 
 #define R_CREATED	0x01	/* 201 when the result says created */
-#define R_CONFLICT	0x02	/* refused status move: 409 (referrals) */
 
 struct route {
 	enum evhttp_cmd_type	 method;
@@ -91,7 +90,6 @@ struct http_req {
 	struct evhttp_connection *evcon;
 	const struct route	*route;
 	struct pending		*pending;	/* NULL once answered */
-	int			 conflict;	/* R_CONFLICT applies */
 	int			 dispatching;	/* in methods_dispatch() */
 };
 
@@ -161,7 +159,7 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/close", api_route,
 	    "offer.close", NULL, BODY_FIELDS, f_close, 0 },
 	{ EVHTTP_REQ_PATCH, "/api/referrals/{offer}/{candidate}", api_route,
-	    "referral.update", NULL, BODY_FIELDS, f_referral, R_CONFLICT },
+	    "referral.update", NULL, BODY_FIELDS, f_referral, 0 },
 	{ EVHTTP_REQ_GET, "/api/stats", api_route,
 	    "stats", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/clause/operations", api_route,
@@ -472,22 +470,24 @@ fail:
 /* ------------------------------------------------------------------ */
 /* API routes: a handler through a sink pending                        */
 
+/* The HTTP status of each error code: the one table (docs/HTTP.md). */
+static const int error_statuses[RPC_ERR_COUNT] = {
+	[RPC_ERR_INVALID_ARGUMENT] = 400,
+	[RPC_ERR_NOT_FOUND] = 404,
+	[RPC_ERR_UNKNOWN_METHOD] = 404,
+	[RPC_ERR_TOO_LARGE] = 413,
+	[RPC_ERR_UNAVAILABLE] = 503,
+	[RPC_ERR_INTERNAL] = 500,
+	[RPC_ERR_CONFLICT] = 409,
+	[RPC_ERR_UNAUTHENTICATED] = 401,
+	[RPC_ERR_FORBIDDEN] = 403,
+};
+
 static int
 error_status(enum rpc_errcode code)
 {
-	switch (code) {
-	case RPC_ERR_INVALID_ARGUMENT:
-		return 400;
-	case RPC_ERR_NOT_FOUND:
-	case RPC_ERR_UNKNOWN_METHOD:
-		return 404;
-	case RPC_ERR_TOO_LARGE:
-		return 413;
-	case RPC_ERR_UNAVAILABLE:
-		return 503;
-	default:
-		return 500;
-	}
+	return code < RPC_ERR_COUNT && error_statuses[code] != 0 ?
+	    error_statuses[code] : 500;
 }
 
 static void
@@ -518,9 +518,6 @@ http_sink(void *arg, int code, const char *result, size_t len,
 			    created ? 201 : 200, b.data, b.len);
 	} else {
 		status = error_status((enum rpc_errcode)code);
-		if (code == RPC_ERR_INVALID_ARGUMENT && r->conflict &&
-		    field != NULL && strcmp(field, "status") == 0)
-			status = 409;
 		http_reply_error(r->req, status, (enum rpc_errcode)code,
 		    message, field);
 	}
@@ -568,7 +565,7 @@ req_closecb(struct evhttp_connection *evcon, void *arg)
 /* Pack params and call the route's method. */
 static void
 dispatch(struct http_routes *rs, struct evhttp_request *req,
-    const struct route *rt, json_t *params, int conflict)
+    const struct route *rt, json_t *params)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
@@ -597,7 +594,6 @@ dispatch(struct http_routes *rs, struct evhttp_request *req,
 	r->req = req;
 	r->evcon = evhttp_request_get_connection(req);
 	r->route = rt;
-	r->conflict = conflict;
 	TAILQ_INSERT_TAIL(&rs->reqs, r, entry);
 	evhttp_connection_set_closecb(r->evcon, req_closecb, r);
 	req_call(r, params != NULL ? &obj : NULL);
@@ -643,10 +639,10 @@ api_route(struct http_routes *rs, struct evhttp_request *req,
     const char *query)
 {
 	struct matcherd *env = rs->env;
-	json_t *params, *body = NULL, *st;
+	json_t *params, *body = NULL;
 	const char *doc;
 	size_t len;
-	int failed, conflict = 0;
+	int failed;
 
 	if ((params = path_params(env, req, rt, caps, ncaps)) == NULL)
 		return;
@@ -675,15 +671,7 @@ api_route(struct http_routes *rs, struct evhttp_request *req,
 	}
 	if (merge_body(env, req, rt, &params, body) == -1)
 		return;
-	/*
-	 * A known status that the handler refuses is a move the referral
-	 * cannot make (409); an unknown one stays a bad field (400).
-	 */
-	st = json_object_get(params, "status");
-	if ((rt->flags & R_CONFLICT) && json_is_string(st) &&
-	    referral_lookup(json_string_value(st), json_string_length(st)) >= 0)
-		conflict = 1;
-	dispatch(rs, req, rt, params, conflict);
+	dispatch(rs, req, rt, params);
 	json_decref(params);
 }
 

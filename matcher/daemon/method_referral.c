@@ -35,7 +35,7 @@ struct referral_op {
 static void
 illegal(struct pending *p, int from, int to)
 {
-	pending_error(p, RPC_ERR_INVALID_ARGUMENT, "status",
+	pending_error(p, RPC_ERR_CONFLICT, "status",
 	    "illegal transition %s -> %s", referral_name(from),
 	    referral_name(to));
 }

@@ -258,7 +258,7 @@ class Report(ClauseTestCase):
         self.load()
         self.put_candidates([candidate("c-other", criteria=["rsa"])])
         self.c.call("offer.match", {"id": "o-b2"})
-        self.assertRpcError("invalid_argument", "status", "referral.update",
+        self.assertRpcError("conflict", "status", "referral.update",
                             {"offer": "o-b2", "candidate": "c-other",
                              "status": "hired"})
         self.assertEqual(self.redis.cli_int("HLEN", HIRES_KEY), 5)

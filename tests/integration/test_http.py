@@ -337,7 +337,7 @@ class Referrals(HttpCase):
         self.assertEqual(r.json["status"], "validated")
         # An illegal move is a conflict; an unknown status a bad field.
         self.assertHttpError(self.patch("c-1", {"status": "hired"}), 409,
-                             "invalid_argument", "status")
+                             "conflict", "status")
         self.assertHttpError(self.patch("c-1", {"status": "banana"}), 400,
                              "invalid_argument", "status")
         self.assertHttpError(self.patch("c-1", {}), 400,

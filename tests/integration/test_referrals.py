@@ -73,10 +73,10 @@ class Referrals(harness.MatcherdTestCase):
                                        "c-2": "withdrawn",
                                        "c-3": "withdrawn"})
 
-    def assertIllegal(self, cand, status, offer_id="o-1"):
+    def assertIllegal(self, cand, status, offer_id="o-1", code="conflict"):
         before = self.redis.hget(ref_key("batiment", offer_id), cand)
         hist = self.redis.cli_int("LLEN", refhist_key("batiment", offer_id))
-        self.assertRpcError("invalid_argument", "status", "referral.update",
+        self.assertRpcError(code, "status", "referral.update",
                             {"offer": offer_id, "candidate": cand,
                              "status": status})
         self.assertEqual(self.redis.hget(ref_key("batiment", offer_id), cand),
@@ -101,8 +101,8 @@ class Referrals(harness.MatcherdTestCase):
         self.assertEqual(self.refs()["c-1"], "hired")
 
     def test_unknown_status_is_refused(self):
-        self.assertIllegal("c-1", "embauche")
-        self.assertIllegal("c-1", "")
+        self.assertIllegal("c-1", "embauche", code="invalid_argument")
+        self.assertIllegal("c-1", "", code="invalid_argument")
         self.assertRpcError("invalid_argument", "status", "referral.update",
                             {"offer": "o-1", "candidate": "c-1",
                              "status": 3})
@@ -223,7 +223,7 @@ class Referrals(harness.MatcherdTestCase):
         oks = [r[3] for r in (ra, rb) if r[2] is None]
         self.assertEqual(len(oks), 1, (ra, rb))
         self.assertEqual(len(errors), 1, (ra, rb))
-        self.assertEqual(errors[0]["code"], "invalid_argument")
+        self.assertEqual(errors[0]["code"], "conflict")
         self.assertEqual(errors[0]["field"], "status")
         self.assertEqual(self.refs()["c-3"], "validated")
         hist = [h for h in self.redis.cli(
