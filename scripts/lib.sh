@@ -15,7 +15,7 @@ export ROOT
 MATCHERD_PACKAGES=(
 	cmake gcc make pkg-config
 	libevent-dev libhiredis-dev libmsgpack-dev libpcre2-dev
-	libjansson-dev libinih-dev libcsv-dev libcmocka-dev
+	libjansson-dev libinih-dev libcsv-dev libcmocka-dev libssl-dev
 	redis-server redis-tools
 	python3 python3-msgpack
 )
