@@ -111,6 +111,12 @@ static const struct key keys[] = {
 	{ "data", "rules", KT_STRING, F(rulesfile), 0, 0, "",
 	    "normalisation rules file; empty: the compiled-in default" },
 
+	{ "auth", "users", KT_STRING, F(auth_users), 0, 0, "",
+	    "users file (NAME ROLE SECTORS SHA256 per line); reloaded on "
+	    "SIGHUP" },
+	{ "auth", "required", KT_BOOL, F(auth_required), 0, 0, "yes",
+	    "every method but ping and auth needs an authenticated user" },
+
 	{ "log", "level", KT_LOGLEVEL, F(log_level), 0, 0, "info",
 	    "least severe message logged: error, warn, info or debug" },
 

@@ -80,6 +80,8 @@ struct conf {
 	int		 redis_reconnect_max_ms;
 	char		 datadir[CONF_PATH_MAX];
 	char		 rulesfile[CONF_PATH_MAX];
+	char		 auth_users[CONF_PATH_MAX];	/* the users file */
+	int		 auth_required;
 	int		 log_level;		/* enum conf_loglevel */
 	struct conf_matching matching;
 };

@@ -58,6 +58,7 @@ struct conn {
 	char			*ibuf;
 	size_t			 istart, iend, icap;
 	struct frame_scanner	 scan;
+	struct session		 session;	/* who, once "auth" says */
 };
 
 static TAILQ_HEAD(, conn) conns = TAILQ_HEAD_INITIALIZER(conns);
@@ -159,6 +160,7 @@ conn_request(struct conn *c, uint32_t msgid)
 	req->msgid = msgid;
 	req->p = pending_new(c->env, conn_req_sink, req);
 	pending_set_subscriber(req->p, c, conn_push_suggestions);
+	pending_set_session(req->p, &c->session);
 	TAILQ_INSERT_TAIL(&c->queue, req, entry);
 	return req->p;
 }
@@ -205,8 +207,17 @@ conn_readcb(struct bufferevent *bev, void *arg)
 		data = c->ibuf + c->istart;
 		st = frame_scanner_feed(&c->scan, data, c->iend - c->istart,
 		    c->icap, &objlen, err, sizeof(err));
-		if (st == FRAME_NEED_MORE)
+		if (st == FRAME_NEED_MORE) {
+			/*
+			 * The rest may wait in the bufferevent while ibuf is
+			 * full from istart on: compact and read it now, or no
+			 * new read event ever comes for it.
+			 */
+			if (c->iend == c->icap && c->istart > 0 &&
+			    evbuffer_get_length(in) > 0)
+				continue;
 			break;
+		}
 		if (st == FRAME_TOO_LARGE) {
 			conn_stream_error(c, RPC_ERR_TOO_LARGE, err);
 			break;

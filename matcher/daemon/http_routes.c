@@ -33,6 +33,7 @@
 #include "candidate.h"
 #include "domain.h"
 #include "frame.h"
+#include "http_auth.h"
 #include "http_events.h"
 #include "http_priv.h"
 #include "http_routes.h"
@@ -43,6 +44,7 @@
 #include "metrics.h"
 #include "pending.h"
 #include "referral.h"
+#include "users.h"
 #include "xmalloc.h"
 
 /* Path parameters of one route. */
@@ -91,6 +93,7 @@ struct http_req {
 	const struct route	*route;
 	struct pending		*pending;	/* NULL once answered */
 	int			 dispatching;	/* in methods_dispatch() */
+	struct session		 session;	/* its bearer token's user */
 };
 
 struct http_routes {
@@ -100,7 +103,7 @@ struct http_routes {
 	TAILQ_HEAD(, http_req)	 reqs;
 };
 
-static route_fn api_route, events_route, metrics_route;
+static route_fn api_route, events_route, metrics_route, session_route;
 
 static const struct query_param q_candidate_list[] = {
 	{ "sector", Q_STR }, { "cursor", Q_STR }, { "count", Q_INT },
@@ -170,6 +173,10 @@ static const struct route routes[] = {
 	    "clause.put", NULL, BODY_RECORD, f_operation, R_CREATED },
 	{ EVHTTP_REQ_GET, "/api/clause/report", api_route,
 	    "clause.report", q_clause_report, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_POST, "/api/session", session_route,
+	    NULL, NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_DELETE, "/api/session", session_route,
+	    NULL, NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/events", events_route,
 	    NULL, q_events, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/metrics", metrics_route,
@@ -518,6 +525,8 @@ http_sink(void *arg, int code, const char *result, size_t len,
 			    created ? 201 : 200, b.data, b.len);
 	} else {
 		status = error_status((enum rpc_errcode)code);
+		if (code == RPC_ERR_UNAUTHENTICATED)
+			http_auth_challenge(r->req);
 		http_reply_error(r->req, status, (enum rpc_errcode)code,
 		    message, field);
 	}
@@ -537,6 +546,7 @@ req_call(struct http_req *r, const msgpack_object *params)
 	const char *rpc = r->route->rpc;
 
 	r->pending = pending_new(env, http_sink, r);
+	pending_set_session(r->pending, &r->session);
 	r->dispatching = 1;
 	methods_dispatch(env, r->pending, rpc, strlen(rpc), params);
 	r->dispatching = 0;
@@ -594,6 +604,7 @@ dispatch(struct http_routes *rs, struct evhttp_request *req,
 	r->req = req;
 	r->evcon = evhttp_request_get_connection(req);
 	r->route = rt;
+	http_auth_session(rs->env, req, 0, &r->session);
 	TAILQ_INSERT_TAIL(&rs->reqs, r, entry);
 	evhttp_connection_set_closecb(r->evcon, req_closecb, r);
 	req_call(r, params != NULL ? &obj : NULL);
@@ -714,9 +725,16 @@ events_route(struct http_routes *rs, struct evhttp_request *req,
 {
 	struct matcherd *env = rs->env;
 	uint32_t sectors, sources;
-	json_t *params = json_object();
+	struct session s;
+	json_t *params;
 	int bad;
 
+	/* As subscribe: advisers' and administrators', their sectors. */
+	http_auth_session(env, req, 1, &s);
+	if (http_auth_require(env, req, &s, (1u << USER_ADMIN) |
+	    (1u << USER_ADVISER), "the event stream") == -1)
+		return;
+	params = json_object();
 	bad = parse_query(env, req, query, rt->query, params) == -1 ||
 	    names_mask(env, req, params, "sectors", &vocab_sector,
 	    &sectors) == -1 ||
@@ -725,6 +743,8 @@ events_route(struct http_routes *rs, struct evhttp_request *req,
 	json_decref(params);
 	if (bad)
 		return;
+	if (s.authenticated)
+		sectors &= s.sectors;
 	http_events_open(rs->events, req, sectors, sources);
 }
 
@@ -734,13 +754,30 @@ metrics_route(struct http_routes *rs, struct evhttp_request *req,
     const char *query)
 {
 	struct metrics_http mh;
+	struct session s;
 
+	http_auth_session(rs->env, req, 0, &s);
+	if (http_auth_require(rs->env, req, &s, 1u << USER_ADMIN,
+	    "/metrics") == -1)
+		return;
 	mh.connections = http_connections(rs->h);
 	mh.streams = http_events_count(rs->events);
 	metrics_write(rs->env, &mh, evhttp_request_get_output_buffer(req));
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
 	evhttp_send_reply(req, 200, NULL, NULL);
+}
+
+/* Signing in and out of the page (http_auth.c). */
+static void
+session_route(struct http_routes *rs, struct evhttp_request *req,
+    const struct route *rt, const struct span *caps, int ncaps,
+    const char *query)
+{
+	if (rt->method == EVHTTP_REQ_POST)
+		http_auth_sign_in(rs->env, req);
+	else
+		http_auth_sign_out(rs->env, req);
 }
 
 /* ------------------------------------------------------------------ */

@@ -2,7 +2,7 @@
  * matcherd: start-up, signals, shutdown (relayd main).
  *
  *   matcherd [-c FILE] [-n] [-d] [--listen HOST:PORT] [--redis HOST:PORT]
- *            [--http HOST:PORT]
+ *            [--http HOST:PORT] [--users FILE]
  */
 #include <getopt.h>
 #include <signal.h>
@@ -29,6 +29,7 @@
 #include "rules.h"
 #include "server.h"
 #include "store.h"
+#include "users.h"
 #include "xmalloc.h"
 
 #define DEFAULT_CONF "config/matcherd.conf"
@@ -39,6 +40,7 @@ struct overrides {
 	const char	*listen;
 	const char	*redis;
 	const char	*http;
+	const char	*users;
 	int		 debug;
 };
 
@@ -46,7 +48,8 @@ static __attribute__((noreturn)) void
 usage(void)
 {
 	fprintf(stderr, "usage: matcherd [-c FILE] [-n] [-d] "
-	    "[--listen HOST:PORT] [--redis HOST:PORT] [--http HOST:PORT]\n");
+	    "[--listen HOST:PORT] [--redis HOST:PORT] [--http HOST:PORT] "
+	    "[--users FILE]\n");
 	exit(64);
 }
 
@@ -82,6 +85,9 @@ load_conf(const char *path, int explicit, const struct overrides *ov)
 		fprintf(stderr, "--http %s: expected HOST:PORT\n", ov->http);
 		nerr = -1;
 	}
+	if (nerr == 0 && ov->users != NULL)
+		snprintf(c->auth_users, sizeof(c->auth_users), "%s",
+		    ov->users);
 	if (nerr > 0) {
 		/* Plain "file:line: message" lines, as editors expect. */
 		for (i = 0; i < nerr && i < CONF_MAX_ERRORS; i++)
@@ -129,11 +135,38 @@ load_rules(const struct conf *c, const struct refdata *ref)
 	return r;
 }
 
+/*
+ * Load the users file named by c, if any.  Returns 0 (*out NULL when
+ * none is named), or -1 after printing every "file:line: message" and
+ * the rule that a required authentication needs the file.
+ */
+static int
+load_users(const struct conf *c, struct users **out)
+{
+	char err[4096];
+
+	*out = NULL;
+	if (c->auth_users[0] == '\0') {
+		if (!c->auth_required)
+			return 0;
+		fprintf(stderr, "%s: [auth] required = yes needs a users "
+		    "file: set [auth] users (or --users FILE)\n", c->path[0] ?
+		    c->path : "matcherd");
+		return -1;
+	}
+	if ((*out = users_load(c->auth_users, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 sig_reload(evutil_socket_t sig, short ev, void *arg)
 {
 	struct matcherd *env = arg;
 	struct rules *rules;
+	struct users *users;
 	struct conf *c;
 
 	log_info("SIGHUP: reloading %s", conf_path);
@@ -147,8 +180,19 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 		free(c);
 		return;
 	}
+	if (load_users(c, &users) == -1) {
+		log_warnx("reload failed: bad users file, keeping the current "
+		    "configuration, rules and users");
+		rules_free(rules);
+		free(c);
+		return;
+	}
 	rules_free(env->rules);
 	env->rules = rules;
+	users_free(env->users);
+	env->users = users;
+	log_info("users: %zu in %s", users != NULL ? users_count(users) : 0,
+	    c->auth_users[0] ? c->auth_users : "(none)");
 	if (strcmp(c->listen.host, env->conf->listen.host) != 0 ||
 	    c->listen.port != env->conf->listen.port ||
 	    strcmp(c->http.listen.host, env->conf->http.listen.host) != 0 ||
@@ -173,6 +217,7 @@ main(int argc, char *argv[])
 		{ "listen", required_argument, NULL, 'L' },
 		{ "redis", required_argument, NULL, 'R' },
 		{ "http", required_argument, NULL, 'H' },
+		{ "users", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -205,6 +250,9 @@ main(int argc, char *argv[])
 		case 'H':
 			ov.http = optarg;
 			break;
+		case 'U':
+			ov.users = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -224,8 +272,11 @@ main(int argc, char *argv[])
 	/* The rules name ROME codes: they are checked against the data. */
 	if ((env.rules = load_rules(env.conf, env.ref)) == NULL)
 		return 1;
+	if (load_users(env.conf, &env.users) == -1)
+		return 1;
 	if (check) {
 		printf("configuration OK\n");
+		users_free(env.users);
 		rules_free(env.rules);
 		refdata_free(env.ref);
 		free(env.conf);
@@ -288,6 +339,7 @@ main(int argc, char *argv[])
 	clause_table_free(env.clauses);
 	index_free(env.idx);
 	rules_free(env.rules);
+	users_free(env.users);
 	refdata_free(env.ref);
 	free(env.conf);
 	log_info("stopped");

@@ -21,12 +21,14 @@ struct store;
 struct server;
 struct rules;
 struct clause_table;
+struct users;
 
 struct matcherd {
 	struct event_base	*base;
 	struct conf		*conf;		/* current; swapped on SIGHUP */
 	struct refdata		*ref;
 	struct rules		*rules;		/* swapped on SIGHUP */
+	struct users		*users;		/* swapped on SIGHUP; may be NULL */
 	struct index		*idx;
 	struct offer_table		*offers;
 	/* Clause operations and hires; rebuild.c makes it, at start-up. */

@@ -1,9 +1,11 @@
 /*
- * ping, stats and subscribe: the daemon's own state, from memory.
+ * auth, ping, stats and subscribe: who the client is, and the daemon's
+ * own state, from memory.
  */
 #include <string.h>
 
 #include "clause.h"
+#include "log.h"
 #include "domain.h"
 #include "matcherd.h"
 #include "method_admin.h"
@@ -13,6 +15,50 @@
 #include "proto.h"
 #include "referral.h"
 #include "store.h"
+#include "users.h"
+
+static void pack_names(msgpack_packer *, const struct vocab *, uint32_t);
+
+/*
+ * auth {token}: the user of the users file whose token this is.  A wrong
+ * token also ends the session the connection had: a client that sends
+ * one is not to go on as someone.
+ */
+void
+method_admin_auth(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	const msgpack_object *o;
+	const struct user *u = NULL;
+	struct pending_buf b;
+	const char *tok;
+	size_t len;
+
+	if ((o = params_get(params, "token")) == NULL ||
+	    mp_get_str(o, &tok, &len) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "token",
+		    "token must be a string");
+		return;
+	}
+	if (env->users != NULL)
+		u = users_authenticate(env->users, tok, len);
+	if (u == NULL) {
+		pending_logout(p);
+		log_info("auth: a token that names no user");
+		pending_error(p, RPC_ERR_UNAUTHENTICATED, "token",
+		    "no user has this token");
+		return;
+	}
+	pending_login(p, u);
+	log_debug("auth: %s (%s)", u->name, users_role_name(u->role));
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_str(&b.pk, "user", u->name);
+	mp_pack_kv_str(&b.pk, "role", users_role_name(u->role));
+	mp_pack_str(&b.pk, "sectors");
+	pack_names(&b.pk, &vocab_sector, u->sectors);
+	pending_buf_answer(&b, p);
+}
 
 void
 method_admin_ping(struct matcherd *env, struct pending *p,
@@ -160,6 +206,11 @@ method_admin_subscribe(struct matcherd *env, struct pending *p,
 	if (params_set(p, params, "sectors", &vocab_sector, &sectors) == -1 ||
 	    params_set(p, params, "sources", &vocab_source, &sources) == -1)
 		return;
+	/* Named sectors must be the user's; "all" means all of the user's. */
+	if (params_get(params, "sectors") != NULL &&
+	    methods_sectors_ok(env, p, sectors, "sectors") == -1)
+		return;
+	sectors &= methods_sectors(env, p);
 	if (pending_subscribe(p, sectors, sources) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
 		    "this transport cannot receive pushed suggestions");

@@ -1,9 +1,10 @@
-/* Administration methods: ping, stats, subscribe (proto/PROTOCOL.md). */
+/* Administration methods: auth, ping, stats, subscribe (PROTOCOL.md). */
 #ifndef MATCHER_METHOD_ADMIN_H
 #define MATCHER_METHOD_ADMIN_H
 
 #include "methods.h"
 
+method_fn	method_admin_auth;
 method_fn	method_admin_ping;
 method_fn	method_admin_stats;
 method_fn	method_admin_subscribe;

@@ -29,6 +29,23 @@ struct cand_op {
 	uint32_t		 next;		/* list: INDEX_NONE at the end */
 };
 
+/*
+ * 0 if the user shares a sector with candidate id (or it is unknown:
+ * Redis will say not_found), else -1 after answering forbidden.
+ */
+static int
+cand_visible(struct matcherd *env, struct pending *p, const char *id)
+{
+	uint32_t slot = index_find(env->idx, id);
+
+	if (slot == INDEX_NONE ||
+	    (env->idx->recs[slot].k.sectors & methods_sectors(env, p)))
+		return 0;
+	pending_error(p, RPC_ERR_FORBIDDEN, "id", "candidate %s is in no "
+	    "sector open to %s", id, pending_session(p)->user);
+	return -1;
+}
+
 static struct cand_op *
 cand_op_new(struct matcherd *env, struct pending *p)
 {
@@ -98,6 +115,12 @@ method_candidate_put(struct matcherd *env, struct pending *p,
 	if (candidate_decode(rec, env->ref, &op->cand, &err) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
 		    err.message);
+		cand_op_done(op);
+		return;
+	}
+	/* The user's sectors hold the record, before and after. */
+	if (methods_sectors_ok(env, p, op->cand.sectors, "sectors") == -1 ||
+	    cand_visible(env, p, op->cand.id) == -1) {
 		cand_op_done(op);
 		return;
 	}
@@ -180,7 +203,8 @@ by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
 	struct redis_cmd c;
 
 	op = cand_op_new(env, p);
-	if (params_id(p, params, "id", op->id) == -1) {
+	if (params_id(p, params, "id", op->id) == -1 ||
+	    cand_visible(env, p, op->id) == -1) {
 		cand_op_done(op);
 		return;
 	}
@@ -270,6 +294,12 @@ method_candidate_list(struct matcherd *env, struct pending *p,
 	if (params_int(p, params, "count", 1, PROTO_LIMIT_MAX,
 	    LIST_COUNT_DEFAULT, &count) == -1)
 		return;
+	/* A sector asked for must be the user's; none: all of the user's. */
+	if (sectors != 0 && methods_sectors_ok(env, p, sectors,
+	    "sector") == -1)
+		return;
+	if (sectors == 0 && methods_sectors(env, p) != UINT32_MAX)
+		sectors = methods_sectors(env, p);
 	op = cand_op_new(env, p);
 	store_begin(env->store);
 	slot = index_next(env->idx, cursor, sectors);
@@ -320,8 +350,11 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 		pending_error(p, RPC_ERR_NOT_FOUND, "id", "no candidate %s", id);
 		return;
 	}
+	if (cand_visible(env, p, id) == -1)
+		return;
 	while ((e = offer_table_next(env->offers, &pos)) != NULL) {
-		if ((r = offer_table_ref_find(e, id)) == NULL)
+		if (!(methods_sectors(env, p) & (1u << e->offer.sector)) ||
+		    (r = offer_table_ref_find(e, id)) == NULL)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;

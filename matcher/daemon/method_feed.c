@@ -182,6 +182,12 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 		}
 	op->ids = xreallocarray(op->ids, op->nids + 1, sizeof(*op->ids));
 	snprintf(op->ids[op->nids++], sizeof(op->ids[0]), "%s", o->id);
+	/* A partner posts offers of its own sectors only. */
+	if (!(methods_sectors(op->env, op->p) & (1u << o->sector))) {
+		feed_error(op, o->id, "forbidden: the offer's sector is not "
+		    "open to this partner");
+		return -1;
+	}
 	it = xcalloc(1, sizeof(*it));
 	it->op = op;
 	snprintf(it->id, sizeof(it->id), "%s", o->id);

@@ -18,6 +18,7 @@
 #include "records.h"
 #include "referral.h"
 #include "store.h"
+#include "view.h"
 #include "xmalloc.h"
 
 /* Longest reason accepted by offer.close. */
@@ -40,8 +41,12 @@ method_offer_param(struct matcherd *env, struct pending *p,
 	if (params_id(p, params, key, id) == -1)
 		return NULL;
 	if ((e = offer_table_get(env->offers, id)) == NULL &&
-	    (e = offer_table_alias(env->offers, id)) == NULL)
+	    (e = offer_table_alias(env->offers, id)) == NULL) {
 		pending_error(p, RPC_ERR_NOT_FOUND, key, "no offer %s", id);
+		return NULL;
+	}
+	if (methods_sector_ok(env, p, e->offer.sector, key) == -1)
+		return NULL;
 	return e;
 }
 
@@ -56,6 +61,17 @@ method_offer_cmp_newest(const void *a, const void *b)
 	return strcmp(x->offer.id, y->offer.id);
 }
 
+/* An offer put again must be in one of the user's sectors already. */
+static int
+offer_writable(struct matcherd *env, struct pending *p, const char *id)
+{
+	const struct offer_entry *e;
+
+	if ((e = offer_table_get(env->offers, id)) == NULL)
+		return 0;
+	return methods_sector_ok(env, p, e->offer.sector, "id");
+}
+
 /* The pipeline's answer to a request that holds p. */
 static void
 ingest_answer(void *arg, const struct ingest_outcome *out)
@@ -63,7 +79,7 @@ ingest_answer(void *arg, const struct ingest_outcome *out)
 	struct pending *p = arg;
 
 	if (out->code < 0)
-		pending_result(p, out->answer, out->len);
+		view_answer(p, out->answer, out->len);
 	else
 		pending_error(p, out->code, out->field, "%s", out->message);
 	pending_release(p);
@@ -90,7 +106,8 @@ method_offer_put(struct matcherd *env, struct pending *p,
 	if (offer_decode(rec, env->ref, o, &err) == -1)
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
 		    err.message);
-	else {
+	else if (methods_sector_ok(env, p, o->sector, "sector") == 0 &&
+	    offer_writable(env, p, o->id) == 0) {
 		pending_hold(p);
 		ingest_offer(env, o, limit, pending_now(p), ingest_answer, p);
 	}
@@ -226,7 +243,11 @@ get_cb(void *arg, redisReply *r)
 	else
 		msgpack_pack_nil(&b.pk);
 	mp_pack_str(&b.pk, "result");
-	pack_raw_or_nil(&b.pk, ro.result);
+	if (ro.result != NULL && view_of(op->p) != VIEW_ADVISER)
+		view_pack(&b.pk, view_of(op->p), ro.result->str,
+		    ro.result->len);
+	else
+		pack_raw_or_nil(&b.pk, ro.result);
 	pack_referrals(&b.pk, r->element[1]);
 	pending_buf_answer(&b, op->p);
 done:
@@ -306,6 +327,11 @@ method_offer_list(struct matcherd *env, struct pending *p,
 	if (params_set(p, params, "sectors", &vocab_sector, &sectors) == -1 ||
 	    params_one(p, params, "sector", &vocab_sector, &sectors) == -1)
 		return;
+	if ((params_get(params, "sectors") != NULL ||
+	    params_get(params, "sector") != NULL) &&
+	    methods_sectors_ok(env, p, sectors, "sectors") == -1)
+		return;
+	sectors &= methods_sectors(env, p);
 	if ((o = params_get(params, "status")) != NULL) {
 		if (mp_str_eq(o, "open"))
 			want = 0;
@@ -392,6 +418,25 @@ offer_state(const struct offer_table *t, const char *id)
 	return e == NULL ? "unknown" : e->closed ? "closed" : "open";
 }
 
+/* A pair both of whose offers, where known, are in the user's sectors. */
+static int
+pair_visible(struct matcherd *env, struct pending *p,
+    const struct records_pair *pair)
+{
+	const char *ids[2] = { pair->offer, pair->other };
+	const struct offer_entry *e;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if ((e = offer_table_get(env->offers, ids[i])) == NULL)
+			e = offer_table_alias(env->offers, ids[i]);
+		if (e != NULL &&
+		    !(methods_sectors(env, p) & (1u << e->offer.sector)))
+			return 0;
+	}
+	return 1;
+}
+
 static void
 pairs_cb(void *arg, redisReply *r)
 {
@@ -418,6 +463,8 @@ pairs_cb(void *arg, redisReply *r)
 			    r->element[i]->str);
 			continue;
 		}
+		if (!pair_visible(op->env, op->p, &pair))
+			continue;
 		rows[n].v = r->element[i + 1];
 		rows[n++].at = pair.at;
 	}
@@ -507,6 +554,19 @@ done:
 	free(op);
 }
 
+/* An offer that is known (or merged) is in one of the user's sectors. */
+static int
+known_sector_ok(struct matcherd *env, struct pending *p, const char *id,
+    const char *field)
+{
+	const struct offer_entry *e;
+
+	if ((e = offer_table_get(env->offers, id)) == NULL &&
+	    (e = offer_table_alias(env->offers, id)) == NULL)
+		return 0;
+	return methods_sector_ok(env, p, e->offer.sector, field);
+}
+
 /* For a merge: both offers exist and are open; fills op->m. */
 static int
 resolve_check_merge(struct matcherd *env, struct pending *p,
@@ -520,6 +580,9 @@ resolve_check_merge(struct matcherd *env, struct pending *p,
 		    "other", "no offer %s", e == NULL ? op->m.id : op->other);
 		return -1;
 	}
+	if (methods_sector_ok(env, p, e->offer.sector, "offer") == -1 ||
+	    methods_sector_ok(env, p, into->offer.sector, "other") == -1)
+		return -1;
 	if (e->closed || into->closed) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, e->closed ?
 		    "offer" : "other", "offer %s is closed", e->closed ?
@@ -574,6 +637,9 @@ method_offer_resolve(struct matcherd *env, struct pending *p,
 		goto fail;
 	}
 	if (merge && resolve_check_merge(env, p, op, &e) == -1)
+		goto fail;
+	if (!merge && (known_sector_ok(env, p, op->m.id, "offer") == -1 ||
+	    known_sector_ok(env, p, op->other, "other") == -1))
 		goto fail;
 	pending_hold(p);
 	store_begin(env->store);

@@ -20,6 +20,8 @@ struct pending {
 	void			*owner;
 	void			*sub_owner;	/* can receive pushes */
 	notify_deliver		*sub_deliver;
+	struct session		 session;
+	struct session		*owner_session;	/* the transport's */
 	int64_t			 now;
 	int			 answered;
 	int			 holds;
@@ -54,6 +56,7 @@ pending_detach(struct pending *p)
 {
 	p->sink = NULL;
 	p->sub_owner = NULL;
+	p->owner_session = NULL;
 	pending_maybe_free(p);
 }
 
@@ -63,6 +66,35 @@ pending_set_subscriber(struct pending *p, void *owner,
 {
 	p->sub_owner = owner;
 	p->sub_deliver = deliver;
+}
+
+void
+pending_set_session(struct pending *p, struct session *s)
+{
+	p->session = *s;
+	p->owner_session = s;
+}
+
+const struct session *
+pending_session(const struct pending *p)
+{
+	return &p->session;
+}
+
+void
+pending_login(struct pending *p, const struct user *u)
+{
+	session_login(&p->session, u);
+	if (p->owner_session != NULL)
+		*p->owner_session = p->session;
+}
+
+void
+pending_logout(struct pending *p)
+{
+	session_clear(&p->session);
+	if (p->owner_session != NULL)
+		*p->owner_session = p->session;
 }
 
 int64_t
@@ -79,6 +111,7 @@ pending_answer(struct pending *p, int code, const char *buf, size_t len,
 
 	p->answered = 1;
 	p->sink = NULL;
+	p->owner_session = NULL;
 	if (p->deadline != NULL)
 		evtimer_del(p->deadline);
 	/* A hold keeps p alive through the sink; else it goes after it. */

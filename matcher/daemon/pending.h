@@ -19,6 +19,7 @@
 
 #include "notify.h"
 #include "rpc.h"
+#include "session.h"
 
 struct matcherd;
 struct pending;
@@ -40,6 +41,15 @@ void		 pending_detach(struct pending *);
  */
 void		 pending_set_subscriber(struct pending *, void *owner,
 		    notify_deliver *deliver);
+
+/*
+ * Who sends the request: a copy of the transport's session, which
+ * pending_login() also updates while the transport is there.
+ */
+void		 pending_set_session(struct pending *, struct session *);
+const struct session *pending_session(const struct pending *);
+void		 pending_login(struct pending *, const struct user *);
+void		 pending_logout(struct pending *);
 
 /* When the request arrived (Unix time): the "now" of what it writes. */
 int64_t		 pending_now(const struct pending *);

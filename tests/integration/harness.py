@@ -22,6 +22,7 @@ Environment:
 
 import atexit
 import datetime
+import hashlib
 import http.client
 import json
 import math
@@ -470,6 +471,52 @@ class ConnectionClosed(Exception):
     pass
 
 
+# --------------------------------------------------------------------------
+# Users and tokens ([auth] users): every daemon of the tests reads this
+# file, and every client authenticates as the administrator unless a test
+# says otherwise (token=None: no auth; token=token_of(NAME): that user).
+# --------------------------------------------------------------------------
+
+TEST_USERS = [  # name, role, sectors
+    ("admin", "admin", "*"),
+    ("adv-all", "adviser", "*"),
+    ("adv-batiment", "adviser", "batiment"),
+    ("adv-industrie", "adviser", "industrie"),
+    ("prospect", "prospection", "*"),
+    ("prospect-batiment", "prospection", "batiment"),
+    ("partner", "partner", "*"),
+]
+
+
+def token_of(name):
+    """The test token of a user of TEST_USERS (64 hex digits, like the
+    tokens of `matchctl user new`)."""
+    return hashlib.sha256(("matcherd test token " + name).encode()).hexdigest()
+
+
+ADMIN_TOKEN = token_of("admin")
+
+
+def users_file_text(users=TEST_USERS):
+    lines = ["# NAME ROLE SECTORS SHA256 (written by tests/integration/"
+             "harness.py)"]
+    for name, role, sectors in users:
+        lines.append("%s %s %s %s" % (name, role, sectors, hashlib.sha256(
+            token_of(name).encode()).hexdigest()))
+    return "\n".join(lines) + "\n"
+
+
+def write_users_file(path, users=TEST_USERS):
+    with open(path, "w") as f:
+        f.write(users_file_text(users))
+    os.chmod(path, 0o600)
+    return path
+
+
+# matchctl run by the tests authenticates as the administrator.
+os.environ.setdefault("MATCHCTL_TOKEN", ADMIN_TOKEN)
+
+
 class RpcClient:
     """A minimal MessagePack-RPC client over one TCP connection.
 
@@ -477,7 +524,7 @@ class RpcClient:
     waiting for a response are queued for next_notification().
     """
 
-    def __init__(self, addr, timeout=CALL_TIMEOUT):
+    def __init__(self, addr, timeout=CALL_TIMEOUT, token=ADMIN_TOKEN):
         host, port = addr.rsplit(":", 1)
         self.sock = socket.create_connection((host, int(port)), timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -487,6 +534,9 @@ class RpcClient:
         self.notifications = []
         self.pending = {}  # responses that arrived out of turn, by msgid
         self.eof = False
+        self.user = None
+        if token is not None:
+            self.user = self.call("auth", {"token": token})
 
     def close(self):
         try:
@@ -657,12 +707,14 @@ class HttpResponse:
 
 
 def http_request(addr, method, path, body=None, headers=None,
-                 timeout=CALL_TIMEOUT):
+                 timeout=CALL_TIMEOUT, token=ADMIN_TOKEN):
     """One request on a fresh connection.  body: a dict or list is sent as
     JSON (Content-Type application/json unless headers say otherwise),
-    bytes or str as they are."""
+    bytes or str as they are.  token: the bearer token (None: none)."""
     host, port = addr.rsplit(":", 1)
     hdrs = dict(headers or {})
+    if token is not None:
+        hdrs.setdefault("Authorization", "Bearer " + token)
     if isinstance(body, (dict, list)):
         body = json.dumps(body).encode()
         hdrs.setdefault("Content-Type", "application/json")
@@ -690,10 +742,15 @@ class Matcherd:
     """matcherd from the build directory, logging to a file."""
 
     def __init__(self, redis, config=CONFIG, tmpdir=None, extra_args=(),
-                 port=None):
+                 port=None, users=True):
         self.redis = redis
         self.config = config
         self.tmpdir = tmpdir or mkdtemp("matcherd-")
+        # users: True, the test users; a path; or None, no --users.
+        self.users_file = users
+        if users is True:
+            self.users_file = write_users_file(
+                os.path.join(self.tmpdir, "users"))
         self._own_tmpdir = tmpdir is None
         self.extra_args = list(extra_args)
         self.port = port
@@ -716,9 +773,10 @@ class Matcherd:
         return self.proc.pid
 
     def args(self):
+        users = ["--users", self.users_file] if self.users_file else []
         return [MATCHERD, "-c", self.config, "--listen", self.addr,
                 "--redis", self.redis.addr, "--http",
-                self.http_addr] + self.extra_args
+                self.http_addr] + users + self.extra_args
 
     def start(self, timeout=START_TIMEOUT):
         if not os.access(MATCHERD, os.X_OK):
@@ -764,7 +822,7 @@ class Matcherd:
             raise AssertionError("matcherd exited with status %s" %
                                  self.proc.returncode)
         try:
-            with RpcClient(self.addr, timeout=2.0) as c:
+            with RpcClient(self.addr, timeout=2.0, token=None) as c:
                 return c.call("ping").get("pong") is True
         except (OSError, ConnectionClosed, socket.timeout):
             return False

@@ -24,8 +24,8 @@ default_limit = banana
 """
 
 
-def run_check(path, timeout=30):
-    return subprocess.run([MATCHERD, "-n", "-c", path],
+def run_check(path, timeout=30, extra=()):
+    return subprocess.run([MATCHERD, "-n", "-c", path] + list(extra),
                           stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=timeout)
 
@@ -34,9 +34,27 @@ class ConfigCheck(harness.MatcherdTestCase):
     START_MATCHERD = False
 
     def test_shipped_config_is_ok(self):
-        r = run_check(CONFIG)
+        users = harness.write_users_file(os.path.join(self.tmp, "users"))
+        r = run_check(CONFIG, extra=["--users", users])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("configuration OK", r.stdout + r.stderr)
+
+    def test_required_authentication_needs_a_users_file(self):
+        r = run_check(CONFIG)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("[auth] required = yes needs a users file", r.stderr)
+
+    def test_bad_users_file_is_named_with_its_line(self):
+        users = os.path.join(self.tmp, "users")
+        with open(users, "w") as f:
+            f.write(harness.users_file_text() + "eve boss * " + "0" * 64 +
+                    "\n")
+        os.chmod(users, 0o600)
+        r = run_check(CONFIG, extra=["--users", users])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        line = len(harness.TEST_USERS) + 2
+        self.assertIn("%s:%d:" % (users, line), r.stderr)
+        self.assertNotIn("0" * 64, r.stderr)
 
     def test_bad_config_reports_every_error_with_file_and_line(self):
         path = os.path.join(self.tmp, "bad.conf")

@@ -18,6 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import candidate, offer  # noqa: E402
 
+# The header of a raw request as the administrator.
+AUTH = b"Authorization: Bearer %s\r\n" % harness.ADMIN_TOKEN.encode()
+
 QUIET = 0.7  # seconds a stream that should get nothing is watched
 
 METRIC_LINE = re.compile(
@@ -57,16 +60,18 @@ def parse_metrics(text):
 class SseStream:
     """GET an event stream on a raw socket and read its events."""
 
-    def __init__(self, addr, path, timeout=10, rcvbuf=None):
+    def __init__(self, addr, path, timeout=10, rcvbuf=None,
+                 token=harness.ADMIN_TOKEN):
         host, port = addr.rsplit(":", 1)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.settimeout(timeout)
         self.sock.connect((host, int(port)))
-        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\n"
+        auth = "Authorization: Bearer %s\r\n" % token if token else ""
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\n%s"
                            "Accept: text/event-stream\r\n\r\n" % (
-                               path, addr)).encode())
+                               path, addr, auth)).encode())
         self.buf = b""
         self.text = ""
         self.headers = {}
@@ -408,8 +413,8 @@ class Errors(HttpCase):
         # The next request on the connection is read as a request.
         with socket.create_connection(("127.0.0.1",
                                        self.d.http_port)) as s:
-            s.sendall(b"HEAD /api/stats HTTP/1.1\r\nHost: x\r\n\r\n"
-                      b"GET /api/stats HTTP/1.1\r\nHost: x\r\n"
+            s.sendall(b"HEAD /api/stats HTTP/1.1\r\nHost: x\r\n" + AUTH +
+                      b"\r\nGET /api/stats HTTP/1.1\r\nHost: x\r\n" + AUTH +
                       b"Connection: close\r\n\r\n")
             s.settimeout(10)
             data = b""
@@ -475,8 +480,8 @@ class RedisDown(HttpCase):
             # A client that leaves before its answer.
             s = socket.create_connection(("127.0.0.1", self.d.http_port))
             body = json.dumps(candidate("c-2")).encode()
-            s.sendall(b"PUT /api/candidates/c-2 HTTP/1.1\r\nHost: x\r\n"
-                      b"Content-Type: application/json\r\n"
+            s.sendall(b"PUT /api/candidates/c-2 HTTP/1.1\r\nHost: x\r\n" +
+                      AUTH + b"Content-Type: application/json\r\n"
                       b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
             time.sleep(0.2)
             s.close()
@@ -490,7 +495,8 @@ class RedisDown(HttpCase):
         self.redis.pause()
         try:
             s = socket.create_connection(("127.0.0.1", self.d.http_port))
-            s.sendall(b"GET /api/candidates/c-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.sendall(b"GET /api/candidates/c-1 HTTP/1.1\r\nHost: x\r\n" +
+                      AUTH + b"\r\n")
             time.sleep(0.2)
             self.assertEqual(self.d.stop(), 0)
             s.close()
@@ -709,7 +715,7 @@ class Connections(HttpCase):
             extra = socket.create_connection(
                 ("127.0.0.1", self.d.http_port))
             idle.append(extra)
-            extra.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n"
+            extra.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n" + AUTH +
                           b"Connection: close\r\n\r\n")
             extra.settimeout(1.5)
             with self.assertRaises((socket.timeout, TimeoutError)):

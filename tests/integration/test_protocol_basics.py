@@ -376,7 +376,7 @@ class MaxClients(harness.MatcherdTestCase):
         others = [self.client(), self.client()]
         for c in others:
             self.assertIs(c.call("ping")["pong"], True)
-        extra = harness.RpcClient(self.d.addr, timeout=5)
+        extra = harness.RpcClient(self.d.addr, timeout=5, token=None)
         self.addCleanup(extra.close)
         try:
             extra.send([0, 1, "ping", []])
@@ -391,7 +391,8 @@ class MaxClients(harness.MatcherdTestCase):
         self.clients.remove(others[0])
 
         def new_client_served():
-            with harness.RpcClient(self.d.addr, timeout=2) as c:
+            with harness.RpcClient(self.d.addr, timeout=2,
+                                   token=None) as c:
                 return c.call("ping")["pong"] is True
         harness.wait_until(new_client_served, 10,
                            what="a client to be served after one left")

@@ -160,7 +160,9 @@ class SlowSubscriber(harness.MatcherdTestCase):
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         self.addCleanup(raw.close)
         raw.connect((host, int(port)))
-        raw.sendall(harness.msgpack.packb([0, 1, "subscribe", [{}]]))
+        raw.sendall(harness.msgpack.packb(
+            [0, 0, "auth", [{"token": harness.ADMIN_TOKEN}]]) +
+            harness.msgpack.packb([0, 1, "subscribe", [{}]]))
         harness.wait_until(lambda: self.c.call("stats")["subscribers"] == 1,
                            10, what="the subscription")
         # Each push carries 200 suggestions (tens of KiB): push far more
