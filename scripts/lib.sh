@@ -210,3 +210,38 @@ stop_pid() {
 	done
 	return 1
 }
+
+# ---------------------------------------------------------------------------
+# Users and tokens ([auth] users; proto/PROTOCOL.md, "Who may do what")
+# ---------------------------------------------------------------------------
+
+# ensure_users DIR: DIR/users, a users file with an administrator "admin"
+# and an adviser of every sector "conseillere", and their tokens in
+# DIR/tokens (NAME=TOKEN lines), both mode 600.  Kept across runs, so that
+# a token once given stays good.
+ensure_users() {
+	local dir="$1" spec name role tok hash
+	[[ -s "$dir/users" && -s "$dir/tokens" ]] && return 0
+	mkdir -p "$dir"
+	(
+		umask 077
+		: >"$dir/users.new"
+		: >"$dir/tokens.new"
+		for spec in "admin admin" "conseillere adviser"; do
+			name="${spec% *}"
+			role="${spec#* }"
+			# 32 bytes of the kernel's random source, in hex.
+			tok="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+			hash="$(printf '%s' "$tok" | sha256sum | cut -d' ' -f1)"
+			printf '%s %s * %s\n' "$name" "$role" "$hash" >>"$dir/users.new"
+			printf '%s=%s\n' "$name" "$tok" >>"$dir/tokens.new"
+		done
+		mv "$dir/users.new" "$dir/users"
+		mv "$dir/tokens.new" "$dir/tokens"
+	)
+}
+
+# token_of DIR NAME: the token of user NAME of ensure_users DIR.
+token_of() {
+	sed -n "s/^$2=//p" "$1/tokens"
+}

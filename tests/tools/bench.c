@@ -23,7 +23,8 @@
  *	offers --format francetravail".
  *   matcher-bench rpc HOST:PORT OFFERS.json [--runs N] [--window W]
  *	offer.put over loopback: sequential latency (p50/p99) and pipelined
- *	throughput with W requests in flight.
+ *	throughput with W requests in flight; authenticated with
+ *	$MATCHCTL_TOKEN when it is set.
  */
 #include <sys/socket.h>
 
@@ -49,6 +50,7 @@
 #include "frame.h"
 #include "index.h"
 #include "jsonmp.h"
+#include "mpobj.h"
 #include "offer.h"
 #include "proto.h"
 #include "rank.h"
@@ -349,6 +351,7 @@ bench_rpc(int argc, char **argv)
 	msgpack_packer pk;
 	json_t *arr;
 	char err[128];
+	const char *tok;
 	double *lat, t, t0;
 	int runs = 200, window = 16, fd, i, k, n, errors = 0, sent, done;
 
@@ -369,6 +372,16 @@ bench_rpc(int argc, char **argv)
 	msgpack_sbuffer_init(&in);
 	msgpack_packer_init(&pk, &out, msgpack_sbuffer_write);
 	lat = calloc(runs, sizeof(double));
+	/* As matchctl: the token of $MATCHCTL_TOKEN, if any, first. */
+	if ((tok = getenv("MATCHCTL_TOKEN")) != NULL && *tok != '\0') {
+		rpc_pack_request_begin(&pk, 0, "auth");
+		msgpack_pack_array(&pk, 1);
+		msgpack_pack_map(&pk, 1);
+		mp_pack_kv_str(&pk, "token", tok);
+		if (write(fd, out.data, out.size) != (ssize_t)out.size ||
+		    read_responses(fd, &in, 1) != 0)
+			die("%s", "auth refused: check MATCHCTL_TOKEN");
+	}
 
 #define PUT(k) do {							\
 	msgpack_sbuffer_clear(&out);					\
