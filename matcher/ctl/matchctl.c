@@ -32,6 +32,7 @@
 #include "ctl_offer.h"
 #include "ctl_output.h"
 #include "ctl_server.h"
+#include "ctl_user.h"
 
 #define CTL_DEFAULT_SERVER	"127.0.0.1:7420"
 #define CTL_DEFAULT_TIMEOUT	30.0	/* seconds per wait; 0 = forever */
@@ -105,6 +106,7 @@ static const struct command commands[] = {
 	    "duplicates [--count N] | duplicates merge|dismiss OFFER OTHER" },
 	{ "stats", NULL, ctl_server_stats, 0, 0, 0, "stats" },
 	{ "call", NULL, ctl_server_call, 1, 2, 0, "call METHOD [JSON-PARAMS]" },
+	{ "user", "new", ctl_user_new, 3, 3, 0, "user new NAME ROLE SECTORS" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
