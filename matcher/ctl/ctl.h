@@ -1,8 +1,8 @@
 /*
  * What every part of matchctl shares.  One run is one command: main()
- * reads the global options (-s, --json, --timeout, the terminal width)
- * and the command's arguments, and the command, its printers and the
- * connection all read them; they travel in struct ctl and struct opts
+ * reads the global options (-s, --token, --json, --timeout, the terminal
+ * width) and the command's arguments, and the command, its printers and
+ * the connection all read them; they travel in struct ctl and struct opts
  * rather than as globals.  Also the exit statuses, and dying with a
  * message, which any part may do.
  */
@@ -23,6 +23,7 @@ enum {
 /* The global options, and the connection once a command opens it. */
 struct ctl {
 	const char	*server;
+	const char	*token;		/* sent as auth first; NULL: none */
 	double		 timeout;
 	int		 json;
 	int		 width;

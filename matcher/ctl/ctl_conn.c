@@ -338,9 +338,23 @@ ctl_conn_pack(msgpack_sbuffer *sb, uint32_t msgid, const char *method,
 struct conn *
 ctl_conn_get(struct ctl *ctl)
 {
+	json_t *params;
+
 	if (!ctl->connected) {
 		conn_open(&ctl->conn, ctl->server, ctl->timeout);
 		ctl->connected = 1;
+		/*
+		 * Here rather than in each command, so that pipelined puts
+		 * and watch, which write on the connection themselves, send
+		 * it first too.  The answer (who we are) is not printed.
+		 */
+		if (ctl->token != NULL) {
+			params = json_pack("{s:s}", "token", ctl->token);
+			/* main() checked it is UTF-8: only memory lacks. */
+			if (params == NULL)
+				ctl_die(EXIT_REFUSED, "out of memory");
+			json_decref(ctl_conn_call(ctl, "auth", params));
+		}
 	}
 	return &ctl->conn;
 }

@@ -38,7 +38,11 @@ struct reply {
 	json_t		*payload;	/* notifications: the first element */
 };
 
-/* ctl's connection, opened on the first use; closed by main(). */
+/*
+ * ctl's connection, opened on the first use; closed by main().  With a
+ * token, its first request is auth, answered before anything else is
+ * sent: a refusal exits 1 like any refused request.
+ */
 struct conn	*ctl_conn_get(struct ctl *);
 void		 ctl_conn_close(struct ctl *);
 /*

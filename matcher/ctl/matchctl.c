@@ -10,6 +10,10 @@
  * than at one round trip each.  Replies are framed with frame_scan() so a
  * broken or hostile server cannot make the client allocate without bound.
  *
+ * With a token (--token or $MATCHCTL_TOKEN), every connection sends auth
+ * first (ctl_conn.c).  The variable is the safer: other users of the
+ * machine can read a command line.  matchctl never prints the token.
+ *
  * This file holds main(), the table of commands and the parsing of the
  * command line; each command is in the ctl_*.c of its records.
  *
@@ -32,6 +36,8 @@
 #include "ctl_offer.h"
 #include "ctl_output.h"
 #include "ctl_server.h"
+#include "ctl_user.h"
+#include "utf8.h"
 
 #define CTL_DEFAULT_SERVER	"127.0.0.1:7420"
 #define CTL_DEFAULT_TIMEOUT	30.0	/* seconds per wait; 0 = forever */
@@ -105,6 +111,7 @@ static const struct command commands[] = {
 	    "duplicates [--count N] | duplicates merge|dismiss OFFER OTHER" },
 	{ "stats", NULL, ctl_server_stats, 0, 0, 0, "stats" },
 	{ "call", NULL, ctl_server_call, 1, 2, 0, "call METHOD [JSON-PARAMS]" },
+	{ "user", "new", ctl_user_new, 3, 3, 0, "user new NAME ROLE SECTORS" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -141,6 +148,8 @@ usage(const struct command *cmd)
 	fprintf(stderr, "usage: matchctl [-s HOST:PORT] [--json] "
 	    "[--timeout SEC] COMMAND ...\n"
 	    "server: -s, else $MATCHCTL_SERVER, else %s\n"
+	    "token: --token TOKEN, else $MATCHCTL_TOKEN, else none; "
+	    "sent first (auth)\n"
 	    "commands:\n", CTL_DEFAULT_SERVER);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(stderr, "  %s\n", commands[i].usage);
@@ -308,7 +317,11 @@ main(int argc, char *argv[])
 		if ((strcmp(argv[k], "-s") == 0 ||
 		    strcmp(argv[k], "--server") == 0) && k + 1 < argc)
 			ctl.server = argv[++k];
-		else if (strcmp(argv[k], "--json") == 0)
+		else if (strcmp(argv[k], "--token") == 0 && k + 1 < argc) {
+			ctl.token = argv[++k];
+			if (*ctl.token == '\0')
+				usage(NULL);
+		} else if (strcmp(argv[k], "--json") == 0)
 			ctl.json = 1;
 		else if (strcmp(argv[k], "--timeout") == 0 && k + 1 < argc) {
 			ctl.timeout = strtod(argv[++k], &end);
@@ -318,6 +331,12 @@ main(int argc, char *argv[])
 		} else
 			usage(NULL);
 	}
+	/* As for the server, an empty variable counts as unset. */
+	if (ctl.token == NULL && (ctl.token = getenv("MATCHCTL_TOKEN")) !=
+	    NULL && *ctl.token == '\0')
+		ctl.token = NULL;
+	if (ctl.token != NULL && !utf8_valid(ctl.token, strlen(ctl.token)))
+		ctl_die(EXIT_USAGE, "the token is not valid UTF-8");
 	if (k == argc || (cmd = find_command(argc - k, argv + k, &used)) ==
 	    NULL)
 		usage(NULL);
