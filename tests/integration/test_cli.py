@@ -209,7 +209,7 @@ class Cli(harness.MatcherdTestCase):
         self.assertIn("appelé le 3", hist)
         r = self.ctl("referral", "o-cli-ref", "cli-mid", "hired", ok=False)
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("invalid_argument", r.stdout + r.stderr)
+        self.assertIn("conflict", r.stdout + r.stderr)
 
     def test_stats_and_call(self):
         self.put_pool()
