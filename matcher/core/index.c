@@ -274,7 +274,8 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	tmp.k.contracts = (uint8_t)c->contracts;
 	tmp.k.status = (uint8_t)c->status;
 	tmp.k.level = (uint8_t)c->level;
-	tmp.k.flags = CAND_F_LIVE | (c->vehicle ? CAND_F_VEHICLE : 0);
+	tmp.k.flags = CAND_F_LIVE | (c->vehicle ? CAND_F_VEHICLE : 0) |
+	    (c->consent_partners ? CAND_F_CONSENT : 0);
 	tmp.last_referral = DATE_NONE;
 	tmp.working_time = (uint8_t)c->working_time;
 	tmp.k.barriers = (uint8_t)c->barriers;

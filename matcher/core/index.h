@@ -24,6 +24,8 @@
 
 #define CAND_F_LIVE	0x01	/* slot holds a candidate */
 #define CAND_F_VEHICLE	0x02
+/* Agrees to be suggested to partners, pseudonymised (PROTOCOL.md). */
+#define CAND_F_CONSENT	0x04
 
 /*
  * What the hard filters and the score's upper bound read: kept in the

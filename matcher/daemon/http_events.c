@@ -218,7 +218,7 @@ http_events_open(struct http_events *ev, struct evhttp_request *req,
 	bufferevent_setwatermark(bev, EV_READ, 0, SSE_INPUT_MAX);
 	bufferevent_enable(bev, EV_READ);
 	evhttp_connection_set_closecb(s->evcon, stream_closecb, s);
-	notify_subscribe(ev->env, s, sectors, sources, stream_deliver);
+	notify_subscribe(ev->env, s, sectors, sources, stream_deliver, NULL);
 }
 
 unsigned int

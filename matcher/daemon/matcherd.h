@@ -36,6 +36,8 @@ struct matcherd {
 	struct store		*store;
 	struct server		*server;
 	struct stats		 stats;
+	/* Of partner pseudonyms (pseudo.h); rebuild.c reads it from Redis. */
+	unsigned char		 pseudonym_secret[32];
 	time_t			 started;
 	char			 referral_script[4096];
 };

@@ -16,6 +16,7 @@
 #include "referral.h"
 #include "store.h"
 #include "users.h"
+#include "view.h"
 
 static void pack_names(msgpack_packer *, const struct vocab *, uint32_t);
 
@@ -201,6 +202,7 @@ method_admin_subscribe(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
 	struct pending_buf b;
+	struct view v;
 	uint32_t sectors, sources;
 
 	if (params_set(p, params, "sectors", &vocab_sector, &sectors) == -1 ||
@@ -211,7 +213,8 @@ method_admin_subscribe(struct matcherd *env, struct pending *p,
 	    methods_sectors_ok(env, p, sectors, "sectors") == -1)
 		return;
 	sectors &= methods_sectors(env, p);
-	if (pending_subscribe(p, sectors, sources) == -1) {
+	view_of(env, p, &v);
+	if (pending_subscribe(p, sectors, sources, &v) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, NULL,
 		    "this transport cannot receive pushed suggestions");
 		return;

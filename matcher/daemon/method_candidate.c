@@ -13,6 +13,7 @@
 #include "params.h"
 #include "pending.h"
 #include "proto.h"
+#include "pseudo.h"
 #include "records.h"
 #include "referral.h"
 #include "store.h"
@@ -386,4 +387,53 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 	}
 	free(v);
 	pending_buf_answer(&b, p);
+}
+
+/*
+ * candidate.resolve {partner, ref}: the candidate a partner's reference
+ * names (pseudo.h), for an adviser of one of its sectors.  References
+ * are not stored: the consenting candidates of the adviser's sectors are
+ * walked, an adviser's action, not a hot path.
+ */
+void
+method_candidate_resolve(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	unsigned char key[PSEUDO_KEY_LEN];
+	char partner[USER_NAME_MAX + 1], ref[PSEUDO_REF_LEN + 1];
+	char want[PSEUDO_REF_LEN + 2];
+	struct pending_buf b;
+	const struct cand_rec *c;
+	uint32_t slot, mine = methods_sectors(env, p);
+
+	if (params_text(p, params, "partner", partner, sizeof(partner)) == -1 ||
+	    params_text(p, params, "ref", want, sizeof(want)) == -1)
+		return;
+	if (partner[0] == '\0' || strlen(want) != PSEUDO_REF_LEN) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, partner[0] == '\0' ?
+		    "partner" : "ref", partner[0] == '\0' ? "partner is "
+		    "required" : "ref must be a partner's reference (p- and 32 "
+		    "hex digits)");
+		return;
+	}
+	pseudo_partner_key(env->pseudonym_secret, partner, key);
+	for (slot = index_next(env->idx, 0, 0); slot != INDEX_NONE;
+	    slot = index_next(env->idx, slot + 1, 0)) {
+		c = &env->idx->recs[slot];
+		if (!(c->k.flags & CAND_F_CONSENT) || !(c->k.sectors & mine))
+			continue;
+		pseudo_ref(key, c->id, ref);
+		if (strcmp(ref, want) != 0)
+			continue;
+		log_info("candidate.resolve: %s resolved a reference of %s",
+		    pending_session(p)->authenticated ?
+		    pending_session(p)->user : "(no user)", partner);
+		pending_buf_init(&b);
+		msgpack_pack_map(&b.pk, 1);
+		mp_pack_kv_str(&b.pk, "id", c->id);
+		pending_buf_answer(&b, p);
+		return;
+	}
+	pending_error(p, RPC_ERR_NOT_FOUND, "ref", "no candidate of your "
+	    "sectors has this reference for %s", partner);
 }

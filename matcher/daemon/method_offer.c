@@ -79,7 +79,7 @@ ingest_answer(void *arg, const struct ingest_outcome *out)
 	struct pending *p = arg;
 
 	if (out->code < 0)
-		view_answer(p, out->answer, out->len);
+		view_answer(pending_env(p), p, out->answer, out->len);
 	else
 		pending_error(p, out->code, out->field, "%s", out->message);
 	pending_release(p);
@@ -216,6 +216,7 @@ get_cb(void *arg, redisReply *r)
 	const struct offer_entry *e;
 	struct records_offer ro;
 	struct pending_buf b;
+	struct view v;
 
 	if (methods_reply_ok(op->p, r, "EXEC") == -1)
 		goto done;
@@ -243,9 +244,9 @@ get_cb(void *arg, redisReply *r)
 	else
 		msgpack_pack_nil(&b.pk);
 	mp_pack_str(&b.pk, "result");
-	if (ro.result != NULL && view_of(op->p) != VIEW_ADVISER)
-		view_pack(&b.pk, view_of(op->p), ro.result->str,
-		    ro.result->len);
+	view_of(op->env, op->p, &v);
+	if (ro.result != NULL && v.kind != VIEW_ADVISER)
+		view_pack(&b.pk, &v, ro.result->str, ro.result->len);
 	else
 		pack_raw_or_nil(&b.pk, ro.result);
 	pack_referrals(&b.pk, r->element[1]);

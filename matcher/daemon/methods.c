@@ -33,6 +33,7 @@ static const struct method methods[] = {
 	{ "candidate.list",	method_candidate_list,		R, ADV },
 	{ "candidate.put",	method_candidate_put,		W, ADV },
 	{ "candidate.referrals", method_candidate_referrals,	0, ADV },
+	{ "candidate.resolve",	method_candidate_resolve,	0, ADV },
 	{ "clause.get",		method_clause_get,		0, ADV },
 	{ "clause.list",	method_clause_list,		0, ADV },
 	{ "clause.put",		method_clause_put,		W, ADM },
@@ -48,7 +49,7 @@ static const struct method methods[] = {
 	{ "ping",		method_admin_ping,		P, ANY },
 	{ "referral.update",	method_referral_update,		W, ADV },
 	{ "stats",		method_admin_stats,		0, PRO },
-	{ "subscribe",		method_admin_subscribe,		0, ADV },
+	{ "subscribe",		method_admin_subscribe,		0, ANY },
 };
 
 #undef R

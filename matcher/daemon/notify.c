@@ -3,8 +3,10 @@
  * screens, partner feeds), so a flat array is enough.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "notify.h"
+#include "view.h"
 #include "matcherd.h"
 #include "xmalloc.h"
 
@@ -13,6 +15,7 @@ struct subscriber {
 	uint32_t	 sectors;	/* 1u << enum sector */
 	uint32_t	 sources;	/* 1u << enum source */
 	notify_deliver	*deliver;
+	struct view	 view;
 };
 
 static struct subscriber *subs;
@@ -20,7 +23,7 @@ static size_t		  nsubs, capsubs;
 
 void
 notify_subscribe(struct matcherd *env, void *owner, uint32_t sectors,
-    uint32_t sources, notify_deliver *deliver)
+    uint32_t sources, notify_deliver *deliver, const struct view *view)
 {
 	struct subscriber *s = NULL;
 	size_t i;
@@ -40,6 +43,12 @@ notify_subscribe(struct matcherd *env, void *owner, uint32_t sectors,
 	s->sectors = sectors;
 	s->sources = sources;
 	s->deliver = deliver;
+	if (view != NULL)
+		s->view = *view;
+	else {
+		memset(&s->view, 0, sizeof(s->view));
+		s->view.kind = VIEW_ADVISER;
+	}
 }
 
 void
@@ -60,6 +69,8 @@ notify_publish(struct matcherd *env, int sector, int source,
     const char *result, size_t len)
 {
 	struct subscriber s;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
 	size_t i;
 
 	/*
@@ -74,7 +85,16 @@ notify_publish(struct matcherd *env, int sector, int source,
 		    !(s.sources & (1u << source)))
 			continue;
 		env->stats.pushes++;
-		s.deliver(s.owner, result, len);
+		if (s.view.kind == VIEW_ADVISER) {
+			s.deliver(s.owner, result, len);
+			continue;
+		}
+		/* Few subscribers: each one's view is made for it. */
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		view_pack(&pk, &s.view, result, len);
+		s.deliver(s.owner, sb.data, sb.size);
+		msgpack_sbuffer_destroy(&sb);
 	}
 }
 

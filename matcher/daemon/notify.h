@@ -18,9 +18,14 @@ struct matcherd;
  */
 typedef void notify_deliver(void *owner, const char *result, size_t len);
 
-/* Subscribe owner, or replace its filter if it is subscribed already. */
+struct view;
+
+/*
+ * Subscribe owner, or replace its filter if it is subscribed already.
+ * view (copied; NULL: the adviser's) is what of each result it receives.
+ */
 void	notify_subscribe(struct matcherd *, void *owner, uint32_t sectors,
-	    uint32_t sources, notify_deliver *deliver);
+	    uint32_t sources, notify_deliver *deliver, const struct view *);
 /* Forget owner (no-op if it is not subscribed); call it before freeing. */
 void	notify_unsubscribe(struct matcherd *, void *owner);
 /* Push a packed match result to every matching subscriber. */

@@ -97,6 +97,12 @@ pending_logout(struct pending *p)
 		*p->owner_session = p->session;
 }
 
+struct matcherd *
+pending_env(const struct pending *p)
+{
+	return p->env;
+}
+
 int64_t
 pending_now(const struct pending *p)
 {
@@ -155,12 +161,13 @@ pending_answered(const struct pending *p)
 }
 
 int
-pending_subscribe(struct pending *p, uint32_t sectors, uint32_t sources)
+pending_subscribe(struct pending *p, uint32_t sectors, uint32_t sources,
+    const struct view *view)
 {
 	if (p->sub_owner == NULL)
 		return -1;
 	notify_subscribe(p->env, p->sub_owner, sectors, sources,
-	    p->sub_deliver);
+	    p->sub_deliver, view);
 	return 0;
 }
 

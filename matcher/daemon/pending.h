@@ -51,6 +51,9 @@ const struct session *pending_session(const struct pending *);
 void		 pending_login(struct pending *, const struct user *);
 void		 pending_logout(struct pending *);
 
+/* The daemon the request came to. */
+struct matcherd	*pending_env(const struct pending *);
+
 /* When the request arrived (Unix time): the "now" of what it writes. */
 int64_t		 pending_now(const struct pending *);
 
@@ -64,11 +67,11 @@ int		 pending_answered(const struct pending *);
 void		 pending_hold(struct pending *);
 void		 pending_release(struct pending *);
 /*
- * Subscribe the request's client to suggestions; -1 if its transport
- * cannot receive them.
+ * Subscribe the request's client to suggestions, which it receives as
+ * view shows them; -1 if its transport cannot receive them.
  */
 int		 pending_subscribe(struct pending *, uint32_t sectors,
-		    uint32_t sources);
+		    uint32_t sources, const struct view *view);
 
 /* A result being packed, then sent as the answer. */
 struct pending_buf {

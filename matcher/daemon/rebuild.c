@@ -4,6 +4,8 @@
  * referrals read in one pipeline; clause operations and hires are
  * scanned.  Which keys, commands and values those are is records.c's.
  */
+#include <sys/random.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +21,7 @@
 #include "matcherd.h"
 #include "offer.h"
 #include "offer_table.h"
+#include "pseudo.h"
 #include "records.h"
 #include "rebuild.h"
 #include "referral.h"
@@ -397,6 +400,43 @@ load_merged(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
 	return 0;
 }
 
+/*
+ * The secret of partner pseudonyms: a new random one offered, the one
+ * Redis keeps (the first any daemon offered) taken.
+ */
+static int
+load_secret(struct matcherd *env, redisContext *rc)
+{
+	static const char hexd[] = "0123456789abcdef";
+	unsigned char raw[PSEUDO_KEY_LEN];
+	char hex[2 * PSEUDO_KEY_LEN + 1];
+	struct redis_cmd c;
+	redisReply *r;
+	int i, rv = -1;
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		log_error("rebuild: no random bytes for the pseudonym secret");
+		return -1;
+	}
+	for (i = 0; i < PSEUDO_KEY_LEN; i++) {
+		hex[2 * i] = hexd[raw[i] >> 4];
+		hex[2 * i + 1] = hexd[raw[i] & 15];
+	}
+	hex[2 * PSEUDO_KEY_LEN] = '\0';
+	records_meta_secret_offer(&c, env->conf->redis_prefix, hex);
+	freeReplyObject(call(rc, &c));
+	records_meta_secret_read(&c, env->conf->redis_prefix);
+	r = call(rc, &c);
+	if (r != NULL && r->type == REDIS_REPLY_STRING &&
+	    pseudo_key_from_hex(r->str, r->len, env->pseudonym_secret) == 0)
+		rv = 0;
+	else
+		log_error("rebuild: the pseudonym secret in Redis is not 64 "
+		    "hex digits");
+	freeReplyObject(r);
+	return rv;
+}
+
 int
 rebuild_from_redis(struct matcherd *env, int wait_s,
     struct rebuild_counts *n)
@@ -413,7 +453,7 @@ rebuild_from_redis(struct matcherd *env, int wait_s,
 	}
 	records_meta_schema(&c, env->conf->redis_prefix);
 	freeReplyObject(call(rc, &c));
-	if (load_candidates(env, rc, n) == 0 &&
+	if (load_secret(env, rc) == 0 && load_candidates(env, rc, n) == 0 &&
 	    load_offers(env, rc, n) == 0 && load_merged(env, rc, n) == 0 &&
 	    load_clauses(env, rc, n) == 0) {
 		log_info("loaded %lu clause operations and %lu clause hires",

@@ -172,6 +172,30 @@ records_meta_schema(struct redis_cmd *c, const char *prefix)
 	redis_cmd_str(c, "1");
 }
 
+void
+records_meta_secret_offer(struct redis_cmd *c, const char *prefix,
+    const char *hex)
+{
+	char key[RECORDS_KEY_MAX];
+
+	records_key_meta(key, prefix);
+	redis_cmd_init(c, "HSETNX");
+	cmd_key(c, key);
+	redis_cmd_str(c, "pseudonym_secret");
+	redis_cmd_copy(c, hex, strlen(hex));
+}
+
+void
+records_meta_secret_read(struct redis_cmd *c, const char *prefix)
+{
+	char key[RECORDS_KEY_MAX];
+
+	records_key_meta(key, prefix);
+	redis_cmd_init(c, "HGET");
+	cmd_key(c, key);
+	redis_cmd_str(c, "pseudonym_secret");
+}
+
 long long
 records_count(const redisReply *r)
 {

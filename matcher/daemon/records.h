@@ -61,6 +61,14 @@ int	records_key_dup_pairs(char *buf, const char *prefix);
 
 /* HSET meta schema 1: the layout version this daemon writes. */
 void	records_meta_schema(struct redis_cmd *, const char *prefix);
+/*
+ * The daemons' secret of partner pseudonyms (pseudo.h), 64 hex digits in
+ * the meta hash: set once (HSETNX, so that every daemon on this Redis
+ * keeps the first), then read.
+ */
+void	records_meta_secret_offer(struct redis_cmd *, const char *prefix,
+	    const char *hex);
+void	records_meta_secret_read(struct redis_cmd *, const char *prefix);
 
 /* Candidates: one field of a bucket hash per candidate, its packed map. */
 void	records_candidate_put(struct redis_cmd *, const char *prefix,

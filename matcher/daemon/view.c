@@ -5,7 +5,9 @@
  */
 #include <string.h>
 
+#include "index.h"
 #include "log.h"
+#include "matcherd.h"
 #include "mpobj.h"
 #include "pending.h"
 #include "view.h"
@@ -15,15 +17,26 @@ static const char *const prospection_fields[] = {
 	"rank", "candidate", "score", "distance_km", NULL
 };
 
-enum view
-view_of(const struct pending *p)
+void
+view_of_session(const struct matcherd *env, const struct session *s,
+    struct view *v)
 {
-	const struct session *s = pending_session(p);
-
+	memset(v, 0, sizeof(*v));
+	v->idx = env->idx;
 	if (!s->authenticated || s->role == USER_ADMIN ||
 	    s->role == USER_ADVISER)
-		return VIEW_ADVISER;
-	return VIEW_PROSPECTION;
+		v->kind = VIEW_ADVISER;
+	else if (s->role == USER_PARTNER) {
+		v->kind = VIEW_PARTNER;
+		pseudo_partner_key(env->pseudonym_secret, s->user, v->key);
+	} else
+		v->kind = VIEW_PROSPECTION;
+}
+
+void
+view_of(const struct matcherd *env, const struct pending *p, struct view *v)
+{
+	view_of_session(env, pending_session(p), v);
 }
 
 static int
@@ -37,8 +50,14 @@ shown(const msgpack_object *key, const char *const *fields)
 	return 0;
 }
 
+static const msgpack_object *
+member(const msgpack_object *map, const char *key)
+{
+	return map->type == MSGPACK_OBJECT_MAP ? mp_map_get(map, key) : NULL;
+}
+
 static void
-pack_suggestion(msgpack_packer *pk, const msgpack_object *s)
+pack_prospection(msgpack_packer *pk, const msgpack_object *s)
 {
 	uint32_t i, n = 0;
 
@@ -56,8 +75,55 @@ pack_suggestion(msgpack_packer *pk, const msgpack_object *s)
 		}
 }
 
+/* The candidate of a suggestion, if it consents to partners. */
+static int
+consents(const struct view *v, const msgpack_object *s, char *id,
+    size_t idlen)
+{
+	const msgpack_object *c = member(s, "candidate");
+	uint32_t slot;
+
+	if (c == NULL || mp_copy_str(c, id, idlen) == -1 ||
+	    (slot = index_find(v->idx, id)) == INDEX_NONE)
+		return 0;
+	return (v->idx->recs[slot].k.flags & CAND_F_CONSENT) != 0;
+}
+
+/* The consenting suggestions, ranked among themselves, pseudonymised. */
+static void
+pack_partner(msgpack_packer *pk, const struct view *v,
+    const msgpack_object *list)
+{
+	char id[RECORD_ID_MAX + 1], ref[PSEUDO_REF_LEN + 1];
+	const msgpack_object *score, *km;
+	double d;
+	uint32_t i, n = 0, rank = 0;
+
+	for (i = 0; i < list->via.array.size; i++)
+		n += consents(v, &list->via.array.ptr[i], id, sizeof(id));
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < list->via.array.size; i++) {
+		if (!consents(v, &list->via.array.ptr[i], id, sizeof(id)))
+			continue;
+		score = member(&list->via.array.ptr[i], "score");
+		km = member(&list->via.array.ptr[i], "distance_km");
+		pseudo_ref(v->key, id, ref);
+		msgpack_pack_map(pk, 4);
+		mp_pack_kv_int(pk, "rank", ++rank);
+		mp_pack_kv_str(pk, "ref", ref);
+		mp_pack_str(pk, "score");
+		if (score != NULL)
+			msgpack_pack_object(pk, *score);
+		else
+			msgpack_pack_nil(pk);
+		mp_pack_kv_str(pk, "distance", km != NULL &&
+		    mp_get_double(km, &d) == 0 ? pseudo_distance_band(d) : NULL);
+	}
+}
+
 void
-view_pack(msgpack_packer *pk, enum view v, const char *result, size_t len)
+view_pack(msgpack_packer *pk, const struct view *v, const char *result,
+    size_t len)
 {
 	const msgpack_object_kv *kv;
 	msgpack_zone zone;
@@ -73,7 +139,7 @@ view_pack(msgpack_packer *pk, enum view v, const char *result, size_t len)
 		msgpack_zone_destroy(&zone);
 		return;
 	}
-	if (v == VIEW_ADVISER) {
+	if (v->kind == VIEW_ADVISER) {
 		msgpack_pack_object(pk, obj);
 		msgpack_zone_destroy(&zone);
 		return;
@@ -83,27 +149,33 @@ view_pack(msgpack_packer *pk, enum view v, const char *result, size_t len)
 		kv = &obj.via.map.ptr[i];
 		msgpack_pack_object(pk, kv->key);
 		if (!mp_str_eq(&kv->key, "suggestions") ||
-		    kv->val.type != MSGPACK_OBJECT_ARRAY) {
+		    kv->val.type != MSGPACK_OBJECT_ARRAY)
 			msgpack_pack_object(pk, kv->val);
-			continue;
+		else if (v->kind == VIEW_PARTNER)
+			pack_partner(pk, v, &kv->val);
+		else {
+			msgpack_pack_array(pk, kv->val.via.array.size);
+			for (j = 0; j < kv->val.via.array.size; j++)
+				pack_prospection(pk,
+				    &kv->val.via.array.ptr[j]);
 		}
-		msgpack_pack_array(pk, kv->val.via.array.size);
-		for (j = 0; j < kv->val.via.array.size; j++)
-			pack_suggestion(pk, &kv->val.via.array.ptr[j]);
 	}
 	msgpack_zone_destroy(&zone);
 }
 
 void
-view_answer(struct pending *p, const char *result, size_t len)
+view_answer(const struct matcherd *env, struct pending *p,
+    const char *result, size_t len)
 {
 	struct pending_buf b;
+	struct view v;
 
-	if (view_of(p) == VIEW_ADVISER) {
+	view_of(env, p, &v);
+	if (v.kind == VIEW_ADVISER) {
 		pending_result(p, result, len);
 		return;
 	}
 	pending_buf_init(&b);
-	view_pack(&b.pk, view_of(p), result, len);
+	view_pack(&b.pk, &v, result, len);
 	pending_buf_answer(&b, p);
 }

@@ -3,7 +3,10 @@
  * what").  Advisers and administrators see it whole.  Prospection staff
  * see each suggestion's reference, rank, score and distance, never the
  * components and reasons that tell of a person's criteria or barriers.
- * The result is stored and pushed whole; a view is made when it leaves.
+ * A partner sees only the candidates who consent to partners, ranked
+ * among themselves, each as a reference of that partner (pseudo.h), a
+ * score and a distance band.  The result is stored whole; a view is made
+ * when it leaves the daemon.
  */
 #ifndef MATCHER_VIEW_H
 #define MATCHER_VIEW_H
@@ -12,19 +15,35 @@
 
 #include <msgpack.h>
 
-struct pending;
+#include "pseudo.h"
 
-enum view {
+struct index;
+struct matcherd;
+struct pending;
+struct session;
+
+enum view_kind {
 	VIEW_ADVISER,
 	VIEW_PROSPECTION,
+	VIEW_PARTNER,
 };
 
-/* The view of the request's user. */
-enum view	 view_of(const struct pending *);
-/* Pack the view v of a packed result (a msgpack map); nil if corrupt. */
-void		 view_pack(msgpack_packer *, enum view v, const char *result,
-		    size_t len);
+struct view {
+	enum view_kind		 kind;
+	const struct index	*idx;			/* partner: consent */
+	unsigned char		 key[PSEUDO_KEY_LEN];	/* partner's */
+};
+
+/* The view of a session's user. */
+void		 view_of_session(const struct matcherd *,
+		    const struct session *, struct view *);
+void		 view_of(const struct matcherd *, const struct pending *,
+		    struct view *);
+/* Pack the view of a packed result (a msgpack map); nil if corrupt. */
+void		 view_pack(msgpack_packer *, const struct view *,
+		    const char *result, size_t len);
 /* Answer p with its user's view of a packed result. */
-void		 view_answer(struct pending *, const char *result, size_t len);
+void		 view_answer(const struct matcherd *, struct pending *,
+		    const char *result, size_t len);
 
 #endif

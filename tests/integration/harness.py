@@ -485,6 +485,7 @@ TEST_USERS = [  # name, role, sectors
     ("prospect", "prospection", "*"),
     ("prospect-batiment", "prospection", "batiment"),
     ("partner", "partner", "*"),
+    ("partner-b", "partner", "*"),
 ]
 
 

@@ -27,6 +27,8 @@ CALLS = [
     ("candidate.list", {}, ADV),
     ("candidate.put", candidate("c-new"), ADV),
     ("candidate.referrals", {"id": "c-bat"}, ADV),
+    ("candidate.resolve", {"partner": "partner", "ref": "p-" + "0" * 32},
+     ADV),
     ("clause.get", {"id": "op-none"}, ADV),
     ("clause.list", {}, ADV),
     ("clause.put", {}, ADM),
@@ -43,7 +45,7 @@ CALLS = [
     ("referral.update", {"offer": "o-bat", "candidate": "c-none",
                          "status": "validated"}, ADV),
     ("stats", {}, PRO),
-    ("subscribe", {}, ADV),
+    ("subscribe", {}, PRO | PAR),
 ]
 
 
@@ -182,11 +184,60 @@ class Access(harness.MatcherdTestCase):
 
     def test_a_partner_pushes_documents_of_its_sectors(self):
         c = self.as_user("partner")
-        self.assertRpcError("forbidden", None, "subscribe", {}, client=c)
         self.assertRpcError("forbidden", None, "offer.list", {}, client=c)
         r = c.call("feed.push", {"format": "francetravail",
                                  "payload": '{"resultats": []}'})
         self.assertEqual(r["accepted"], 0)
+
+    def partner_push(self, name):
+        """Subscribe as partner name, put the offer o-pj, and return the
+        pushed result and its bytes."""
+        c = self.as_user(name)
+        c.call("subscribe", {})
+        self.c.call("offer.put", offer("o-pj"))
+        method, payload = c.next_notification()
+        self.assertEqual(method, "suggestions")
+        return payload[0], harness.msgpack.packb(payload)
+
+    def test_a_partner_receives_pseudonymised_consenting_candidates(self):
+        self.put_candidates([
+            candidate("c-yes", consent_partners=True, commune="59271",
+                      criteria=["rsa", "th"], barriers=["sante"],
+                      birth_date="1990-04-12", adviser="Mme Conseillère"),
+            candidate("c-no", commune="59271", criteria=["justice"])])
+        res, raw = self.partner_push("partner")
+        sugg = res["suggestions"]
+        self.assertEqual(len(sugg), 1, sugg)
+        self.assertEqual(set(sugg[0]), {"rank", "ref", "score", "distance"})
+        self.assertEqual(sugg[0]["rank"], 1)
+        self.assertRegex(sugg[0]["ref"], r"^p-[0-9a-f]{32}$")
+        self.assertEqual(sugg[0]["distance"], "< 5 km")
+        for secret in (b"c-yes", b"c-no", b"c-bat", b"59271", b"rsa",
+                       b"justice", b"sante", b"1990", b"Conseill",
+                       b"Grande-Synthe", b"reasons", b"components"):
+            self.assertNotIn(secret, raw)
+        ref = sugg[0]["ref"]
+        # Another partner, another reference for the same person.
+        other, _ = self.partner_push("partner-b")
+        self.assertNotEqual(other["suggestions"][0]["ref"], ref)
+        # An adviser turns the reference back; the partner cannot.
+        adv = self.as_user("adv-all")
+        self.assertEqual(adv.call("candidate.resolve", {
+            "partner": "partner", "ref": ref}), {"id": "c-yes"})
+        self.assertRpcError("not_found", "ref", "candidate.resolve",
+                            {"partner": "partner-b", "ref": ref}, client=adv)
+        self.assertRpcError("forbidden", None, "candidate.resolve",
+                            {"partner": "partner", "ref": ref},
+                            client=self.as_user("partner"))
+        self.assertRpcError("not_found", "ref", "candidate.resolve",
+                            {"partner": "partner", "ref": ref},
+                            client=self.as_user("adv-industrie"))
+        # The same reference after a restart (the secret is in Redis).
+        self.assertEqual(self.d.stop(), 0)
+        self.d.start()
+        self.c = self.client()
+        again, _ = self.partner_push("partner")
+        self.assertEqual(again["suggestions"][0]["ref"], ref)
 
     def test_http_bearer_tokens(self):
         r = self.http_as(None, "GET", "/api/candidates/c-bat")
