@@ -6,6 +6,12 @@
  * attribute set with setAttribute, or a property: never as HTML.  el()
  * below is the only place that creates elements.
  *
+ * Every API call carries the signed-in user's token (docs/HTTP.md,
+ * "Authentication"): the page shows its sign-in form until there is one,
+ * and again whenever the server answers 401.  The token is kept in this
+ * tab's sessionStorage only, sent only in the Authorization header, and
+ * never written to the console, the address or the DOM.
+ *
  * The view follows the location hash, so a reload shows the same thing,
  * read again from the server:
  *   #/offres/SECTOR[/OFFER]   the open offers of a candidathèque, one opened
@@ -154,6 +160,21 @@ const LIVE_TEXT = {
 	off: 'Direct : inactif',
 };
 
+/* The roles of the users file (matcher/core/users.h). */
+const ROLES = {
+	admin: 'administrateur·rice',
+	adviser: 'conseiller·ère',
+	prospection: 'prospection',
+	partner: 'partenaire',
+};
+
+/* Said on the sign-in form when the server no longer takes the token. */
+const SESSION_LOST = 'Session terminée : le serveur ne reconnaît plus ' +
+    'ce jeton. Reconnectez-vous.';
+
+/* sessionStorage: this tab only, gone when it is closed. */
+const TOKEN_KEY = 'matcherd.token';
+
 const OFFER_LIST_COUNT = 100;
 const EVENTS_RETRY_MS = 5000;
 const REFRESH_DELAY_MS = 150;
@@ -174,6 +195,8 @@ const state = {
 	eventsSector: null,
 	cands: { sector: null, items: [], cursor: null, loaded: false },
 	tickets: {},
+	token: '',		/* the signed-in user's; '' when signed out */
+	user: null,		/* {user, role} of POST /api/session */
 };
 
 /* ------------------------------------------------------------------------
@@ -324,8 +347,11 @@ async function readJson(res) {
 	}
 }
 
-async function api(method, path, body) {
+/* One request; token, if any, in the Authorization header. */
+async function request(method, path, body, token) {
 	const init = { method, headers: { Accept: 'application/json' } };
+	if (token)
+		init.headers.Authorization = 'Bearer ' + token;
 	if (body !== undefined) {
 		init.headers['Content-Type'] = 'application/json';
 		init.body = JSON.stringify(body);
@@ -345,9 +371,34 @@ async function api(method, path, body) {
 	return data;
 }
 
+/*
+ * A request of the signed-in user.  A 401 ends the session: the sign-in
+ * form is shown again.  A 403 (a role or a sector the user does not have)
+ * is said in the message area, in the server's words.
+ */
+async function api(method, path, body) {
+	const token = state.token;
+	if (!token)
+		throw new ApiError(401, 'unauthenticated', 'pas de session', null);
+	try {
+		return await request(method, path, body, token);
+	} catch (err) {
+		/* An answer to an earlier session says nothing of this one. */
+		if (token !== state.token)
+			throw err;
+		if (err.status === 401)
+			endSession(SESSION_LOST);
+		else if (err.status === 403)
+			flashError(err);
+		throw err;
+	}
+}
+
 const ERROR_PREFIX = {
 	0: 'Serveur injoignable',
 	400: 'Requête refusée',
+	401: 'Non connecté·e',
+	403: 'Accès refusé',
 	404: 'Introuvable',
 	409: 'Action refusée par le serveur',
 	503: "Base indisponible, rien n'a été modifié",
@@ -382,7 +433,10 @@ function clearFlash() {
 	$('flash-text').textContent = '';
 }
 
+/* A 401 is not flashed: the sign-in form says it. */
 function flashError(err) {
+	if (err instanceof ApiError && err.status === 401)
+		return;
 	flash('error', describeError(err));
 }
 
@@ -429,12 +483,16 @@ function closeEvents() {
 	state.eventsSector = null;
 }
 
-/* One Server-Sent Events stream for the chosen sector (docs/HTTP.md). */
+/*
+ * One Server-Sent Events stream for the chosen sector (docs/HTTP.md),
+ * once signed in: EventSource cannot send the Authorization header, so
+ * the stream is authenticated by the cookie of POST /api/session.
+ */
 function connectEvents(sector) {
 	if (state.events && state.eventsSector === sector)
 		return;
 	closeEvents();
-	if (!sector || !window.EventSource) {
+	if (!sector || !window.EventSource || !state.token) {
 		setLive('off');
 		return;
 	}
@@ -456,15 +514,38 @@ function connectEvents(sector) {
 			setLive('retry');
 			return;
 		}
-		/* Refused (e.g. 503): EventSource gives up; so do we, briefly. */
+		/* Refused (e.g. 503, or 401): EventSource gives up; so do we,
+		 * briefly. */
 		setLive('off');
 		setTimeout(() => {
-			if (state.events === es) {
-				closeEvents();
-				connectEvents(state.sector);
-			}
+			if (state.events === es)
+				reopenEvents(es);
 		}, EVENTS_RETRY_MS);
 	});
+}
+
+/*
+ * The stream es was refused.  Its cookie may be gone (signed out in
+ * another tab) or the token no longer name a user: signing in again with
+ * this tab's token sets the cookie anew, or shows the sign-in form.
+ */
+async function reopenEvents(es) {
+	const token = state.token;
+	try {
+		await openSession(token);
+	} catch (err) {
+		if (token !== state.token)
+			return;
+		if (err.status === 401) {
+			endSession(SESSION_LOST);
+			return;
+		}
+		/* Anything else (server away): the stream is tried anyway. */
+	}
+	if (state.events === es) {
+		closeEvents();
+		connectEvents(state.sector);
+	}
 }
 
 /* A match result was pushed: an offer was just scored. */
@@ -1315,6 +1396,163 @@ async function showStats() {
 }
 
 /* ------------------------------------------------------------------------
+ * Signing in and out (docs/HTTP.md, "Authentication")
+ * ---------------------------------------------------------------------- */
+
+function savedToken() {
+	try {
+		return sessionStorage.getItem(TOKEN_KEY) || '';
+	} catch (e) {
+		return '';
+	}
+}
+
+/* '' forgets it. */
+function saveToken(token) {
+	try {
+		if (token)
+			sessionStorage.setItem(TOKEN_KEY, token);
+		else
+			sessionStorage.removeItem(TOKEN_KEY);
+	} catch (e) { /* storage off: the token lasts as long as the page */ }
+}
+
+/* POST /api/session: {user, role}, and the cookie of the event stream. */
+function openSession(token) {
+	return request('POST', '/api/session', { token });
+}
+
+function setSignInError(text) {
+	$('signin-error').textContent = text;
+	$('signin-token').setAttribute('aria-invalid', text ? 'true' : 'false');
+}
+
+function showSignIn(message) {
+	for (const id of ['views-nav', 'sector-picker', 'live', 'account'])
+		$(id).hidden = true;
+	for (const v of VIEW_IDS)
+		$('view-' + v).hidden = true;
+	state.view = '';
+	$('view-signin').hidden = false;
+	$('signin-submit').disabled = false;
+	const input = $('signin-token');
+	input.value = '';
+	setSignInError(message);
+	input.focus();
+}
+
+function showAccount(who) {
+	$('view-signin').hidden = true;
+	for (const id of ['views-nav', 'sector-picker', 'live', 'account'])
+		$(id).hidden = false;
+	$('sign-out').disabled = false;
+	$('account-user').replaceChildren('Connecté·e : ',
+	    el('strong', { id: 'account-name' }, who.user),
+	    ' (', label(ROLES, who.role), ')');
+}
+
+/* Nothing read for one user is left on screen, or rendered, for another. */
+function resetData() {
+	for (const kind of Object.keys(state.tickets))
+		takeTicket(kind);
+	state.offers = [];
+	state.listSector = null;
+	state.listStale = true;
+	state.fresh.clear();
+	state.offer = null;
+	resetCandidates();
+	lastRoute = null;
+	$('offer-list').replaceChildren();
+	$('offers-info').textContent = '';
+	paneMessage($('offer-detail'), '');
+	$('candidate-rows').replaceChildren();
+	$('candidates-info').textContent = '';
+	$('candidate-detail').replaceChildren();
+	$('stats-detail').replaceChildren();
+}
+
+/* Signed in as who ({user, role}) with token: the page as addressed. */
+function enterSession(token, who, focus) {
+	state.token = token;
+	state.user = who;
+	saveToken(token);
+	$('signin-token').value = '';
+	setSignInError('');
+	showAccount(who);
+	route();
+	if (focus)
+		$('main').focus();
+}
+
+/* Back to the sign-in form, with message on its error line. */
+function endSession(message) {
+	closeEvents();
+	setLive('off');
+	state.token = '';
+	state.user = null;
+	saveToken('');
+	resetData();
+	clearFlash();
+	showSignIn(message);
+}
+
+async function onSignIn(ev) {
+	ev.preventDefault();
+	const input = $('signin-token');
+	const button = $('signin-submit');
+	const token = input.value.trim();
+	if (button.disabled)
+		return;
+	if (!token) {
+		setSignInError('Saisissez votre jeton d\'accès.');
+		input.focus();
+		return;
+	}
+	button.disabled = true;
+	$('signin-form').setAttribute('aria-busy', 'true');
+	try {
+		enterSession(token, await openSession(token), true);
+	} catch (err) {
+		setSignInError(err.status === 401 ? 'Jeton inconnu' :
+		    describeError(err));
+		input.focus();
+		input.select();
+	} finally {
+		button.disabled = false;
+		$('signin-form').setAttribute('aria-busy', 'false');
+	}
+}
+
+async function signOut() {
+	const token = state.token;
+	$('sign-out').disabled = true;
+	closeEvents();
+	try {
+		await request('DELETE', '/api/session', undefined, token);
+	} catch (err) {
+		/* Signed out here all the same: the token is forgotten. */
+	}
+	endSession('');
+}
+
+/* At load: the token this tab signed in with, if any, checked again. */
+async function resumeSession() {
+	const token = savedToken();
+	if (!token) {
+		showSignIn('');
+		return;
+	}
+	try {
+		enterSession(token, await openSession(token), false);
+	} catch (err) {
+		/* Server away: the token is kept for a reload. */
+		if (err.status === 401)
+			saveToken('');
+		showSignIn(err.status === 401 ? SESSION_LOST : describeError(err));
+	}
+}
+
+/* ------------------------------------------------------------------------
  * Routing
  * ---------------------------------------------------------------------- */
 
@@ -1358,9 +1596,11 @@ function updateNav() {
 	}
 }
 
+const VIEW_IDS = ['offers', 'candidates', 'candidate', 'stats'];
+
 function showView(view) {
 	state.view = view;
-	for (const v of ['offers', 'candidates', 'candidate', 'stats'])
+	for (const v of VIEW_IDS)
 		$('view-' + v).hidden = v !== view;
 	updateNav();
 }
@@ -1368,6 +1608,9 @@ function showView(view) {
 let lastRoute = null;
 
 function route() {
+	/* Signed out: the form is shown; the address is kept for after. */
+	if (!state.token)
+		return;
 	const r = parseRoute();
 	if (!r) {
 		location.replace('#/offres/' + encodeURIComponent(savedSector()));
@@ -1425,8 +1668,10 @@ function init() {
 	});
 	$('candidates-more').addEventListener('click', loadCandidatePage);
 	$('stats-refresh').addEventListener('click', showStats);
+	$('signin-form').addEventListener('submit', onSignIn);
+	$('sign-out').addEventListener('click', signOut);
 	window.addEventListener('hashchange', route);
-	route();
+	resumeSession();
 }
 
 init();

@@ -3,7 +3,9 @@
  * matcherd and a real redis-server: headless Debian chromium driven by
  * playwright-core.  The tests run in order and share one daemon, one
  * candidathèque and one browser; each scenario builds on the previous one,
- * as an adviser's morning would.
+ * as an adviser's morning would.  The page is signed in to with the token
+ * of an adviser of every sector (servers.mjs writes the users file); the
+ * first and last scenarios are about signing in and out.
  *
  *   node --test tests/e2e/        (see tests/e2e/README.md)
  *
@@ -18,7 +20,8 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import {
-	BUILD_DIR, PREFIX, Matcherd, Redis, apiCall, mkTmp, sleep,
+	ADVISER, ADVISER_TOKEN, BUILD_DIR, PREFIX, Matcherd, Redis, apiCall,
+	mkTmp, sleep, tokenOf,
 } from './servers.mjs';
 
 const CHROMIUM = process.env.MATCHERD_CHROMIUM || '/usr/bin/chromium';
@@ -32,6 +35,8 @@ const BEST = 'c-dk-best';
 const SECOND = 'c-dk-01';	/* another one, taken to "non retenu" */
 const REASON = 'Pas de CACES R482 <b>ni</b> de permis C';
 const TRICKY_EMPLOYER = 'Bouygues <b>TP</b> & fils';
+const TOKEN_KEY = 'matcherd.token';	/* the page's sessionStorage key */
+const TOKEN_LABEL = "Jeton d'accès";
 
 let tmp;
 let redis;
@@ -41,6 +46,8 @@ let context;
 let page;		/* the adviser's tab */
 let stalePage;		/* a second tab, left behind on purpose */
 const pageErrors = [];
+const consoleLines = [];	/* of every tab: no token may be in them */
+const requestUrls = [];		/* likewise */
 let postedResult;	/* the match result of OFFER, from the API */
 let anyFailed = false;
 
@@ -128,8 +135,30 @@ function offer(id, fields = {}) {
  * Helpers
  * ---------------------------------------------------------------------- */
 
-async function api(method, route, body) {
-	return apiCall(daemon.base, method, route, body);
+/* The API as the adviser the page signs in as (token null: as nobody). */
+async function api(method, route, body, token = ADVISER_TOKEN) {
+	return apiCall(daemon.base, method, route, body, token);
+}
+
+/* A request made from the page itself, with no Authorization header. */
+function pageFetch(p, route) {
+	return p.evaluate(async (r) => {
+		const res = await fetch(r, { headers: { Accept: 'application/json' } });
+		return { status: res.status, body: await res.text(),
+		    challenge: res.headers.get('WWW-Authenticate') };
+	}, route);
+}
+
+function storedToken(p) {
+	return p.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY);
+}
+
+/* Sign in through the form, as an adviser would: type, then Enter. */
+async function signIn(p, token = ADVISER_TOKEN) {
+	const field = p.getByLabel(TOKEN_LABEL);
+	await field.fill(token);
+	await field.press('Enter');
+	await p.locator('#account-name').waitFor();
 }
 
 function refStatus(offerId, cand) {
@@ -148,6 +177,8 @@ async function buttonNames(locator) {
 async function newPage() {
 	const p = await context.newPage();
 	p.on('pageerror', (e) => pageErrors.push(e.message));
+	p.on('console', (m) => consoleLines.push(m.text()));
+	p.on('request', (r) => requestUrls.push(r.url()));
 	return p;
 }
 
@@ -239,9 +270,85 @@ after(async () => {
  * Scenarios
  * ---------------------------------------------------------------------- */
 
+scenario('without a token the page shows the sign-in form, and the API ' +
+    'answers 401', async () => {
+	const apiRequests = [];
+	const track = (r) => {
+		if (new URL(r.url()).pathname.startsWith('/api/'))
+			apiRequests.push(r.url());
+	};
+	page.on('request', track);
+	await page.goto(daemon.base + '/#/offres/batiment');
+	const form = page.locator('#signin-form');
+	await form.waitFor();
+	await form.getByRole('heading', { name: 'Connexion' }).waitFor();
+	const field = page.getByLabel(TOKEN_LABEL);
+	assert.equal(await field.getAttribute('type'), 'password');
+	assert.equal(await page.evaluate(() => document.activeElement.id),
+	    'signin-token', 'the field has the focus');
+	assert.ok(await page.getByRole('button', { name: 'Se connecter' })
+	    .isVisible());
+	/* Nothing of the advisers' views until signed in. */
+	for (const id of ['#views-nav', '#sector-picker', '#live', '#account',
+	    '#view-offers'])
+		assert.ok(await page.locator(id).isHidden(), id + ' hidden');
+	await sleep(300);
+	page.off('request', track);
+	assert.deepEqual(apiRequests, [], 'no API call without a token');
+	assert.equal(await storedToken(page), null);
+
+	/* The API refuses the page's own request without a token... */
+	const inPage = await pageFetch(page, '/api/offers?sector=batiment');
+	assert.equal(inPage.status, 401);
+	assert.equal(JSON.parse(inPage.body).error.code, 'unauthenticated');
+	assert.equal(inPage.challenge, 'Bearer realm="matcherd"');
+	/* ...and the event stream, without the session's cookie. */
+	assert.equal((await pageFetch(page, '/api/events')).status, 401);
+	/* So does it from here; with the adviser's token it answers. */
+	const none = await api('GET', '/api/stats', undefined, null);
+	assert.equal(none.status, 401);
+	assert.equal(none.data.error.code, 'unauthenticated');
+	assert.equal(none.headers.get('www-authenticate'),
+	    'Bearer realm="matcherd"');
+	assert.equal((await api('GET', '/api/stats')).status, 200);
+});
+
+scenario('a wrong token shows "Jeton inconnu"', async () => {
+	const field = page.getByLabel(TOKEN_LABEL);
+	const error = page.locator('#signin-error');
+	/* Nothing typed: said, and nothing sent. */
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await assertEventually(async () => /Saisissez/.test(
+	    await error.textContent()), 'the empty field refused');
+
+	const refused = page.waitForResponse((res) =>
+	    res.url().endsWith('/api/session'));
+	await field.fill(tokenOf('nobody'));
+	await field.press('Enter');
+	assert.equal((await refused).status(), 401);
+	await assertEventually(async () => /Jeton inconnu/.test(
+	    await error.textContent()), '"Jeton inconnu" shown');
+	assert.equal(await field.getAttribute('aria-invalid'), 'true');
+	assert.ok(await page.locator('#account').isHidden());
+	assert.equal(await storedToken(page), null);
+
+	/* A token kept by the tab that the server no longer takes: the form
+	 * again, the token forgotten. */
+	await page.evaluate(([key, t]) => sessionStorage.setItem(key, t),
+	    [TOKEN_KEY, tokenOf('revoked')]);
+	await page.reload();
+	await assertEventually(async () => /Reconnectez-vous/.test(
+	    await error.textContent()), 'a refused session sends back to the form');
+	assert.ok(await page.locator('#signin-form').isVisible());
+	assert.equal(await storedToken(page), null);
+});
+
 scenario('a new offer appears at the top of the list without a reload',
     async () => {
 	await page.goto(daemon.base + '/');
+	await signIn(page);
+	assert.equal(await page.evaluate(() => document.activeElement.id),
+	    'main', 'the focus goes to the content once signed in');
 	await page.selectOption('#sector', 'batiment');
 	await page.locator(`#offer-list li[data-offer-id="${OLD_OFFER}"]`)
 	    .waitFor();
@@ -311,6 +418,8 @@ scenario('validating a referral in the page writes it to Redis', async () => {
 	/* A second tab opens the offer now, and is left behind. */
 	stalePage = await newPage();
 	await stalePage.goto(`${daemon.base}/#/offres/batiment/${OFFER}`);
+	/* sessionStorage is the tab's: a new tab signs in too. */
+	await signIn(stalePage);
 	await card(stalePage, BEST).waitFor();
 	/* A background tab's animation frames are throttled: the tab acted
 	 * in comes to the front. */
@@ -522,6 +631,126 @@ scenario('the statistics count referrals per sector and status', async () => {
 	const conversion = (st.conversion * 100).toFixed(1).replace('.', ',');
 	assert.match(await page.locator('.key-figures').textContent(),
 	    new RegExp(conversion + '\\s%'));
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('signed in, the user is shown and the live stream works; signed ' +
+    'out, the form is back and the API refuses', async () => {
+	const LIVE_OFFER = 'o-e2e-live-after-sign-in';
+	const sent = [];
+	const track = (r) => {
+		const u = new URL(r.url());
+		if (u.pathname.startsWith('/api/'))
+			sent.push(r);
+	};
+	page.on('request', track);
+	/* A reload keeps the tab signed in (sessionStorage), checked again. */
+	await page.goto(daemon.base + '/#/offres/batiment');
+	await page.reload();
+	await page.locator('#account-name').waitFor();
+	assert.equal(await page.locator('#account-name').textContent(), ADVISER);
+	assert.match(await page.locator('#account-user').textContent(),
+	    /conseiller·ère/);
+	await page.locator('#live[data-state="on"]').waitFor();
+
+	const r = await api('POST', '/api/offers', offer(LIVE_OFFER,
+	    { title: 'Maçon VRD (H/F)' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const item = page.locator(`#offer-list li[data-offer-id="${LIVE_OFFER}"]`);
+	await item.waitFor();
+	assert.match(await item.textContent(), /Nouvelle/);
+
+	/* Where the token is, and is not. */
+	assert.equal(await storedToken(page), ADVISER_TOKEN);
+	const where = await page.evaluate(() => ({
+		local: JSON.stringify({ ...localStorage }),
+		cookie: document.cookie,
+		dom: document.documentElement.outerHTML,
+	}));
+	for (const [name, text] of Object.entries(where))
+		assert.ok(!text.includes(ADVISER_TOKEN), 'no token in ' + name);
+	assert.equal(await page.getByLabel(TOKEN_LABEL).inputValue(), '',
+	    'the hidden field keeps no token');
+	const cookie = (await context.cookies(daemon.base + '/api/events'))
+	    .find((c) => c.name === 'matcherd_token');
+	assert.ok(cookie, 'the session cookie is set');
+	assert.equal(cookie.httpOnly, true);
+	assert.equal(cookie.sameSite, 'Strict');
+	assert.equal(cookie.path, '/api');
+	/* Every API call but the sign-in and the stream sends the Bearer
+	 * header; those two send none. */
+	const calls = sent.filter((q) => !/\/api\/(session|events)$/
+	    .test(new URL(q.url()).pathname));
+	assert.ok(calls.length > 0);
+	for (const q of calls)
+		assert.equal(await q.headerValue('authorization'),
+		    'Bearer ' + ADVISER_TOKEN, q.method() + ' ' + q.url());
+	for (const q of sent.filter((x) => !calls.includes(x)))
+		assert.equal(await q.headerValue('authorization'), null, q.url());
+	page.off('request', track);
+
+	/* Signing out. */
+	const signedOut = page.waitForResponse((res) =>
+	    res.request().method() === 'DELETE' &&
+	    res.url().endsWith('/api/session'));
+	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+	assert.equal((await signedOut).status(), 200);
+	await page.locator('#signin-form').waitFor();
+	assert.ok(await page.getByRole('heading', { name: 'Connexion' })
+	    .isVisible());
+	assert.equal(await page.getByLabel(TOKEN_LABEL).inputValue(), '');
+	assert.equal(await page.evaluate(() => document.activeElement.id),
+	    'signin-token');
+	for (const id of ['#views-nav', '#sector-picker', '#live', '#account',
+	    '#view-offers'])
+		assert.ok(await page.locator(id).isHidden(), id + ' hidden');
+	assert.equal(await page.locator('#offer-list li').count(), 0,
+	    'nothing read for the user is left in the page');
+	assert.equal(await storedToken(page), null);
+	assert.equal((await context.cookies(daemon.base + '/api/events'))
+	    .filter((c) => c.name === 'matcherd_token').length, 0,
+	    'the cookie is cleared');
+	/* The API answers 401 again, to the page and to the stream. */
+	assert.equal((await pageFetch(page, '/api/offers?sector=batiment'))
+	    .status, 401);
+	assert.equal((await pageFetch(page, '/api/events?sectors=batiment'))
+	    .status, 401);
+	/* A reload stays signed out. */
+	await page.reload();
+	await page.locator('#signin-form').waitFor();
+	assert.ok(await page.locator('#account').isHidden());
+
+	assert.ok(!page.url().includes(ADVISER_TOKEN));
+	assert.deepEqual(requestUrls.filter((u) => u.includes(ADVISER_TOKEN)),
+	    [], 'no token in any address');
+	assert.deepEqual(consoleLines.filter((l) => l.includes(ADVISER_TOKEN)),
+	    [], 'no token written to the console');
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('a sector the user does not have: the server\'s refusal is shown',
+    async () => {
+	const OTHER = 'adv-industrie';
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/offres/batiment/${OFFER}`);
+	await signIn(p, tokenOf(OTHER));
+	assert.equal(await p.locator('#account-name').textContent(), OTHER);
+	const direct = await api('GET', '/api/offers/' + OFFER, undefined,
+	    tokenOf(OTHER));
+	assert.equal(direct.status, 403);
+	assert.equal(direct.data.error.code, 'forbidden');
+	const flash = p.locator('#flash[data-kind="error"]');
+	await flash.waitFor();
+	const text = await flash.locator('#flash-text').textContent();
+	assert.ok(text.startsWith('Accès refusé : '), text);
+	assert.ok(text.includes(direct.data.error.message), text);
+	/* Still signed in: a 403 is not a 401. */
+	assert.ok(await p.locator('#account').isVisible());
+	await p.getByRole('button', { name: 'Se déconnecter' }).click();
+	await p.locator('#signin-form').waitFor();
+	await p.close();
+	assert.deepEqual(consoleLines.filter((l) => l.includes(tokenOf(OTHER))),
+	    []);
 	assert.deepEqual(pageErrors, [], 'no script error in the page');
 });
 

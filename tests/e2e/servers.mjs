@@ -6,12 +6,16 @@
  * 'exit' hook for anything left, signal handlers for ctest's SIGTERM, and
  * the kernel's parent-death signal (setpriv --pdeathsig) for a SIGKILL.
  *
+ * The daemon reads a users file written here (USERS, tokenOf()), as the
+ * integration tests' harness does: the tests sign in with those tokens.
+ *
  * Environment (as for tests/integration/harness.py):
  *   MATCHERD_BUILD_DIR   where matcherd is (default: build/)
  *   MATCHERD_SOURCE_DIR  the source tree (default: two levels above)
  *   MATCHERD_KEEP_TMP=1  keep the temporary directory (logs)
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -26,6 +30,40 @@ export const BUILD_DIR = path.resolve(process.env.MATCHERD_BUILD_DIR ||
 export const MATCHERD = path.join(BUILD_DIR, 'matcherd');
 export const CONFIG = path.join(SOURCE_DIR, 'config', 'matcherd.conf');
 export const PREFIX = 'matcherd';	/* [redis] prefix of CONFIG */
+
+/*
+ * The users of the daemon ([auth] users, matcher/core/users.h): name,
+ * role, sectors.  Their tokens are made as tests/integration/harness.py
+ * makes them (token_of()), so both suites speak of the same users.
+ */
+export const USERS = [
+	['admin', 'admin', '*'],
+	['adv-all', 'adviser', '*'],
+	['adv-industrie', 'adviser', 'industrie'],
+];
+
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+
+/* The test token of a user of USERS: 64 hex digits, like matchctl's. */
+export function tokenOf(name) {
+	return sha256('matcherd test token ' + name);
+}
+
+export const ADMIN_TOKEN = tokenOf('admin');
+/* The advisers' page is signed in to with this one: every sector. */
+export const ADVISER = 'adv-all';
+export const ADVISER_TOKEN = tokenOf(ADVISER);
+
+/* The users file: "NAME ROLE SECTORS SHA256" lines, only hashes, 0600. */
+export function writeUsersFile(file, users = USERS) {
+	const lines = ['# NAME ROLE SECTORS SHA256 (written by tests/e2e/' +
+	    'servers.mjs)'];
+	for (const [name, role, sectors] of users)
+		lines.push([name, role, sectors, sha256(tokenOf(name))].join(' '));
+	fs.writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+	fs.chmodSync(file, 0o600);	/* whatever the umask */
+	return file;
+}
 
 /* Generous: the sanitizer build is several times slower. */
 const START_TIMEOUT_MS = 30000;
@@ -224,6 +262,7 @@ export class Matcherd {
 	constructor(redis, dir) {
 		this.redis = redis;
 		this.logfile = path.join(dir, 'matcherd.log');
+		this.usersFile = writeUsersFile(path.join(dir, 'users'));
 		this.proc = null;
 		this.rpcPort = null;
 		this.httpPort = null;
@@ -237,7 +276,8 @@ export class Matcherd {
 		return [MATCHERD, '-c', CONFIG,
 			'--listen', '127.0.0.1:' + this.rpcPort,
 			'--redis', '127.0.0.1:' + this.redis.port,
-			'--http', '127.0.0.1:' + this.httpPort];
+			'--http', '127.0.0.1:' + this.httpPort,
+			'--users', this.usersFile];
 	}
 
 	async ready() {
@@ -245,8 +285,10 @@ export class Matcherd {
 			throw fatal('matcherd exited with ' +
 			    JSON.stringify(this.proc.exitStatus));
 		try {
-			const res = await fetch(this.base + '/api/stats',
-			    { signal: AbortSignal.timeout(2000) });
+			const res = await fetch(this.base + '/api/stats', {
+				headers: { Authorization: 'Bearer ' + ADMIN_TOKEN },
+				signal: AbortSignal.timeout(2000),
+			});
 			return res.ok;
 		} catch (e) {
 			return false;
@@ -292,9 +334,14 @@ export class Matcherd {
 	}
 }
 
-/* The JSON API from the test itself (docs/HTTP.md). */
-export async function apiCall(base, method, route, body) {
+/*
+ * The JSON API from the test itself (docs/HTTP.md), as the user of token
+ * (none: unauthenticated).
+ */
+export async function apiCall(base, method, route, body, token) {
 	const init = { method, headers: {} };
+	if (token)
+		init.headers.Authorization = 'Bearer ' + token;
 	if (body !== undefined) {
 		init.headers['Content-Type'] = 'application/json';
 		init.body = JSON.stringify(body);
@@ -307,5 +354,5 @@ export async function apiCall(base, method, route, body) {
 	} catch (e) {
 		data = text;
 	}
-	return { status: res.status, data };
+	return { status: res.status, headers: res.headers, data };
 }
