@@ -740,9 +740,19 @@ events_route(struct http_routes *rs, struct evhttp_request *req,
 	    &sectors) == -1 ||
 	    names_mask(env, req, params, "sources", &vocab_source,
 	    &sources) == -1;
-	json_decref(params);
-	if (bad)
+	if (bad) {
+		json_decref(params);
 		return;
+	}
+	/* As subscribe: sectors asked for must be the user's. */
+	if (s.authenticated && json_object_get(params, "sectors") != NULL &&
+	    (sectors & ~s.sectors) != 0) {
+		json_decref(params);
+		http_fail(env, req, 403, RPC_ERR_FORBIDDEN, "sectors",
+		    "a sector asked for is not open to %s", s.user);
+		return;
+	}
+	json_decref(params);
 	if (s.authenticated)
 		sectors &= s.sectors;
 	http_events_open(rs->events, req, sectors, sources);

@@ -272,9 +272,14 @@ class Access(harness.MatcherdTestCase):
                                     headers, token=token)
 
     def test_the_event_stream_and_its_cookie(self):
-        # An unauthenticated stream is refused before it opens.
+        # An unauthenticated stream is refused before it opens, and so is
+        # one of a sector that is not the adviser's.
         r = self.http_as(None, "GET", "/api/events")
         self.assertEqual(r.status, 401)
+        r = self.http_as(token_of("adv-batiment"), "GET",
+                         "/api/events?sectors=industrie")
+        self.assertEqual(r.status, 403)
+        self.assertEqual(r.error["field"], "sectors")
         r = self.http_as(None, "POST", "/api/session", {"token": "nope"})
         self.assertEqual(r.status, 401)
         self.assertNotIn("Set-Cookie", r.headers)
