@@ -2,6 +2,8 @@
  * auth, ping, stats and subscribe: who the client is, and the daemon's
  * own state, from memory.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clause.h"
@@ -13,10 +15,12 @@
 #include "params.h"
 #include "pending.h"
 #include "proto.h"
+#include "records.h"
 #include "referral.h"
 #include "store.h"
 #include "users.h"
 #include "view.h"
+#include "xmalloc.h"
 
 static void pack_names(msgpack_packer *, const struct vocab *, uint32_t);
 
@@ -226,4 +230,138 @@ method_admin_subscribe(struct matcherd *env, struct pending *p,
 	mp_pack_str(&b.pk, "sources");
 	pack_names(&b.pk, &vocab_source, sources);
 	pending_buf_answer(&b, p);
+}
+
+/* Entries audit.list reads, newest first, before its filters. */
+#define AUDIT_SCAN	10000
+#define AUDIT_LIST_MAX	500
+
+struct audit_op {
+	struct matcherd	*env;
+	struct pending	*p;
+	char		 user[USER_NAME_MAX + 1];
+	char		 candidate[RECORD_ID_MAX + 1];
+	int64_t		 since;
+	int		 count;
+};
+
+/* The value of field name of a stream entry's field list, or NULL. */
+static const redisReply *
+entry_field(const redisReply *fields, const char *name)
+{
+	size_t i;
+
+	for (i = 0; fields->type == REDIS_REPLY_ARRAY &&
+	    i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0 &&
+		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
+			return fields->element[i + 1];
+	return NULL;
+}
+
+static int
+entry_matches(const struct audit_op *op, const redisReply *f)
+{
+	const redisReply *v;
+
+	if (op->user[0] && ((v = entry_field(f, "user")) == NULL ||
+	    strcmp(v->str, op->user) != 0))
+		return 0;
+	if (op->candidate[0] && ((v = entry_field(f, "candidate")) == NULL ||
+	    strcmp(v->str, op->candidate) != 0))
+		return 0;
+	if (op->since && ((v = entry_field(f, "at")) == NULL ||
+	    strtoll(v->str, NULL, 10) < op->since))
+		return 0;
+	return 1;
+}
+
+static void
+audit_cb(void *arg, redisReply *r)
+{
+	static const char *const names[] = { "user", "role", "method",
+	    "record", "candidate" };
+	struct audit_op *op = arg;
+	const redisReply *e, *v;
+	struct pending_buf b;
+	size_t i, k, n = 0;
+
+	if (methods_reply_ok(op->p, r, "audit.list") == -1)
+		goto done;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		if ((e = r->element[i])->type == REDIS_REPLY_ARRAY &&
+		    e->elements == 2 && entry_matches(op, e->element[1]) &&
+		    (int)n < op->count)
+			n++;
+	pending_buf_init(&b);
+	msgpack_pack_map(&b.pk, 1);
+	mp_pack_str(&b.pk, "entries");
+	msgpack_pack_array(&b.pk, n);
+	for (i = 0, k = 0; k < n && i < r->elements; i++) {
+		e = r->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+		    !entry_matches(op, e->element[1]))
+			continue;
+		k++;
+		msgpack_pack_map(&b.pk, 6);
+		v = entry_field(e->element[1], "at");
+		mp_pack_kv_int(&b.pk, "at", v ? strtoll(v->str, NULL, 10) : 0);
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+			v = entry_field(e->element[1], names[j]);
+			mp_pack_kv_str(&b.pk, names[j], v && v->len ? v->str :
+			    NULL);
+		}
+	}
+	pending_buf_answer(&b, op->p);
+done:
+	pending_release(op->p);
+	free(op);
+}
+
+/*
+ * audit.list {candidate…, user…, since…, count…}: the audit trail, newest
+ * first.  Administrators read all of it; an adviser reads who touched one
+ * candidate of their sectors (the page's "who looked at this record").
+ */
+void
+method_admin_audit_list(struct matcherd *env, struct pending *p,
+    const msgpack_object *params)
+{
+	struct audit_op *op;
+	struct redis_cmd c;
+	uint32_t slot;
+	int since;
+
+	op = xcalloc(1, sizeof(*op));
+	op->env = env;
+	op->p = p;
+	if (params_text(p, params, "user", op->user, sizeof(op->user)) == -1 ||
+	    params_opt_id(p, params, "candidate", op->candidate) == -1 ||
+	    params_int(p, params, "since", 0, INT32_MAX, 0, &since) == -1 ||
+	    params_int(p, params, "count", 1, AUDIT_LIST_MAX, 100,
+	    &op->count) == -1)
+		goto fail;
+	op->since = since;
+	if (methods_role(env, p) != USER_ADMIN) {
+		if (op->candidate[0] == '\0') {
+			pending_error(p, RPC_ERR_FORBIDDEN, "candidate",
+			    "an adviser reads the trail of one candidate");
+			goto fail;
+		}
+		slot = index_find(env->idx, op->candidate);
+		if (slot == INDEX_NONE || !(env->idx->recs[slot].k.sectors &
+		    methods_sectors(env, p))) {
+			pending_error(p, RPC_ERR_FORBIDDEN, "candidate",
+			    "candidate %s is in no sector open to %s",
+			    op->candidate, pending_session(p)->user);
+			goto fail;
+		}
+	}
+	pending_hold(p);
+	records_audit_read(&c, store_prefix(env->store), AUDIT_SCAN);
+	store_send(env->store, &c, audit_cb, op);
+	return;
+fail:
+	free(op);
 }

@@ -1,6 +1,7 @@
 /*
  * The method table and dispatch.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "domain.h"
@@ -12,12 +13,16 @@
 #include "method_offer.h"
 #include "method_referral.h"
 #include "methods.h"
+#include "mpobj.h"
 #include "pending.h"
+#include "records.h"
 #include "store.h"
 
 #define R	METHOD_REDIS
 #define W	(METHOD_REDIS | METHOD_WRITE)
 #define P	METHOD_PUBLIC
+#define RA	(METHOD_REDIS | METHOD_AUDIT)
+#define A	METHOD_AUDIT
 /* Roles (proto/PROTOCOL.md, "Who may do what"); admin may do everything. */
 #define ADM	METHOD_ROLE(USER_ADMIN)
 #define ADV	(ADM | METHOD_ROLE(USER_ADVISER))
@@ -27,13 +32,14 @@
 
 /* Sorted by name. */
 static const struct method methods[] = {
+	{ "audit.list",		method_admin_audit_list,	R, ADV },
 	{ "auth",		method_admin_auth,		P, ANY },
 	{ "candidate.delete",	method_candidate_delete,	W, ADV },
-	{ "candidate.get",	method_candidate_get,		R, ADV },
-	{ "candidate.list",	method_candidate_list,		R, ADV },
+	{ "candidate.get",	method_candidate_get,		RA, ADV },
+	{ "candidate.list",	method_candidate_list,		RA, ADV },
 	{ "candidate.put",	method_candidate_put,		W, ADV },
-	{ "candidate.referrals", method_candidate_referrals,	0, ADV },
-	{ "candidate.resolve",	method_candidate_resolve,	0, ADV },
+	{ "candidate.referrals", method_candidate_referrals,	A, ADV },
+	{ "candidate.resolve",	method_candidate_resolve,	A, ADV },
 	{ "clause.get",		method_clause_get,		0, ADV },
 	{ "clause.list",	method_clause_list,		0, ADV },
 	{ "clause.put",		method_clause_put,		W, ADM },
@@ -41,7 +47,7 @@ static const struct method methods[] = {
 	{ "feed.push",		method_feed_push,		W, PAR },
 	{ "offer.close",	method_offer_close,		W, PRO },
 	{ "offer.duplicates",	method_offer_duplicates,	R, ADV },
-	{ "offer.get",		method_offer_get,		R, PRO },
+	{ "offer.get",		method_offer_get,		RA, PRO },
 	{ "offer.list",		method_offer_list,		0, PRO },
 	{ "offer.match",	method_offer_match,		W, PRO },
 	{ "offer.put",		method_offer_put,		W, PRO },
@@ -55,6 +61,8 @@ static const struct method methods[] = {
 #undef R
 #undef W
 #undef P
+#undef RA
+#undef A
 #undef ADM
 #undef ADV
 #undef PRO
@@ -81,6 +89,54 @@ methods_allowed(struct matcherd *env, struct pending *p,
 		return 0;
 	}
 	return 1;
+}
+
+/* A string parameter, or one of the record a put wraps, or "". */
+static void
+param_string(const msgpack_object *params, const char *wrap,
+    const char *key, char *buf, size_t size)
+{
+	const msgpack_object *o = NULL, *w;
+
+	buf[0] = '\0';
+	if (params == NULL || params->type != MSGPACK_OBJECT_MAP)
+		return;
+	if ((o = mp_map_get(params, key)) == NULL && wrap != NULL &&
+	    (w = mp_map_get(params, wrap)) != NULL &&
+	    w->type == MSGPACK_OBJECT_MAP)
+		o = mp_map_get(w, key);
+	if (o == NULL || mp_copy_str(o, buf, size) == -1 ||
+	    !record_id_valid(buf, strlen(buf)))
+		buf[0] = '\0';
+}
+
+/*
+ * Note who calls a method that writes or reads a person's record, and on
+ * which record, before it runs: the attempt is what the trail keeps.
+ * Sent apart from the method's own commands, best effort.
+ */
+static void
+methods_audit(struct matcherd *env, struct pending *p, const struct method *m,
+    const msgpack_object *params)
+{
+	const struct session *s = pending_session(p);
+	char record[RECORD_ID_MAX + 1], cand[RECORD_ID_MAX + 1];
+	const char *wrap = strncmp(m->name, "candidate.", 10) == 0 ?
+	    "candidate" : strncmp(m->name, "offer.", 6) == 0 ? "offer" : NULL;
+	struct redis_cmd c;
+
+	if (!store_connected(env->store))
+		return;
+	param_string(params, wrap, "id", record, sizeof(record));
+	if (record[0] == '\0')
+		param_string(params, NULL, "offer", record, sizeof(record));
+	param_string(params, NULL, "candidate", cand, sizeof(cand));
+	if (cand[0] == '\0' && wrap != NULL && strcmp(wrap, "candidate") == 0)
+		snprintf(cand, sizeof(cand), "%s", record);
+	records_audit_add(&c, store_prefix(env->store), pending_now(p),
+	    s->authenticated ? s->user : "", s->authenticated ?
+	    users_role_name(s->role) : "", m->name, record, cand);
+	store_send(env->store, &c, NULL, NULL);
 }
 
 enum user_role
@@ -154,6 +210,8 @@ methods_dispatch(struct matcherd *env, struct pending *p, const char *name,
 		    "redis is not connected");
 		return;
 	}
+	if (m->flags & (METHOD_WRITE | METHOD_AUDIT))
+		methods_audit(env, p, m, params);
 	m->fn(env, p, params);
 }
 

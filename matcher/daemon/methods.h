@@ -28,6 +28,8 @@ enum method_flags {
 	METHOD_WRITE	= 1 << 1,
 	/* Open before authentication (ping, auth). */
 	METHOD_PUBLIC	= 1 << 2,
+	/* Reads a person's record: noted in the audit trail, as writes are. */
+	METHOD_AUDIT	= 1 << 3,
 };
 
 /* The roles a method is open to: 1u << enum user_role, or'ed. */

@@ -232,6 +232,58 @@ field_id(const redisReply *f, char *why)
 }
 
 /* ------------------------------------------------------------------ */
+/* The audit trail                                                    */
+
+static int
+records_key_audit(char *buf, const char *prefix)
+{
+	return snprintf(buf, RECORDS_KEY_MAX, "%s:audit", prefix);
+}
+
+void
+records_audit_add(struct redis_cmd *c, const char *prefix, int64_t at,
+    const char *user, const char *role, const char *method,
+    const char *record, const char *candidate)
+{
+	char key[RECORDS_KEY_MAX];
+
+	records_key_audit(key, prefix);
+	redis_cmd_init(c, "XADD");
+	cmd_key(c, key);
+	/* "~": Redis trims by whole nodes, cheaply. */
+	redis_cmd_str(c, "MAXLEN");
+	redis_cmd_str(c, "~");
+	redis_cmd_int(c, RECORDS_AUDIT_MAX);
+	redis_cmd_str(c, "*");
+	redis_cmd_str(c, "at");
+	redis_cmd_int(c, at);
+	redis_cmd_str(c, "user");
+	redis_cmd_copy(c, user, strlen(user));
+	redis_cmd_str(c, "role");
+	redis_cmd_str(c, role);
+	redis_cmd_str(c, "method");
+	redis_cmd_str(c, method);
+	redis_cmd_str(c, "record");
+	redis_cmd_copy(c, record, strlen(record));
+	redis_cmd_str(c, "candidate");
+	redis_cmd_copy(c, candidate, strlen(candidate));
+}
+
+void
+records_audit_read(struct redis_cmd *c, const char *prefix, int count)
+{
+	char key[RECORDS_KEY_MAX];
+
+	records_key_audit(key, prefix);
+	redis_cmd_init(c, "XREVRANGE");
+	cmd_key(c, key);
+	redis_cmd_str(c, "+");
+	redis_cmd_str(c, "-");
+	redis_cmd_str(c, "COUNT");
+	redis_cmd_int(c, count);
+}
+
+/* ------------------------------------------------------------------ */
 /* Candidates                                                         */
 
 /* HSET/HGET/HDEL bucket id ... */

@@ -188,6 +188,17 @@ int	records_clause_op_decode(const redisReply *f, const redisReply *v,
 int	records_clause_hire_decode(const redisReply *f, const redisReply *v,
 	    struct clause_hire *, char *why);
 
+/*
+ * The audit trail (docs/REDIS.md): a capped stream of who called which
+ * method on which record, when.  record and candidate may be "".
+ */
+#define RECORDS_AUDIT_MAX	1000000	/* entries kept, about */
+void	records_audit_add(struct redis_cmd *, const char *prefix,
+	    int64_t at, const char *user, const char *role, const char *method,
+	    const char *record, const char *candidate);
+/* The newest count entries (XREVRANGE), for audit.list's filters. */
+void	records_audit_read(struct redis_cmd *, const char *prefix, int count);
+
 /* An HSET/HDEL reply: the count it returns, or -1 if not an integer. */
 long long records_count(const redisReply *);
 

@@ -11,8 +11,8 @@
 
 #include <msgpack.h>
 
-/* The record layer's longest command has 12 arguments. */
-#define REDIS_CMD_ARGS_MAX 16
+/* The record layer's longest command, the audit's XADD, has 18. */
+#define REDIS_CMD_ARGS_MAX 24
 
 struct redis_cmd {
 	int		 argc;

@@ -22,6 +22,7 @@ ADV = ADM | {"adviser"}
 PRO = ADV | {"prospection"}
 PAR = ADM | {"partner"}
 CALLS = [
+    ("audit.list", {"candidate": "c-bat"}, ADV),
     ("candidate.delete", {"id": "c-none"}, ADV),
     ("candidate.get", {"id": "c-bat"}, ADV),
     ("candidate.list", {}, ADV),
@@ -330,6 +331,41 @@ class Access(harness.MatcherdTestCase):
                            what="the bad users file to be refused")
         self.assertIn(":%d:" % (len(kept) + 2), self.d.log())
         self.as_user("admin").call("ping")
+
+    def test_the_audit_trail(self):
+        adv = self.as_user("adv-all")
+        adv.call("candidate.get", {"id": "c-bat"})
+        adv.call("referral.update", {"offer": "o-bat", "candidate": "c-bat",
+                                     "status": "validated"})
+        self.as_user("prospect").call("offer.get", {"id": "o-bat"})
+        entries = self.c.call("audit.list", {"candidate": "c-bat"})["entries"]
+        got = [(e["user"], e["method"], e["record"]) for e in entries]
+        self.assertIn(("adv-all", "candidate.get", "c-bat"), got)
+        self.assertIn(("adv-all", "referral.update", "o-bat"), got)
+        self.assertEqual(got[0], ("adv-all", "referral.update", "o-bat"),
+                         "newest first")
+        self.assertTrue(all(e["role"] for e in entries))
+        mine = self.c.call("audit.list", {"user": "prospect"})["entries"]
+        self.assertEqual([(e["method"], e["record"]) for e in mine],
+                         [("offer.get", "o-bat")])
+        # The setUp's own puts, by the administrator, are there too.
+        puts = [e for e in self.c.call("audit.list", {"user": "admin",
+                                                      "count": 500})[
+            "entries"] if e["method"] == "candidate.put"]
+        self.assertEqual({e["record"] for e in puts}, {"c-bat", "c-ind"})
+        # An adviser reads the trail of one candidate of their sectors.
+        self.assertEqual(len(adv.call("audit.list",
+                                      {"candidate": "c-bat"})["entries"]),
+                         len(entries))
+        self.assertRpcError("forbidden", "candidate", "audit.list", {},
+                            client=adv)
+        self.assertRpcError("forbidden", "candidate", "audit.list",
+                            {"candidate": "c-bat"},
+                            client=self.as_user("adv-industrie"))
+        # No token in the trail.
+        raw = self.redis.cli_bytes("XRANGE", "matcherd:audit", "-", "+")
+        for name, _, _ in harness.TEST_USERS:
+            self.assertNotIn(token_of(name).encode(), raw)
 
     def test_tokens_are_never_logged(self):
         RpcClient(self.d.addr, token=token_of("adv-all")).close()
