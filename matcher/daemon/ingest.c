@@ -119,11 +119,13 @@ match_cb(void *arg, redisReply *r)
 	struct ingest_op *op = arg;
 	struct matcherd *env = op->env;
 	struct offer_entry *e;
-	int i;
+	char msg[128];
+	int i, code;
 
-	if (op_reply_failed(op, r) != 0) {
+	if (store_reply_check(r, "EXEC", &code, msg, sizeof(msg)) != 0) {
 		/* A new offer that did not make it: nothing to merge into. */
 		offer_table_unreserve(env->offers, op->offer.id);
+		op_finish(op, code, NULL, msg, NULL, 0);
 		return;
 	}
 	e = offer_table_put(env->offers, &op->offer, op->created_at);
@@ -339,6 +341,18 @@ dedup_decide(struct ingest_op *op, int *again)
 	}
 	op->verdict = offer_table_find_duplicate(env->offers, &op->offer,
 	    op->now, op->other, sizeof(op->other), op->why, sizeof(op->why));
+	/*
+	 * A job of one sector is never merged into, nor paired with, one of
+	 * another: their advisers and partners differ (PROTOCOL.md).  One
+	 * still being stored (reserved, not in the table yet) came in the
+	 * same batch, from the same sender.
+	 */
+	if (op->verdict != DEDUP_DIFFERENT &&
+	    (e = offer_table_get(env->offers, op->other)) != NULL &&
+	    e->offer.sector != op->offer.sector) {
+		op->verdict = DEDUP_DIFFERENT;
+		op->other[0] = op->why[0] = '\0';
+	}
 }
 
 void

@@ -270,10 +270,14 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	/* The rules name ROME codes: they are checked against the data. */
-	if ((env.rules = load_rules(env.conf, env.ref)) == NULL)
+	if ((env.rules = load_rules(env.conf, env.ref)) == NULL ||
+	    load_users(env.conf, &env.users) == -1) {
+		/* Freed, so that a refused -n is no leak to the sanitizer. */
+		rules_free(env.rules);
+		refdata_free(env.ref);
+		free(env.conf);
 		return 1;
-	if (load_users(env.conf, &env.users) == -1)
-		return 1;
+	}
 	if (check) {
 		printf("configuration OK\n");
 		users_free(env.users);

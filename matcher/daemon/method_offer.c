@@ -67,7 +67,9 @@ offer_writable(struct matcherd *env, struct pending *p, const char *id)
 {
 	const struct offer_entry *e;
 
-	if ((e = offer_table_get(env->offers, id)) == NULL)
+	/* A merged duplicate's id stands for the offer it was merged into. */
+	if ((e = offer_table_get(env->offers, id)) == NULL &&
+	    (e = offer_table_alias(env->offers, id)) == NULL)
 		return 0;
 	return methods_sector_ok(env, p, e->offer.sector, "id");
 }

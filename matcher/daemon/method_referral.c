@@ -135,6 +135,7 @@ method_referral_update(struct matcherd *env, struct pending *p,
 	struct redis_cmd c;
 	char note[REFERRAL_NOTE_MAX + 1];
 	const char *s;
+	uint32_t slot;
 	size_t len;
 
 	if ((e = method_offer_param(env, p, params, "offer")) == NULL)
@@ -152,6 +153,14 @@ method_referral_update(struct matcherd *env, struct pending *p,
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "status",
 		    "status must be one of suggested, validated, sent, "
 		    "interview, hired, not_retained, withdrawn");
+		goto fail;
+	}
+	/* The person, too, must be the adviser's. */
+	if ((slot = index_find(env->idx, op->candidate)) != INDEX_NONE &&
+	    !(env->idx->recs[slot].k.sectors & methods_sectors(env, p))) {
+		pending_error(p, RPC_ERR_FORBIDDEN, "candidate", "candidate %s "
+		    "is in no sector open to %s", op->candidate,
+		    pending_session(p)->user);
 		goto fail;
 	}
 	/* The script checks again atomically; this answers most cases. */

@@ -303,6 +303,8 @@ int
 store_reply_check(const redisReply *r, const char *what, int *code,
     char *msg, size_t msglen)
 {
+	size_t i;
+
 	if (r == NULL) {
 		*code = RPC_ERR_UNAVAILABLE;
 		snprintf(msg, msglen, "redis connection lost during %s", what);
@@ -319,6 +321,17 @@ store_reply_check(const redisReply *r, const char *what, int *code,
 		snprintf(msg, msglen, "transaction aborted");
 		return -1;
 	}
+	/* EXEC runs every command: one may have failed on its own. */
+	if (r->type == REDIS_REPLY_ARRAY && strcmp(what, "EXEC") == 0)
+		for (i = 0; i < r->elements; i++)
+			if (r->element[i]->type == REDIS_REPLY_ERROR) {
+				log_warnx("redis error in a transaction: %s",
+				    r->element[i]->str);
+				*code = RPC_ERR_INTERNAL;
+				snprintf(msg, msglen, "redis error during %s",
+				    what);
+				return -1;
+			}
 	return 0;
 }
 

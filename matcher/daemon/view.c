@@ -12,6 +12,16 @@
 #include "pending.h"
 #include "view.h"
 
+/*
+ * The keys of a result outside the adviser view: the offer, its status
+ * and the counts.  Not possible_duplicate_of, which may name an offer
+ * the reader does not see.
+ */
+static const char *const result_fields[] = {
+	"offer", "status", "scored_at", "considered", "eligible", "excluded",
+	"suggestions", "clause", NULL
+};
+
 /* The fields of a suggestion that prospection staff see. */
 static const char *const prospection_fields[] = {
 	"rank", "candidate", "score", "distance_km", NULL
@@ -129,7 +139,7 @@ view_pack(msgpack_packer *pk, const struct view *v, const char *result,
 	msgpack_zone zone;
 	msgpack_object obj;
 	size_t off = 0;
-	uint32_t i, j;
+	uint32_t i, j, n;
 
 	msgpack_zone_init(&zone, 4096);
 	if (msgpack_unpack(result, len, &off, &zone, &obj) !=
@@ -144,9 +154,13 @@ view_pack(msgpack_packer *pk, const struct view *v, const char *result,
 		msgpack_zone_destroy(&zone);
 		return;
 	}
-	msgpack_pack_map(pk, obj.via.map.size);
+	for (i = 0, n = 0; i < obj.via.map.size; i++)
+		n += shown(&obj.via.map.ptr[i].key, result_fields);
+	msgpack_pack_map(pk, n);
 	for (i = 0; i < obj.via.map.size; i++) {
 		kv = &obj.via.map.ptr[i];
+		if (!shown(&kv->key, result_fields))
+			continue;
 		msgpack_pack_object(pk, kv->key);
 		if (!mp_str_eq(&kv->key, "suggestions") ||
 		    kv->val.type != MSGPACK_OBJECT_ARRAY)
