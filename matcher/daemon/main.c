@@ -29,6 +29,7 @@
 #include "rules.h"
 #include "server.h"
 #include "store.h"
+#include "tls.h"
 #include "users.h"
 #include "xmalloc.h"
 
@@ -274,7 +275,14 @@ main(int argc, char *argv[])
 		return 1;
 	if (load_users(env.conf, &env.users) == -1)
 		return 1;
+	/* -n makes the same TLS checks as a start, files loaded. */
+	if (tls_init(env.conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", env.conf->path[0] ?
+		    env.conf->path : "matcherd", err);
+		return 1;
+	}
 	if (check) {
+		tls_free();
 		printf("configuration OK\n");
 		users_free(env.users);
 		rules_free(env.rules);
@@ -341,6 +349,7 @@ main(int argc, char *argv[])
 	rules_free(env.rules);
 	users_free(env.users);
 	refdata_free(env.ref);
+	tls_free();
 	free(env.conf);
 	log_info("stopped");
 	return 0;
