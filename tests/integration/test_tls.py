@@ -101,6 +101,30 @@ class Tls(harness.MatcherdTestCase):
         self.clients.append(c)
         self.assertIs(c.call("ping")["pong"], True)
 
+    def test_plaintext_http_gets_no_answer(self):
+        host, port = self.d.http_addr.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), 5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.settimeout(5)
+            data = b""
+            try:
+                while True:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+            except (socket.timeout, ConnectionResetError):
+                pass
+        self.assertNotIn(b"HTTP/1.", data)
+        # And HTTPS still works after it.
+        conn = http.client.HTTPSConnection(host, int(port), timeout=10,
+                                           context=self.ctx)
+        try:
+            conn.request("GET", "/")
+            self.assertEqual(conn.getresponse().status, 200)
+        finally:
+            conn.close()
+
     def test_matchctl_tls(self):
         r = subprocess.run([MATCHCTL, "--tls", "--cacert", self.cert, "-s",
                             self.d.addr, "ping"], capture_output=True,
