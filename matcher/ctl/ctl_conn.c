@@ -298,6 +298,21 @@ ctl_conn_write(struct conn *c, const char *p, size_t n)
 	}
 }
 
+/* Up to len bytes through TLS; 0 at the end of the session. */
+static ssize_t
+tls_read(struct conn *c, char *p, size_t len)
+{
+	int r;
+
+	for (;;) {
+		if ((r = SSL_read(c->ssl, p, len > INT_MAX ? INT_MAX :
+		    (int)len)) > 0)
+			return r;
+		if (ssl_retry(c, r, "read") == 0)
+			return 0;
+	}
+}
+
 /* Read more bytes into the buffer; returns 0 at end of stream. */
 static size_t
 conn_fill(struct conn *c)
@@ -318,17 +333,12 @@ conn_fill(struct conn *c)
 		c->buf = nb;
 		c->cap = want;
 	}
-	while (c->ssl != NULL) {
-		want = c->cap - c->len;
-		if ((r = SSL_read(c->ssl, c->buf + c->len, want > INT_MAX ?
-		    INT_MAX : (int)want)) > 0)
-			break;
-		if (ssl_retry(c, (int)r, "read") == 0) {
-			r = 0;
-			break;
-		}
+	if (c->ssl != NULL) {
+		r = tls_read(c, c->buf + c->len, c->cap - c->len);
+		c->len += r;
+		return r;
 	}
-	while (c->ssl == NULL) {
+	for (;;) {
 		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
 		if (r >= 0)
 			break;

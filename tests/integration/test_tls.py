@@ -31,6 +31,20 @@ def make_cert(tmp):
     return cert, key
 
 
+def read_all(s, timeout=5):
+    """What the peer sends until it closes or is silent for timeout."""
+    s.settimeout(timeout)
+    data = b""
+    try:
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                return data
+            data += chunk
+    except (socket.timeout, ConnectionResetError):
+        return data
+
+
 def run_check(path, extra=()):
     return subprocess.run([MATCHERD, "-n", "-c", path] + list(extra),
                           stdin=subprocess.DEVNULL, capture_output=True,
@@ -81,16 +95,7 @@ class Tls(harness.MatcherdTestCase):
             # A ping as a plain MessagePack-RPC request.
             s.sendall(bytes([0x94, 0x00, 0x01, 0xa4]) + b"ping" +
                       bytes([0x90]))
-            s.settimeout(5)
-            data = b""
-            try:
-                while True:
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-            except (socket.timeout, ConnectionResetError):
-                pass
+            data = read_all(s)
         # At most a TLS alert (content type 21), never an RPC answer.
         self.assertTrue(data == b"" or data[0] == 0x15, data)
         self.assertNotIn(b"pong", data)
@@ -105,16 +110,7 @@ class Tls(harness.MatcherdTestCase):
         host, port = self.d.http_addr.rsplit(":", 1)
         with socket.create_connection((host, int(port)), 5) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            s.settimeout(5)
-            data = b""
-            try:
-                while True:
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-            except (socket.timeout, ConnectionResetError):
-                pass
+            data = read_all(s)
         self.assertNotIn(b"HTTP/1.", data)
         # And HTTPS still works after it.
         conn = http.client.HTTPSConnection(host, int(port), timeout=10,
