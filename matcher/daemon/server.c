@@ -1,7 +1,8 @@
 /*
  * The MessagePack-RPC listener: a connection (conn.c) for each client up
- * to max_clients, after its TLS handshake when [tls] is set.  Accepting pauses for a second on EMFILE/ENFILE
- * (listener.c) instead of spinning on a socket that stays readable.
+ * to max_clients, after its TLS handshake when [tls] is set.  Accepting
+ * pauses for a second on EMFILE/ENFILE (listener.c) instead of spinning
+ * on a socket that stays readable.
  */
 #include <sys/socket.h>
 
@@ -43,6 +44,7 @@ struct server {
 	struct evconnlistener	*listener;
 	struct listener		*limits;	/* its accept pause */
 	struct handshake	*handshakes;	/* freed with the server */
+	int			 nhandshakes;
 };
 
 static void
@@ -73,6 +75,7 @@ handshake_free(struct handshake *hs)
 		hs->srv->handshakes = hs->next;
 	if (hs->next != NULL)
 		hs->next->prev = hs->prev;
+	hs->srv->nhandshakes--;
 	free(hs);
 }
 
@@ -97,11 +100,8 @@ handshake_eventcb(struct bufferevent *bev, short what, void *arg)
 			bufferevent_trigger(bev, EV_READ, 0);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT)
-		snprintf(why, sizeof(why), "timed out");
-	else
-		tls_bev_error(bev, why, sizeof(why));
-	log_info("%s: TLS handshake failed: %s", peer, why);
+	log_info("%s: TLS handshake failed: %s", peer,
+	    tls_bev_error(bev, what, why, sizeof(why)));
 	bufferevent_free(bev);
 }
 
@@ -119,6 +119,7 @@ handshake_start(struct server *srv, struct bufferevent *bev,
 	if ((hs->next = srv->handshakes) != NULL)
 		hs->next->prev = hs;
 	srv->handshakes = hs;
+	srv->nhandshakes++;
 	bufferevent_setcb(bev, NULL, NULL, handshake_eventcb, hs);
 	bufferevent_set_timeouts(bev, &tv, &tv);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
@@ -134,7 +135,9 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	char peer[64];
 
 	peer_name(sa, peer, sizeof(peer));
-	if ((int)env->stats.clients >= env->conf->max_clients) {
+	/* Handshakes count too: each holds a socket and an SSL. */
+	if ((int)env->stats.clients + srv->nhandshakes >=
+	    env->conf->max_clients) {
 		log_warnx("%s: refused: max_clients (%d) reached", peer,
 		    env->conf->max_clients);
 		close(fd);

@@ -174,7 +174,7 @@ tls_bufferevent(struct event_base *base, evutil_socket_t fd, int options)
 }
 
 const char *
-tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
+tls_bev_error(struct bufferevent *bev, short what, char *buf, size_t len)
 {
 	unsigned long e, last = 0;
 	int serr = EVUTIL_SOCKET_ERROR();
@@ -183,10 +183,12 @@ tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
 		last = e;
 	if (last != 0)
 		ERR_error_string_n(last, buf, len);
-	else if (serr != 0)
-		snprintf(buf, len, "%s", evutil_socket_error_to_string(serr));
-	else
+	else if (what & BEV_EVENT_TIMEOUT)
+		snprintf(buf, len, "timed out");
+	else if ((what & BEV_EVENT_EOF) || serr == 0)
 		snprintf(buf, len, "closed by peer");
+	else
+		snprintf(buf, len, "%s", evutil_socket_error_to_string(serr));
 	return buf;
 }
 

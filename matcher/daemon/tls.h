@@ -30,8 +30,9 @@ int		 tls_enabled(void);
  */
 struct bufferevent *tls_bufferevent(struct event_base *, evutil_socket_t fd,
 		    int options);
-/* Why bev's handshake or session failed, in buf. */
-const char	*tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
+/* Why bev's handshake or session failed (what: of its event), in buf. */
+const char	*tls_bev_error(struct bufferevent *bev, short what, char *buf,
+		    size_t len);
 void		 tls_free(void);
 
 #endif
