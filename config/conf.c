@@ -117,6 +117,13 @@ static const struct key keys[] = {
 	{ "auth", "required", KT_BOOL, F(auth_required), 0, 0, "yes",
 	    "every method but ping and auth needs an authenticated user" },
 
+	{ "tls", "cert", KT_STRING, F(tls.cert), 0, 0, "",
+	    "certificate chain (PEM) of both listeners; empty: plain TCP" },
+	{ "tls", "key", KT_STRING, F(tls.key), 0, 0, "",
+	    "private key (PEM) of the certificate" },
+	{ "tls", "allow_plaintext", KT_BOOL, F(tls.allow_plaintext), 0, 0,
+	    "no", "yes: plain TCP may listen on a non-loopback address" },
+
 	{ "log", "level", KT_LOGLEVEL, F(log_level), 0, 0, "info",
 	    "least severe message logged: error, warn, info or debug" },
 

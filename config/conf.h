@@ -64,6 +64,13 @@ struct conf_http {
 	char		 www_dir[CONF_PATH_MAX];	/* "": compiled-in */
 };
 
+/* TLS on both listeners (docs/HTTP.md, TLS). */
+struct conf_tls {
+	char		 cert[CONF_PATH_MAX];	/* PEM chain; "": no TLS */
+	char		 key[CONF_PATH_MAX];	/* PEM private key */
+	int		 allow_plaintext;	/* plain TCP off loopback */
+};
+
 struct conf {
 	char		 path[CONF_PATH_MAX];	/* file it was read from */
 	struct conf_addr listen;
@@ -82,6 +89,7 @@ struct conf {
 	char		 rulesfile[CONF_PATH_MAX];
 	char		 auth_users[CONF_PATH_MAX];	/* the users file */
 	int		 auth_required;
+	struct conf_tls	 tls;
 	int		 log_level;		/* enum conf_loglevel */
 	struct conf_matching matching;
 };

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdint.h>
@@ -19,8 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <msgpack.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "ctl.h"
 #include "ctl_conn.h"
@@ -41,6 +46,10 @@
  * must leave room for them under the daemon's nesting bound.
  */
 #define CTL_ENVELOPE_DEPTH	2
+
+/* --tls and its --cacert (ctl_conn_set_tls). */
+static int		 use_tls;
+static const char	*tls_cacert;
 
 /* Wait until the socket is ready for events, or exit on the timeout. */
 static void
@@ -123,6 +132,103 @@ connect_one(struct conn *c, const struct addrinfo *ai, int *err)
 	return fd;
 }
 
+void
+ctl_conn_set_tls(const char *cacert)
+{
+	use_tls = 1;
+	tls_cacert = cacert;
+}
+
+/* OpenSSL's last reason, its queue cleared. */
+static const char *
+ssl_reason(char *buf, size_t len)
+{
+	unsigned long e, last = 0;
+
+	while ((e = ERR_get_error()) != 0)
+		last = e;
+	if (last == 0)
+		snprintf(buf, len, "%s", errno ? strerror(errno) :
+		    "connection closed");
+	else
+		ERR_error_string_n(last, buf, len);
+	return buf;
+}
+
+/*
+ * After an SSL_* call on the non-blocking socket returned r <= 0: wait
+ * for what OpenSSL wants and return 1 to retry, or 0 for a clean close.
+ * Anything else exits, naming what failed.
+ */
+static int
+ssl_retry(struct conn *c, int r, const char *what)
+{
+	char why[256];
+
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		wait_fd(c, POLLIN);
+		return 1;
+	case SSL_ERROR_WANT_WRITE:
+		wait_fd(c, POLLOUT);
+		return 1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	default:
+		if (SSL_get_verify_result(c->ssl) != X509_V_OK) {
+			ERR_clear_error();
+			ctl_die(EXIT_CONN, "%s: TLS %s: certificate: %s",
+			    c->server, what, X509_verify_cert_error_string(
+			    SSL_get_verify_result(c->ssl)));
+		}
+		ctl_die(EXIT_CONN, "%s: TLS %s: %s", c->server, what,
+		    ssl_reason(why, sizeof(why)));
+	}
+	return 0;
+}
+
+/* The handshake, the server checked against the CA and host. */
+static void
+tls_open(struct conn *c, const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	char why[256];
+	SSL_CTX *ctx;
+	int r;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		ctl_die(EXIT_CONN, "TLS: %s", ssl_reason(why, sizeof(why)));
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	/* A server closing without close_notify is an end of stream. */
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (tls_cacert != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, tls_cacert, NULL) != 1)
+			ctl_die(EXIT_USAGE, "--cacert %s: %s", tls_cacert,
+			    ssl_reason(why, sizeof(why)));
+	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1)
+		ctl_die(EXIT_CONN, "TLS: the system's certificates: %s",
+		    ssl_reason(why, sizeof(why)));
+	if ((c->ssl = SSL_new(ctx)) == NULL)
+		ctl_die(EXIT_CONN, "TLS: %s", ssl_reason(why, sizeof(why)));
+	SSL_CTX_free(ctx);	/* c->ssl holds it */
+	/* An address is checked against the certificate's IP names. */
+	if (inet_pton(AF_INET, host, &a4) == 1 ||
+	    inet_pton(AF_INET6, host, &a6) == 1) {
+		if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
+		    host) != 1)
+			ctl_die(EXIT_CONN, "TLS: bad address %s", host);
+	} else if (SSL_set1_host(c->ssl, host) != 1 ||
+	    SSL_set_tlsext_host_name(c->ssl, host) != 1)
+		ctl_die(EXIT_CONN, "TLS: bad host name %s", host);
+	SSL_set_fd(c->ssl, c->fd);
+	while ((r = SSL_connect(c->ssl)) != 1)
+		if (ssl_retry(c, r, "handshake") == 0)
+			ctl_die(EXIT_CONN, "%s: TLS handshake: connection "
+			    "closed", c->server);
+}
+
 static void
 conn_open(struct conn *c, const char *server, double timeout)
 {
@@ -150,6 +256,8 @@ conn_open(struct conn *c, const char *server, double timeout)
 	if (c->fd == -1)
 		ctl_die(EXIT_CONN, "cannot connect to %s: %s", server,
 		    strerror(err));
+	if (use_tls)
+		tls_open(c, host);
 	c->cap = CTL_READ_CHUNK;
 	if ((c->buf = malloc(c->cap)) == NULL)
 		ctl_die(EXIT_REFUSED, "out of memory");
@@ -162,6 +270,17 @@ ctl_conn_write(struct conn *c, const char *p, size_t n)
 {
 	ssize_t w;
 
+	while (n > 0 && c->ssl != NULL) {
+		if ((w = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX :
+		    (int)n)) <= 0) {
+			if (ssl_retry(c, (int)w, "write") == 0)
+				ctl_die(EXIT_CONN, "%s: write: connection "
+				    "closed", c->server);
+			continue;
+		}
+		p += w;
+		n -= w;
+	}
 	while (n > 0) {
 		w = send(c->fd, p, n, MSG_NOSIGNAL);
 		if (w == -1) {
@@ -176,6 +295,21 @@ ctl_conn_write(struct conn *c, const char *p, size_t n)
 		}
 		p += w;
 		n -= w;
+	}
+}
+
+/* Up to len bytes through TLS; 0 at the end of the session. */
+static ssize_t
+tls_read(struct conn *c, char *p, size_t len)
+{
+	int r;
+
+	for (;;) {
+		if ((r = SSL_read(c->ssl, p, len > INT_MAX ? INT_MAX :
+		    (int)len)) > 0)
+			return r;
+		if (ssl_retry(c, r, "read") == 0)
+			return 0;
 	}
 }
 
@@ -198,6 +332,11 @@ conn_fill(struct conn *c)
 			ctl_die(EXIT_REFUSED, "out of memory");
 		c->buf = nb;
 		c->cap = want;
+	}
+	if (c->ssl != NULL) {
+		r = tls_read(c, c->buf + c->len, c->cap - c->len);
+		c->len += r;
+		return r;
 	}
 	for (;;) {
 		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
@@ -407,6 +546,11 @@ void
 ctl_conn_close(struct ctl *ctl)
 {
 	if (ctl->connected) {
+		if (ctl->conn.ssl != NULL) {
+			/* close_notify, without waiting for the server's. */
+			SSL_shutdown(ctl->conn.ssl);
+			SSL_free(ctl->conn.ssl);
+		}
 		close(ctl->conn.fd);
 		free(ctl->conn.buf);
 		msgpack_zone_destroy(&ctl->conn.zone);

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <msgpack.h>
+#include <openssl/ssl.h>
 
 #include "rpc.h"
 
@@ -20,6 +21,7 @@ struct ctl;
 /* One connection and its read buffer: buf[off, len) is not yet consumed. */
 struct conn {
 	int		 fd;
+	SSL		*ssl;		/* --tls; NULL: plain TCP */
 	const char	*server;
 	int		 timeout_ms;	/* -1: wait forever */
 	char		*buf;
@@ -44,6 +46,11 @@ struct reply {
  * sent: a refusal exits 1 like any refused request.
  */
 struct conn	*ctl_conn_get(struct ctl *);
+/*
+ * --tls: connections to come speak TLS, the server's certificate checked
+ * against cacert (NULL: the system's store) and the host name of -s.
+ */
+void		 ctl_conn_set_tls(const char *cacert);
 void		 ctl_conn_close(struct ctl *);
 /*
  * One request and its result (a new reference); takes ownership of

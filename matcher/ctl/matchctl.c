@@ -146,7 +146,7 @@ usage(const struct command *cmd)
 		exit(EXIT_USAGE);
 	}
 	fprintf(stderr, "usage: matchctl [-s HOST:PORT] [--json] "
-	    "[--timeout SEC] COMMAND ...\n"
+	    "[--timeout SEC] [--tls [--cacert FILE]] COMMAND ...\n"
 	    "server: -s, else $MATCHCTL_SERVER, else %s\n"
 	    "token: --token TOKEN, else $MATCHCTL_TOKEN, else none; "
 	    "sent first (auth)\n"
@@ -304,8 +304,9 @@ main(int argc, char *argv[])
 	const struct command *cmd;
 	struct ctl ctl;
 	struct opts o;
+	const char *cacert = NULL;
 	char *end;
-	int k, used, rc;
+	int k, used, rc, tls = 0;
 
 	ctl_set_usage(usage_of_command);
 	memset(&ctl, 0, sizeof(ctl));
@@ -323,6 +324,10 @@ main(int argc, char *argv[])
 				usage(NULL);
 		} else if (strcmp(argv[k], "--json") == 0)
 			ctl.json = 1;
+		else if (strcmp(argv[k], "--tls") == 0)
+			tls = 1;
+		else if (strcmp(argv[k], "--cacert") == 0 && k + 1 < argc)
+			cacert = argv[++k];
 		else if (strcmp(argv[k], "--timeout") == 0 && k + 1 < argc) {
 			ctl.timeout = strtod(argv[++k], &end);
 			if (*end != '\0' || end == argv[k] || ctl.timeout < 0 ||
@@ -331,6 +336,11 @@ main(int argc, char *argv[])
 		} else
 			usage(NULL);
 	}
+	/* A CA without --tls would be ignored: say so instead. */
+	if (cacert != NULL && !tls)
+		usage(NULL);
+	if (tls)
+		ctl_conn_set_tls(cacert);
 	/* As for the server, an empty variable counts as unset. */
 	if (ctl.token == NULL && (ctl.token = getenv("MATCHCTL_TOKEN")) !=
 	    NULL && *ctl.token == '\0')

@@ -29,6 +29,7 @@
 #include "jsonmp.h"
 #include "listener.h"
 #include "log.h"
+#include "tls.h"
 #include "matcherd.h"
 #include "mpobj.h"
 #include "xmalloc.h"
@@ -260,8 +261,8 @@ conn_bevcb(struct event_base *base, void *arg)
 	struct http *h = arg;
 	struct bufferevent *bev;
 
-	if ((bev = bufferevent_socket_new(base, -1,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+	/* evhttp sets the socket later; with TLS the handshake starts then. */
+	if ((bev = tls_bufferevent(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		fatalx("HTTP: cannot create a bufferevent");
 	bufferevent_incref(bev);
 	if (h->nconns == h->capconns) {

@@ -29,6 +29,7 @@
 #include "rules.h"
 #include "server.h"
 #include "store.h"
+#include "tls.h"
 #include "users.h"
 #include "xmalloc.h"
 
@@ -227,7 +228,7 @@ main(int argc, char *argv[])
 	struct timespec t0, t1;
 	char err[512];
 	const char *datadir;
-	int ch, check = 0;
+	int ch, bad, check = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:dnh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -270,21 +271,31 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	/* The rules name ROME codes: they are checked against the data. */
-	if ((env.rules = load_rules(env.conf, env.ref)) == NULL ||
-	    load_users(env.conf, &env.users) == -1) {
+	if ((env.rules = load_rules(env.conf, env.ref)) == NULL) {
 		/* Freed, so that a refused -n is no leak to the sanitizer. */
-		rules_free(env.rules);
 		refdata_free(env.ref);
 		free(env.conf);
 		return 1;
 	}
-	if (check) {
-		printf("configuration OK\n");
+	/* -n makes the same TLS checks as a start, files loaded. */
+	if (load_users(env.conf, &env.users) == -1)
+		bad = 1;
+	else if (tls_init(env.conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", env.conf->path[0] ?
+		    env.conf->path : "matcherd", err);
+		bad = 1;
+	} else
+		bad = 0;
+	if (check || bad) {
+		/* Freed, so the leak checker judges -n runs too. */
+		if (bad == 0)
+			printf("configuration OK\n");
+		tls_free();
 		users_free(env.users);
 		rules_free(env.rules);
 		refdata_free(env.ref);
 		free(env.conf);
-		return 0;
+		return bad;
 	}
 	log_init(env.conf->log_level);
 	signal(SIGPIPE, SIG_IGN);
@@ -345,6 +356,7 @@ main(int argc, char *argv[])
 	rules_free(env.rules);
 	users_free(env.users);
 	refdata_free(env.ref);
+	tls_free();
 	free(env.conf);
 	log_info("stopped");
 	return 0;

@@ -1,7 +1,8 @@
 /*
  * The MessagePack-RPC listener: a connection (conn.c) for each client up
- * to max_clients.  Accepting pauses for a second on EMFILE/ENFILE
- * (listener.c) instead of spinning on a socket that stays readable.
+ * to max_clients, after its TLS handshake when [tls] is set.  Accepting
+ * pauses for a second on EMFILE/ENFILE (listener.c) instead of spinning
+ * on a socket that stays readable.
  */
 #include <sys/socket.h>
 
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
@@ -23,12 +25,26 @@
 #include "log.h"
 #include "matcherd.h"
 #include "server.h"
+#include "tls.h"
 #include "xmalloc.h"
+
+/* How long a TLS client may take over its handshake. */
+#define HANDSHAKE_TIMEOUT_S	10
+
+/* A TLS client whose handshake is under way: not a connection yet. */
+struct handshake {
+	struct server		*srv;
+	struct bufferevent	*bev;
+	struct handshake	*prev, *next;
+	char			 peer[64];
+};
 
 struct server {
 	struct matcherd		*env;
 	struct evconnlistener	*listener;
 	struct listener		*limits;	/* its accept pause */
+	struct handshake	*handshakes;	/* freed with the server */
+	int			 nhandshakes;
 };
 
 static void
@@ -51,6 +67,65 @@ peer_name(const struct sockaddr *sa, char *buf, size_t len)
 }
 
 static void
+handshake_free(struct handshake *hs)
+{
+	if (hs->prev != NULL)
+		hs->prev->next = hs->next;
+	else
+		hs->srv->handshakes = hs->next;
+	if (hs->next != NULL)
+		hs->next->prev = hs->prev;
+	hs->srv->nhandshakes--;
+	free(hs);
+}
+
+/*
+ * The handshake is over: a connection from now on, or a failure logged
+ * with OpenSSL's reason and closed.
+ */
+static void
+handshake_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct handshake *hs = arg;
+	struct matcherd *env = hs->srv->env;
+	char peer[64], why[256];
+
+	snprintf(peer, sizeof(peer), "%s", hs->peer);
+	handshake_free(hs);
+	if (what & BEV_EVENT_CONNECTED) {
+		bufferevent_set_timeouts(bev, NULL, NULL);
+		conn_new(env, bev, peer);
+		/* What came with the handshake waits in the input buffer. */
+		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+			bufferevent_trigger(bev, EV_READ, 0);
+		return;
+	}
+	log_info("%s: TLS handshake failed: %s", peer,
+	    tls_bev_error(bev, what, why, sizeof(why)));
+	bufferevent_free(bev);
+}
+
+static void
+handshake_start(struct server *srv, struct bufferevent *bev,
+    const char *peer)
+{
+	struct timeval tv = { HANDSHAKE_TIMEOUT_S, 0 };
+	struct handshake *hs;
+
+	hs = xcalloc(1, sizeof(*hs));
+	hs->srv = srv;
+	hs->bev = bev;
+	snprintf(hs->peer, sizeof(hs->peer), "%s", peer);
+	if ((hs->next = srv->handshakes) != NULL)
+		hs->next->prev = hs;
+	srv->handshakes = hs;
+	srv->nhandshakes++;
+	bufferevent_setcb(bev, NULL, NULL, handshake_eventcb, hs);
+	bufferevent_set_timeouts(bev, &tv, &tv);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
@@ -60,20 +135,25 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	char peer[64];
 
 	peer_name(sa, peer, sizeof(peer));
-	if ((int)env->stats.clients >= env->conf->max_clients) {
+	/* Handshakes count too: each holds a socket and an SSL. */
+	if ((int)env->stats.clients + srv->nhandshakes >=
+	    env->conf->max_clients) {
 		log_warnx("%s: refused: max_clients (%d) reached", peer,
 		    env->conf->max_clients);
 		close(fd);
 		return;
 	}
 	listener_nodelay(fd);
-	bev = bufferevent_socket_new(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bev = tls_bufferevent(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", peer);
 		close(fd);
 		return;
 	}
-	conn_new(env, bev, peer);
+	if (tls_enabled())
+		handshake_start(srv, bev, peer);
+	else
+		conn_new(env, bev, peer);
 }
 
 struct server *
@@ -109,7 +189,8 @@ server_new(struct matcherd *env, const char *host, int port)
 		return NULL;
 	}
 	srv->limits = listener_new(env->base, srv->listener, "accept");
-	log_info("listening on %s:%d", host, port);
+	log_info("listening on %s:%d%s", host, port,
+	    tls_enabled() ? " (TLS)" : "");
 	return srv;
 }
 
@@ -118,6 +199,10 @@ server_free(struct server *srv)
 {
 	if (srv == NULL)
 		return;
+	while (srv->handshakes != NULL) {
+		bufferevent_free(srv->handshakes->bev);
+		handshake_free(srv->handshakes);
+	}
 	listener_free(srv->limits);
 	evconnlistener_free(srv->listener);
 	free(srv);

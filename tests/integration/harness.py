@@ -525,10 +525,14 @@ class RpcClient:
     waiting for a response are queued for next_notification().
     """
 
-    def __init__(self, addr, timeout=CALL_TIMEOUT, token=ADMIN_TOKEN):
+    def __init__(self, addr, timeout=CALL_TIMEOUT, token=ADMIN_TOKEN,
+                 tls=None):
+        # tls: an ssl.SSLContext to speak TLS with; None, plain TCP.
         host, port = addr.rsplit(":", 1)
         self.sock = socket.create_connection((host, int(port)), timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_hostname=host)
         self.timeout = timeout
         self.unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
         self.msgid = 0
@@ -743,8 +747,10 @@ class Matcherd:
     """matcherd from the build directory, logging to a file."""
 
     def __init__(self, redis, config=CONFIG, tmpdir=None, extra_args=(),
-                 port=None, users=True):
+                 port=None, users=True, tls=None):
         self.redis = redis
+        # tls: the ssl.SSLContext of its clients (readiness ping too).
+        self.tls = tls
         self.config = config
         self.tmpdir = tmpdir or mkdtemp("matcherd-")
         # users: True, the test users; a path; or None, no --users.
@@ -823,7 +829,8 @@ class Matcherd:
             raise AssertionError("matcherd exited with status %s" %
                                  self.proc.returncode)
         try:
-            with RpcClient(self.addr, timeout=2.0, token=None) as c:
+            with RpcClient(self.addr, timeout=2.0, token=None,
+                           tls=self.tls) as c:
                 return c.call("ping").get("pong") is True
         except (OSError, ConnectionClosed, socket.timeout):
             return False
@@ -881,7 +888,7 @@ class Matcherd:
         return log if m else None
 
     def client(self, timeout=CALL_TIMEOUT):
-        return RpcClient(self.addr, timeout)
+        return RpcClient(self.addr, timeout, tls=self.tls)
 
     def http(self, method, path, body=None, headers=None,
              timeout=CALL_TIMEOUT):
