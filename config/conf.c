@@ -40,7 +40,8 @@ enum key_type {
 	KT_NAME,	/* char[], [A-Za-z0-9_-], length min..max */
 	KT_ADDR,	/* struct conf_addr */
 	KT_LOGLEVEL,	/* int, enum conf_loglevel */
-	KT_CRITERIA	/* uint32_t, bitmask of enum criterion */
+	KT_CRITERIA,	/* uint32_t, bitmask of enum criterion */
+	KT_HOSTS	/* char[], host names and [v6] literals, blank-separated */
 };
 
 struct key {
@@ -91,6 +92,10 @@ static const struct key keys[] = {
 	{ "http", "www_dir", KT_STRING, F(http.www_dir), 0, 0, "",
 	    "directory of the advisers' page; empty: the compiled-in "
 	    "default" },
+	{ "http", "hosts", KT_HOSTS, F(http.hosts), 0, 0,
+	    "localhost 127.0.0.1 [::1]",
+	    "Host names (and [v6] literals) served, besides listen's host; "
+	    "other Hosts get 421" },
 
 	{ "redis", "address", KT_ADDR, F(redis), 0, 0, "127.0.0.1:6379",
 	    "address and port of the Redis server" },
@@ -428,6 +433,63 @@ parse_criteria(const char *s, uint32_t *out, char *err, size_t errlen)
 }
 
 /*
+ * [http] hosts: host names and bracketed IPv6 literals separated by
+ * blanks, each as a Host header names it without its port, so that the
+ * daemon can compare them with Host as they are.
+ */
+static int
+check_hosts(const char *s, char *err, size_t errlen)
+{
+	struct in6_addr in6;
+	char v6[INET6_ADDRSTRLEN];
+	size_t len, i;
+	int show;
+
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0')
+			return 0;
+		len = strcspn(s, " \t\r\n\f\v");
+		show = len > 64 ? 64 : (int)len;
+		if (*s == '[') {
+			if (len < 3 || s[len - 1] != ']' || len - 2 >= sizeof(v6))
+				goto bad_v6;
+			memcpy(v6, s + 1, len - 2);
+			v6[len - 2] = '\0';
+			if (inet_pton(AF_INET6, v6, &in6) != 1)
+				goto bad_v6;
+		} else {
+			if (len > CONF_HOST_MAX) {
+				(void)snprintf(err, errlen, "host '%.*s...' too "
+				    "long", show, s);
+				return -1;
+			}
+			for (i = 0; i < len; i++) {
+				if (s[i] == ':') {
+					(void)snprintf(err, errlen, "'%.*s': a "
+					    "host is written without its port, an "
+					    "IPv6 address in brackets ([::1])",
+					    show, s);
+					return -1;
+				}
+				if (!is_name_char((unsigned char)s[i]) &&
+				    s[i] != '.') {
+					(void)snprintf(err, errlen, "invalid "
+					    "character in host '%.*s'", show, s);
+					return -1;
+				}
+			}
+		}
+		s += len;
+	}
+bad_v6:
+	(void)snprintf(err, errlen, "'%.*s' is not an IPv6 address between "
+	    "[ ]", show, s);
+	return -1;
+}
+
+/*
  * Set the field of key k in c from the text v.  Returns 0, or -1 with the
  * reason in err (without the key name, which the caller adds) and the
  * field unchanged.
@@ -495,6 +557,10 @@ set_value(const struct key *k, struct conf *c, const char *v, char *err,
 				return -1;
 			}
 		}
+		/* FALLTHROUGH */
+	case KT_HOSTS:
+		if (k->type == KT_HOSTS && check_hosts(v, err, errlen) == -1)
+			return -1;
 		/* FALLTHROUGH */
 	case KT_STRING:
 		len = strlen(v);
@@ -859,6 +925,7 @@ dump_value(const struct key *k, const struct conf *c, FILE *fp)
 		break;
 	case KT_STRING:
 	case KT_NAME:
+	case KT_HOSTS:
 		fprintf(fp, needs_quotes(field) ? "\"%.*s\"" : "%.*s",
 		    (int)k->size, field);
 		break;

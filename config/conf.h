@@ -13,6 +13,7 @@
 
 #define CONF_PATH_MAX 1024
 #define CONF_HOST_MAX 255
+#define CONF_HOSTS_MAX 512
 #define CONF_MAX_ERRORS 32
 
 struct conf_addr {
@@ -62,6 +63,8 @@ struct conf_http {
 	int		 timeout_s;
 	int		 max_streams;		/* Server-Sent Events */
 	char		 www_dir[CONF_PATH_MAX];	/* "": compiled-in */
+	/* Host names and [v6] literals served, blank-separated. */
+	char		 hosts[CONF_HOSTS_MAX];
 };
 
 /* TLS on both listeners (docs/HTTP.md, TLS). */

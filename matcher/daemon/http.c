@@ -1,21 +1,29 @@
 /*
  * The HTTP/JSON API's server: one evhttp server, the accounting of its
  * connections and the max_connections bound, and the general callback
- * that hands each request to the routes (http_routes.c), or to the
- * advisers' page (http_static.c) when no route's path matches.  The
- * reply and decoding primitives of http_priv.h live here too: every
- * http_*.c file answers through them.
+ * that checks each request's Host and Origin, then hands it to the routes
+ * (http_routes.c), or to the advisers' page (http_static.c) when no
+ * route's path matches.  The reply and decoding primitives of
+ * http_priv.h live here too: every http_*.c file answers through them.
  */
+#include <sys/queue.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>	/* the request's HTTP version */
+#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <jansson.h>
 #include <msgpack.h>
@@ -94,6 +102,13 @@ http_head_length(struct evhttp_request *req, long long len)
 	    "Content-Length", buf);
 }
 
+/* libevent 2.1 has no phrase for 421 (RFC 9110, 15.5.20). */
+static const char *
+status_phrase(int status)
+{
+	return status == 421 ? "Misdirected Request" : NULL;
+}
+
 /* evhttp would send a body even to HEAD: not ours. */
 void
 http_reply_text(struct evhttp_request *req, int status, char *text,
@@ -107,7 +122,7 @@ http_reply_text(struct evhttp_request *req, int status, char *text,
 	} else if (evbuffer_add_reference(evhttp_request_get_output_buffer(req),
 	    text, len, free_cleanup, NULL) == -1)
 		free(text);
-	evhttp_send_reply(req, status, NULL, NULL);
+	evhttp_send_reply(req, status, status_phrase(status), NULL);
 }
 
 /* A JSON string of s, its bytes outside ASCII replaced if not UTF-8. */
@@ -327,6 +342,198 @@ http_connections(struct http *h)
 }
 
 /* ------------------------------------------------------------------ */
+/* Host and Origin                                                    */
+
+/*
+ * s[0..len), brackets optional, as an IPv6 address: 0, or -1 when it is
+ * not one.
+ */
+static int
+v6_of(const char *s, size_t len, struct in6_addr *out)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		s++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(buf) || memchr(s, ':', len) == NULL)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET6, buf, out) == 1 ? 0 : -1;
+}
+
+/*
+ * Whether hosts a and b are one: IPv6 addresses as addresses (so that
+ * [::1] is [0:0::1]), names without regard to case.
+ */
+static int
+same_host(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct in6_addr x, y;
+
+	if (v6_of(a, alen, &x) == 0 && v6_of(b, blen, &y) == 0)
+		return memcmp(&x, &y, sizeof(x)) == 0;
+	return alen == blen && strncasecmp(a, b, alen) == 0;
+}
+
+/* Whether s[0..len), a host without its port, is one we serve. */
+static int
+host_served(struct http *h, const char *s, size_t len)
+{
+	const struct conf_http *c = &h->env->conf->http;
+	const char *p = c->hosts;
+	size_t n;
+
+	if (len == 0)
+		return 0;
+	if (same_host(c->listen.host, strlen(c->listen.host), s, len))
+		return 1;
+	/* conf.c checked the list: names and [v6] literals, blank-separated. */
+	for (;;) {
+		p += strspn(p, " \t\r\n\f\v");
+		if (*p == '\0')
+			return 0;
+		n = strcspn(p, " \t\r\n\f\v");
+		if (same_host(p, n, s, len))
+			return 1;
+		p += n;
+	}
+}
+
+/*
+ * Whether authority s[0..len), "host" or "host:port" with an IPv6 host
+ * in brackets (a Host header, or an Origin after its scheme), names a
+ * host we serve.  Anything else, a path or user information, does not.
+ */
+static int
+authority_served(struct http *h, const char *s, size_t len)
+{
+	const char *end = s + len, *port, *d;
+
+	if (len > 0 && s[0] == '[') {
+		if ((port = memchr(s, ']', len)) == NULL)
+			return 0;
+		port++;
+	} else if ((port = memchr(s, ':', len)) == NULL)
+		port = end;
+	if (port < end) {
+		if (*port != ':')
+			return 0;
+		for (d = port + 1; d < end; d++)
+			if (!isdigit((unsigned char)*d))
+				return 0;
+	}
+	return host_served(h, s, (size_t)(port - s));
+}
+
+/* An Origin of a page of ours: http:// or https:// a host we serve. */
+static int
+origin_served(struct http *h, const char *origin)
+{
+	size_t n;
+
+	if (strncasecmp(origin, "http://", 7) == 0)
+		n = 7;
+	else if (strncasecmp(origin, "https://", 8) == 0)
+		n = 8;
+	else
+		return 0;	/* "null" too: a sandboxed or file: page */
+	return authority_served(h, origin + n, strlen(origin + n));
+}
+
+/* Longest part of a client's header that a message repeats. */
+#define SHOWN_MAX	64
+
+/*
+ * What a client sent, fit for a message: at most SHOWN_MAX printable
+ * ASCII characters, any other byte as '?'.
+ */
+static void
+shown(const char *s, char out[SHOWN_MAX + 4])
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < SHOWN_MAX; i++)
+		out[i] = (unsigned char)s[i] > 0x20 &&
+		    (unsigned char)s[i] < 0x7f ? s[i] : '?';
+	if (s[i] != '\0') {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
+	out[i] = '\0';
+}
+
+/*
+ * Serve only the hosts of [http] hosts, so that a page of another name
+ * made to resolve to us (DNS rebinding) reaches nothing; and no request
+ * but GET and HEAD from a page of another origin (cross-site request
+ * forgery).  Returns 0 to serve the request, -1 once it is refused.
+ */
+static int
+check_host_origin(struct http *h, struct evhttp_request *req,
+    const struct evhttp_uri *uri)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *host = NULL, *origin = NULL, *target;
+	struct evkeyval *kv;
+	int nhost = 0, norigin = 0;
+	char what[SHOWN_MAX + 4];
+
+	TAILQ_FOREACH(kv, in, next) {
+		if (strcasecmp(kv->key, "Host") == 0) {
+			host = kv->value;
+			nhost++;
+		} else if (strcasecmp(kv->key, "Origin") == 0) {
+			origin = kv->value;
+			norigin++;
+		}
+	}
+	/* RFC 9112, 3.2: one Host, which HTTP/1.1 may not leave out. */
+	if (nhost > 1 || (nhost == 0 && (req->major > 1 ||
+	    (req->major == 1 && req->minor >= 1)))) {
+		http_fail(h->env, req, 400, RPC_ERR_INVALID_ARGUMENT, NULL,
+		    nhost > 1 ? "more than one Host header" :
+		    "an HTTP/1.1 request needs a Host header");
+		return -1;
+	}
+	if (host != NULL && !authority_served(h, host, strlen(host))) {
+		shown(host, what);
+		http_fail(h->env, req, 421, RPC_ERR_FORBIDDEN, NULL,
+		    "host %s is not served here", what);
+		return -1;
+	}
+	/*
+	 * An absolute target's host is the request's (RFC 9112, 3.2.2).
+	 * Without a scheme it is no such target: evhttp reads the path
+	 * //etc/passwd as host etc.
+	 */
+	if (evhttp_uri_get_scheme(uri) != NULL &&
+	    (target = evhttp_uri_get_host(uri)) != NULL &&
+	    !host_served(h, target, strlen(target))) {
+		shown(target, what);
+		http_fail(h->env, req, 421, RPC_ERR_FORBIDDEN, NULL,
+		    "host %s is not served here", what);
+		return -1;
+	}
+	/*
+	 * Browsers send Origin with every request but GET and HEAD, the
+	 * ones that change nothing; clients that are no browser (curl, a
+	 * script) send none, and a page cannot make a browser leave it out.
+	 */
+	if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD || norigin == 0)
+		return 0;
+	if (norigin > 1 || !origin_served(h, origin)) {
+		http_fail(h->env, req, 403, RPC_ERR_FORBIDDEN, NULL,
+		    "cross-origin request refused");
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Dispatch                                                           */
 
 static const char *
@@ -374,6 +581,8 @@ http_gencb(struct evhttp_request *req, void *arg)
 	    path);
 	if (strncmp(path, "/api/", 5) == 0)
 		h->env->stats.requests++;
+	if (check_host_origin(h, req, uri) == -1)
+		return;
 	if (http_routes_serve(h->routes, req, path, evhttp_uri_get_query(uri),
 	    &allow))
 		return;

@@ -441,6 +441,33 @@ test_string(void **state)
 	expect_bad("redis", "prefix = \"a b\"", "may only contain");
 }
 
+/* [http] hosts: names and [v6] literals, each as Host has it portless. */
+static void
+test_hosts(void **state)
+{
+	struct conf c;
+	char line[400];
+
+	conf_defaults(&c);
+	assert_string_equal(c.http.hosts, "localhost 127.0.0.1 [::1]");
+	expect_good(&c, "http", "hosts = matcher.example  10.0.0.7\t[fe80::1]");
+	assert_string_equal(c.http.hosts, "matcher.example  10.0.0.7\t[fe80::1]");
+	expect_good(&c, "http", "hosts = \"\"");
+	assert_string_equal(c.http.hosts, "");
+	expect_bad("http", "hosts = localhost:7421",
+	    "'localhost:7421': a host is written without its port");
+	expect_bad("http", "hosts = ::1", "without its port");
+	expect_bad("http", "hosts = [::1", "'[::1' is not an IPv6 address");
+	expect_bad("http", "hosts = [127.0.0.1]", "is not an IPv6 address");
+	expect_bad("http", "hosts = []", "is not an IPv6 address");
+	expect_bad("http", "hosts = a b/c", "invalid character in host 'b/c'");
+	expect_bad("http", "hosts = *", "invalid character");
+	memset(line, 'h', sizeof(line));
+	memcpy(line, "hosts = ", 8);
+	line[8 + 256] = '\0';
+	expect_bad("http", line, "too long");
+}
+
 static void
 test_loglevel(void **state)
 {
@@ -827,6 +854,7 @@ main(void)
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_string),
+		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_loglevel),
 		cmocka_unit_test(test_criteria),
 		cmocka_unit_test(test_addr),
