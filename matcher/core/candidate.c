@@ -16,6 +16,7 @@
 #include "dates.h"
 #include "domain.h"
 #include "geo.h"
+#include "identity.h"
 #include "mpobj.h"
 #include "pack.h"
 #include "refdata.h"
@@ -46,7 +47,13 @@
 #define X_CF_ENUM(s, n) CF_##s,
 #define X_CF_NAME(s, n) n,
 enum cand_field { CAND_FIELDS(X_CF_ENUM) CF_COUNT };
-static const char *const cand_fields[] = { CAND_FIELDS(X_CF_NAME) };
+/*
+ * The record's names, then the identity's: those are known keys of a put
+ * (candidate_decode_with_identity()), never fields of the record.
+ */
+static const char *const cand_fields[] = { CAND_FIELDS(X_CF_NAME)
+    IDENTITY_FIELDS(X_CF_NAME) };
+#define CF_WITH_IDENTITY (CF_COUNT + IDENTITY_COUNT)
 #define CF(s) cand_fields[CF_##s]
 
 #define CAND_REQUIRED							\
@@ -98,11 +105,12 @@ decode_jobs(const msgpack_object *o, const struct refdata *ref,
 	return 0;
 }
 
-int
-candidate_decode(const msgpack_object *map, const struct refdata *ref,
-    struct candidate *out, struct field_error *err)
+/* The record's fields; the first nkeys names are the keys allowed. */
+static int
+decode_record(const msgpack_object *map, const struct refdata *ref,
+    struct candidate *out, int nkeys, struct field_error *err)
 {
-	const msgpack_object *v[CF_COUNT];
+	const msgpack_object *v[CF_WITH_IDENTITY];
 
 	memset(out, 0, sizeof(*out));
 	out->radius_km = CAND_DEFAULT_RADIUS_KM;
@@ -112,7 +120,7 @@ candidate_decode(const msgpack_object *map, const struct refdata *ref,
 	out->birth_date = DATE_NONE;
 	out->status = STATUS_AVAILABLE;
 
-	if (decode_fields(map, "", "candidate", cand_fields, CF_COUNT,
+	if (decode_fields(map, "", "candidate", cand_fields, nkeys,
 	    CAND_REQUIRED, v, err) == -1 ||
 	    decode_record_id(v[CF_ID], CF(ID), out->id, err) == -1 ||
 	    decode_vocab_set(v[CF_SECTORS], CF(SECTORS), &vocab_sector, 1,
@@ -151,6 +159,23 @@ candidate_decode(const msgpack_object *map, const struct refdata *ref,
 	    &out->consent_partners, err) == -1)
 		return -1;
 	return 0;
+}
+
+int
+candidate_decode(const msgpack_object *map, const struct refdata *ref,
+    struct candidate *out, struct field_error *err)
+{
+	return decode_record(map, ref, out, CF_COUNT, err);
+}
+
+int
+candidate_decode_with_identity(const msgpack_object *map,
+    const struct refdata *ref, struct candidate *out, struct identity *ident,
+    struct field_error *err)
+{
+	if (decode_record(map, ref, out, CF_WITH_IDENTITY, err) == -1)
+		return -1;
+	return identity_decode(map, ident, err);
 }
 
 void

@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "domain.h"
+#include "identity.h"
 #include "mpobj.h"
 #include "refdata.h"
 
@@ -69,8 +70,19 @@ int	candidate_decode(const msgpack_object *map, const struct refdata *ref,
 	    struct candidate *out, struct field_error *err);
 
 /*
+ * candidate_decode() of the map of candidate.put, which may also hold the
+ * person's identity (identity.h): its keys go to *ident, never to *out.
+ * Returns 1 when the map names an identity field (nil included), 0 when
+ * it names none, -1 on error (the record's or the identity's field).
+ * candidate_decode() refuses those keys: a stored record never has them.
+ */
+int	candidate_decode_with_identity(const msgpack_object *map,
+	    const struct refdata *ref, struct candidate *out,
+	    struct identity *ident, struct field_error *err);
+
+/*
  * Pack the canonical map: every field, defaults made explicit, the commune
- * kept and its coordinates added.  candidate_decode() of this encoding
+ * kept and its coordinates added; never the identity.  candidate_decode() of this encoding
  * gives back the same record.
  */
 void	candidate_pack(const struct candidate *c, msgpack_packer *pk);

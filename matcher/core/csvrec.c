@@ -172,6 +172,12 @@ static const struct column cand_cols[] = {
 	    TC_KEEP, 64 },
 	{ "consent_partners", "consentement|consentement_partenaires|"
 	    "consent_partners", CT_BOOL, &v_bool, TC_KEEP, 0 },
+	/* The identity (identity.h): last, as matchctl export writes it. */
+	{ "first_name", "prenom|first_name", CT_STR, NULL, TC_KEEP, 64 },
+	{ "last_name", "nom|last_name|nom_de_famille", CT_STR, NULL, TC_KEEP,
+	    64 },
+	{ "phone", "telephone|tel|phone", CT_STR, NULL, TC_KEEP, 20 },
+	{ "email", "courriel|email|mail|e_mail", CT_STR, NULL, TC_KEEP, 254 },
 };
 
 static const struct column offer_cols[] = {

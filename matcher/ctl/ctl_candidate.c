@@ -66,11 +66,24 @@ jobs_text(const json_t *jobs)
 	return buf;
 }
 
+/* "Prénom Nom", either alone, or "-": candidate.list gives advisers both. */
+static char *
+person_text(const json_t *cand)
+{
+	const char *first = jstr(cand, "first_name");
+	const char *last = jstr(cand, "last_name");
+
+	if (first == NULL && last == NULL)
+		return ctl_output_format("-");
+	return ctl_output_format("%s%s%s", first ? first : "",
+	    first && last ? " " : "", last ? last : "");
+}
+
 /* One candidate a line, or as JSON; a ctl_candidate_each() callback. */
 static void
 print_candidate_row(const struct ctl *ctl, const json_t *cand, void *arg)
 {
-	char *sectors, *jobs, *line;
+	char *sectors, *jobs, *person, *line;
 
 	if (ctl->json) {
 		ctl_output_json(ctl, cand);
@@ -78,13 +91,15 @@ print_candidate_row(const struct ctl *ctl, const json_t *cand, void *arg)
 	}
 	sectors = ctl_output_join(json_object_get(cand, "sectors"), ",");
 	jobs = jobs_text(json_object_get(cand, "jobs"));
-	line = ctl_output_format("%-12s %-9s %-5s %3lldkm  %-20s %s",
-	    jtext(cand, "id"), jtext(cand, "status"),
+	person = person_text(cand);
+	line = ctl_output_format("%-12s %-24s %-9s %-5s %3lldkm  %-20s %s",
+	    jtext(cand, "id"), person, jtext(cand, "status"),
 	    jstr_or(cand, "commune", "-"), jint(cand, "radius_km"), sectors,
 	    jobs);
 	ctl_output_cell(line, ctl->width, 0);
 	putchar('\n');
 	free(line);
+	free(person);
 	free(sectors);
 	free(jobs);
 }

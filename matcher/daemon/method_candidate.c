@@ -1,6 +1,10 @@
 /*
  * Candidate methods.  A write is acknowledged by Redis before the index
  * changes: Redis is the source of truth, the index follows it.
+ *
+ * The person's identity (identity.h) lives in its own hash beside the
+ * record (records.h): written with it in one transaction, read with it,
+ * deleted with it, and never logged or put in the index.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,8 @@ struct cand_op {
 	struct matcherd		*env;
 	struct pending		*p;
 	struct candidate	 cand;
+	struct identity		 ident;		/* put: what the map named */
+	int			 has_ident;	/* put: it named any of it */
 	char			 id[RECORD_ID_MAX + 1];
 	uint32_t		 next;		/* list: INDEX_NONE at the end */
 };
@@ -66,6 +72,58 @@ cand_op_done(struct cand_op *op)
 	free(op);
 }
 
+/*
+ * The replies of a transaction of n commands, or NULL after answering the
+ * error: the transaction's, or that of a command Redis refused.
+ */
+static const redisReply *
+exec_replies(struct pending *p, const redisReply *r, size_t n,
+    const char *what)
+{
+	size_t i;
+
+	if (methods_reply_ok(p, r, "EXEC") == -1)
+		return NULL;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
+		pending_error(p, RPC_ERR_INTERNAL, NULL,
+		    "unexpected reply of Redis to %s", what);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (methods_reply_ok(p, r->element[i], what) == -1)
+			return NULL;
+	return r;
+}
+
+/*
+ * A stored record map, then the stored identity of reply ir (none if it
+ * does not decode, which is logged without its values), with room for
+ * extra more pairs.
+ */
+static void
+pack_with_identity(msgpack_packer *pk, const msgpack_object *obj,
+    const redisReply *ir, uint32_t extra)
+{
+	char why[RECORDS_WHY_MAX], id[RECORD_ID_MAX + 1];
+	const msgpack_object *o;
+	struct identity ident;
+	uint32_t i;
+
+	if (records_ident_decode(ir, &ident, why) == -1) {
+		if ((o = mp_map_get(obj, "id")) == NULL ||
+		    mp_copy_str(o, id, sizeof(id)) == -1)
+			snprintf(id, sizeof(id), "?");
+		log_warnx("candidate %s: stored identity refused: %s", id, why);
+	}
+	msgpack_pack_map(pk, obj->via.map.size +
+	    (uint32_t)identity_count(&ident) + extra);
+	for (i = 0; i < obj->via.map.size; i++) {
+		msgpack_pack_object(pk, obj->via.map.ptr[i].key);
+		msgpack_pack_object(pk, obj->via.map.ptr[i].val);
+	}
+	identity_pack_fields(&ident, pk);
+}
+
 /* {id, key: value}, the answer of put and delete. */
 static void
 answer_id_bool(struct pending *p, const char *id, const char *key, int v)
@@ -83,17 +141,23 @@ static void
 put_cb(void *arg, redisReply *r)
 {
 	struct cand_op *op = arg;
+	const redisReply *hset = r;
 	int created, isnew;
 
-	if (methods_reply_ok(op->p, r, "candidate.put") == 0) {
-		if (index_put(op->env->idx, &op->cand, &created) == INDEX_NONE)
-			log_warnx("candidate %s: stored but not indexed: "
-			    "skill table full", op->cand.id);
-		/* HSET says whether the field is new: true across daemons. */
-		isnew = records_candidate_created(r);
-		answer_id_bool(op->p, op->cand.id, "created",
-		    isnew >= 0 ? isnew : created);
-	}
+	if (op->has_ident) {
+		if (exec_replies(op->p, r, 2, "candidate.put") == NULL)
+			goto done;
+		hset = r->element[0];
+	} else if (methods_reply_ok(op->p, r, "candidate.put") == -1)
+		goto done;
+	if (index_put(op->env->idx, &op->cand, &created) == INDEX_NONE)
+		log_warnx("candidate %s: stored but not indexed: "
+		    "skill table full", op->cand.id);
+	/* HSET says whether the field is new: true across daemons. */
+	isnew = records_candidate_created(hset);
+	answer_id_bool(op->p, op->cand.id, "created",
+	    isnew >= 0 ? isnew : created);
+done:
 	cand_op_done(op);
 }
 
@@ -113,7 +177,9 @@ method_candidate_put(struct matcherd *env, struct pending *p,
 		return;
 	}
 	op = cand_op_new(env, p);
-	if (candidate_decode(rec, env->ref, &op->cand, &err) == -1) {
+	/* Messages name the field, never an identity's value. */
+	if ((op->has_ident = candidate_decode_with_identity(rec, env->ref,
+	    &op->cand, &op->ident, &err)) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, err.field, "%s",
 		    err.message);
 		cand_op_done(op);
@@ -132,12 +198,23 @@ method_candidate_put(struct matcherd *env, struct pending *p,
 		return;
 	}
 	records_candidate_put(&c, store_prefix(env->store), &op->cand);
-	store_send(env->store, &c, put_cb, op);
+	/* No identity named: the stored one, if any, is left as it is. */
+	if (!op->has_ident) {
+		store_send(env->store, &c, put_cb, op);
+		return;
+	}
+	/* The record and its identity together, in one slot. */
+	store_begin(env->store);
+	store_queue(env->store, &c);
+	records_ident_put(&c, store_prefix(env->store), op->cand.id,
+	    &op->ident);
+	store_queue(env->store, &c);
+	store_commit(env->store, put_cb, op);
 }
 
 /*
- * Answer with the stored canonical map plus the fields only the daemon
- * knows (open_referrals).
+ * Answer with the stored canonical map, the identity, and the fields only
+ * the daemon knows (open_referrals).
  */
 static void
 get_cb(void *arg, redisReply *r)
@@ -146,13 +223,14 @@ get_cb(void *arg, redisReply *r)
 	struct pending_buf b;
 	msgpack_zone zone;
 	msgpack_object obj;
-	uint32_t i, slot;
+	uint32_t slot;
 	int found;
 
-	if (methods_reply_ok(op->p, r, "candidate.get") == -1)
+	if (exec_replies(op->p, r, 2, "candidate.get") == NULL)
 		goto done;
 	msgpack_zone_init(&zone, 4096);
-	if ((found = records_candidate_unpack(r, &zone, &obj)) == 0) {
+	if ((found = records_candidate_unpack(r->element[0], &zone,
+	    &obj)) == 0) {
 		pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
 		    "no candidate %s", op->id);
 	} else if (found == -1) {
@@ -162,11 +240,7 @@ get_cb(void *arg, redisReply *r)
 		    "stored record of %s is corrupt", op->id);
 	} else {
 		pending_buf_init(&b);
-		msgpack_pack_map(&b.pk, obj.via.map.size + 1);
-		for (i = 0; i < obj.via.map.size; i++) {
-			msgpack_pack_object(&b.pk, obj.via.map.ptr[i].key);
-			msgpack_pack_object(&b.pk, obj.via.map.ptr[i].val);
-		}
+		pack_with_identity(&b.pk, &obj, r->element[1], 1);
 		slot = index_find(op->env->idx, op->id);
 		mp_pack_kv_int(&b.pk, "open_referrals", slot == INDEX_NONE ?
 		    0 : op->env->idx->recs[slot].open_referrals);
@@ -182,8 +256,9 @@ delete_cb(void *arg, redisReply *r)
 {
 	struct cand_op *op = arg;
 
-	if (methods_reply_ok(op->p, r, "candidate.delete") == 0) {
-		if (records_count(r) <= 0) {
+	if (exec_replies(op->p, r, 2, "candidate.delete") != NULL) {
+		/* The record's HDEL says whether there was a candidate. */
+		if (records_count(r->element[0]) <= 0) {
 			pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
 			    "no candidate %s", op->id);
 		} else {
@@ -194,11 +269,15 @@ delete_cb(void *arg, redisReply *r)
 	cand_op_done(op);
 }
 
-/* candidate.get and candidate.delete: one command on the id. */
+typedef void id_fill(struct redis_cmd *, const char *, const char *);
+
+/*
+ * candidate.get and candidate.delete: a transaction of the record's
+ * command and the identity's on the id.
+ */
 static void
 by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
-    void (*fill)(struct redis_cmd *, const char *, const char *),
-    store_cb *cb)
+    id_fill *fill, id_fill *fill_ident, store_cb *cb)
 {
 	struct cand_op *op;
 	struct redis_cmd c;
@@ -209,22 +288,28 @@ by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
 		cand_op_done(op);
 		return;
 	}
+	store_begin(env->store);
 	fill(&c, store_prefix(env->store), op->id);
-	store_send(env->store, &c, cb, op);
+	store_queue(env->store, &c);
+	fill_ident(&c, store_prefix(env->store), op->id);
+	store_queue(env->store, &c);
+	store_commit(env->store, cb, op);
 }
 
 void
 method_candidate_get(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
-	by_id(env, p, params, records_candidate_get, get_cb);
+	by_id(env, p, params, records_candidate_get, records_ident_get,
+	    get_cb);
 }
 
 void
 method_candidate_delete(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
-	by_id(env, p, params, records_candidate_delete, delete_cb);
+	by_id(env, p, params, records_candidate_delete, records_ident_delete,
+	    delete_cb);
 }
 
 static void
@@ -237,21 +322,27 @@ list_cb(void *arg, redisReply *r)
 	char cursor[16];
 	size_t i, n = 0;
 
-	if (methods_reply_ok(op->p, r, "EXEC") == -1 ||
-	    r->type != REDIS_REPLY_ARRAY)
+	if (methods_reply_ok(op->p, r, "EXEC") == -1)
 		goto done;
-	for (i = 0; i < r->elements; i++)
+	/* Two replies a candidate: its record, its identity. */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
+		pending_error(op->p, RPC_ERR_INTERNAL, NULL,
+		    "unexpected reply of Redis to candidate.list");
+		goto done;
+	}
+	for (i = 0; i < r->elements; i += 2)
 		n += r->element[i]->type == REDIS_REPLY_STRING;
 	msgpack_zone_init(&zone, 4096);
 	pending_buf_init(&b);
 	msgpack_pack_map(&b.pk, 2);
 	mp_pack_str(&b.pk, "candidates");
 	msgpack_pack_array(&b.pk, n);
-	for (i = 0; i < r->elements; i++) {
+	for (i = 0; i < r->elements; i += 2) {
 		if (r->element[i]->type != REDIS_REPLY_STRING)
 			continue;
 		if (records_candidate_unpack(r->element[i], &zone, &obj) == 1)
-			msgpack_pack_object(&b.pk, obj);
+			pack_with_identity(&b.pk, &obj, r->element[i + 1],
+			    0);
 		else
 			msgpack_pack_nil(&b.pk);
 		msgpack_zone_clear(&zone);
@@ -306,6 +397,9 @@ method_candidate_list(struct matcherd *env, struct pending *p,
 	slot = index_next(env->idx, cursor, sectors);
 	for (n = 0; n < count && slot != INDEX_NONE; n++) {
 		records_candidate_get(&c, store_prefix(env->store),
+		    env->idx->recs[slot].id);
+		store_queue(env->store, &c);
+		records_ident_get(&c, store_prefix(env->store),
 		    env->idx->recs[slot].id);
 		store_queue(env->store, &c);
 		slot = index_next(env->idx, slot + 1, sectors);

@@ -910,3 +910,84 @@ records_clause_hire_decode(const redisReply *f, const redisReply *v,
 	msgpack_zone_destroy(&zone);
 	return rv;
 }
+
+/* ------------------------------------------------------------------ */
+/* Identities                                                         */
+
+int
+records_key_ident_bucket(char *buf, const char *prefix, const char *id)
+{
+	/* The record's bucket and hash tag: one slot for both keys. */
+	return snprintf(buf, RECORDS_KEY_MAX, "%s:ident:{c%02x}", prefix,
+	    (unsigned)(hash_fnv1a(id, strlen(id)) &
+	    (RECORDS_CAND_BUCKETS - 1)));
+}
+
+/* HSET/HGET/HDEL ident-bucket id ... */
+static void
+ident_cmd(struct redis_cmd *c, const char *name, const char *prefix,
+    const char *id)
+{
+	char key[RECORDS_KEY_MAX];
+
+	records_key_ident_bucket(key, prefix, id);
+	redis_cmd_init(c, name);
+	cmd_key(c, key);
+	redis_cmd_copy(c, id, strlen(id));
+}
+
+void
+records_ident_put(struct redis_cmd *c, const char *prefix, const char *id,
+    const struct identity *ident)
+{
+	msgpack_packer pk;
+
+	/* Nothing left to keep: no empty map lingers in Redis. */
+	if (identity_is_empty(ident)) {
+		ident_cmd(c, "HDEL", prefix, id);
+		return;
+	}
+	ident_cmd(c, "HSET", prefix, id);
+	redis_cmd_pack_begin(c, &pk);
+	identity_pack(ident, &pk);
+	redis_cmd_pack_end(c);
+}
+
+void
+records_ident_get(struct redis_cmd *c, const char *prefix, const char *id)
+{
+	ident_cmd(c, "HGET", prefix, id);
+}
+
+void
+records_ident_delete(struct redis_cmd *c, const char *prefix,
+    const char *id)
+{
+	ident_cmd(c, "HDEL", prefix, id);
+}
+
+int
+records_ident_decode(const redisReply *r, struct identity *out, char *why)
+{
+	struct field_error err;
+	msgpack_zone zone;
+	msgpack_object obj;
+	int rv = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (r == NULL || r->type == REDIS_REPLY_NIL)
+		return 0;
+	msgpack_zone_init(&zone, 1024);
+	if (unpack_value(r, &zone, &obj, MSGPACK_OBJECT_MAP) == -1)
+		snprintf(why, RECORDS_WHY_MAX, "not a msgpack map");
+	else if (identity_decode(&obj, out, &err) == -1)
+		/* The decoder's messages name fields, never values. */
+		snprintf(why, RECORDS_WHY_MAX, "%s: %s", err.field,
+		    err.message);
+	else
+		rv = 1;
+	msgpack_zone_destroy(&zone);
+	if (rv == -1)
+		memset(out, 0, sizeof(*out));
+	return rv;
+}

@@ -202,4 +202,26 @@ void	records_audit_read(struct redis_cmd *, const char *prefix, int count);
 /* An HSET/HDEL reply: the count it returns, or -1 if not an integer. */
 long long records_count(const redisReply *);
 
+/*
+ * Identities (identity.h, through candidate.h), kept apart from the candidates' records so
+ * that the rebuild and the index never read them: one field per
+ * candidate in P:ident:{cXX}, the bucket and hash tag of its record, so
+ * that a transaction on both keys stays in one slot.
+ */
+int	records_key_ident_bucket(char *buf, const char *prefix,
+	    const char *id);
+/* HSET of the packed identity, or HDEL when it is empty (all removed). */
+void	records_ident_put(struct redis_cmd *, const char *prefix,
+	    const char *id, const struct identity *);
+void	records_ident_get(struct redis_cmd *, const char *prefix,
+	    const char *id);
+void	records_ident_delete(struct redis_cmd *, const char *prefix,
+	    const char *id);
+/*
+ * An HGET of an identity into *out: 1, or 0 when there is none (nil),
+ * or -1 with why (naming fields, never values) when it does not decode.
+ */
+int	records_ident_decode(const redisReply *, struct identity *,
+	    char *why);
+
 #endif

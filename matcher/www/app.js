@@ -18,6 +18,12 @@
  *   #/candidats/SECTOR        the candidathèque itself
  *   #/candidat/ID             one candidate and their referrals
  *   #/stats                   statistics
+ *
+ * A candidate's identity (first and last name, phone, e-mail) comes only
+ * from candidate.get and candidate.list, never in a match result: the
+ * page shows it beside the id wherever a candidate appears, asking for
+ * the names of the people a result suggests (state.people), and forgets
+ * them all when the user signs out.
  */
 'use strict';
 
@@ -178,6 +184,8 @@ const TOKEN_KEY = 'matcherd.token';
 const OFFER_LIST_COUNT = 100;
 const EVENTS_RETRY_MS = 5000;
 const REFRESH_DELAY_MS = 150;
+/* Names asked for at once, for the people of a match result. */
+const NAME_FETCHES = 6;
 
 /* ------------------------------------------------------------------------
  * State
@@ -195,6 +203,7 @@ const state = {
 	eventsSector: null,
 	cands: { sector: null, items: [], cursor: null, loaded: false },
 	tickets: {},
+	people: new Map(),	/* candidate id -> "Prénom Nom", or '' */
 	token: '',		/* the signed-in user's; '' when signed out */
 	user: null,		/* {user, role} of POST /api/session */
 };
@@ -702,6 +711,7 @@ function renderOffer(data) {
 	    suggestionsSection(result, refs, ctx),
 	    otherReferralsSection(others, ctx));
 	restoreNotes(pane, notes);
+	fillNames(pane);
 	/* Opened: no longer new to this adviser. */
 	if (state.fresh.delete(data.offer.id))
 		renderOfferList();
@@ -818,9 +828,73 @@ function componentBars(components) {
 	    }));
 }
 
-function candidateLink(id) {
+/* "Prénom Nom" of a candidate map, or '' (the identity is optional). */
+function personName(c) {
+	return [c && c.first_name, c && c.last_name].filter(Boolean).join(' ');
+}
+
+/* The name, if known, then the id, which stays: advisers quote it. */
+function personLabel(id, name) {
+	if (!name)
+		return id;
+	return [el('span', { class: 'person-name' }, name), ' ',
+	    el('span', { class: 'candidate-id' }, id)];
+}
+
+/* "Prénom Nom (id)", or the id: for messages. */
+function personText(id) {
+	const name = state.people.get(id);
+	return name ? name + ' (' + id + ')' : id;
+}
+
+function candidateLink(id, name) {
 	return el('a', { href: '#/candidat/' + encodeURIComponent(id),
-	    class: 'candidate-link' }, id);
+	    class: 'candidate-link', 'data-person': id },
+	    personLabel(id, name === undefined ? state.people.get(id) : name));
+}
+
+/* Call fn on every item, at most n at a time. */
+async function eachLimited(items, n, fn) {
+	const queue = items.slice();
+	const worker = async () => {
+		while (queue.length)
+			await fn(queue.shift());
+	};
+	await Promise.all(Array.from({ length: Math.min(n, queue.length) },
+	    worker));
+}
+
+/*
+ * The names of the people whose links are in root and whose names are not
+ * known yet, asked one by one (a result carries ids only), then written
+ * into every link to them.  A refusal leaves the id alone, unsaid: the
+ * person is not one of the user's, or is gone.
+ */
+async function fillNames(root) {
+	const token = state.token;
+	const ids = new Set();
+	for (const a of root.querySelectorAll('a[data-person]'))
+		if (!state.people.has(a.dataset.person))
+			ids.add(a.dataset.person);
+	await eachLimited([...ids], NAME_FETCHES, async (id) => {
+		let name = '';
+		try {
+			name = personName(await request('GET',
+			    apiPath('candidates', id), undefined, token));
+		} catch (err) {
+			/* Said by the views' own requests, if it matters. */
+		}
+		if (token === state.token)
+			state.people.set(id, name);
+	});
+	if (token !== state.token)
+		return;
+	for (const a of document.querySelectorAll('a[data-person]')) {
+		const name = state.people.get(a.dataset.person);
+		if (name && !a.querySelector('.person-name'))
+			a.replaceChildren(...[personLabel(a.dataset.person, name)]
+			    .flat());
+	}
 }
 
 function suggestionCard(s, ref, ctx) {
@@ -928,7 +1002,8 @@ async function moveReferral(offerId, candidate, status, noteInput, group) {
 		const r = await api('PATCH', apiPath('referrals', offerId,
 		    candidate), body);
 		noteInput.value = '';
-		flash('ok', candidate + ' : ' + label(REFERRAL_STATUS, r.from) +
+		flash('ok', personText(candidate) + ' : ' +
+		    label(REFERRAL_STATUS, r.from) +
 		    ' → ' + label(REFERRAL_STATUS, r.status) + '.');
 	} catch (err) {
 		flashError(err);
@@ -1052,8 +1127,15 @@ async function showOffers(offerId) {
  * The candidathèque
  * ---------------------------------------------------------------------- */
 
+/* Lower case, without accents: "Zoé" is found as "zoe". */
+function fold(s) {
+	return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+	    .toLowerCase();
+}
+
 function readFilters() {
 	return {
+		name: fold($('f-name').value.trim()),
 		rome: $('f-rome').value.trim().toUpperCase(),
 		commune: $('f-commune').value.trim(),
 		status: $('f-status').value,
@@ -1063,6 +1145,8 @@ function readFilters() {
 }
 
 function matchesFilters(c, f) {
+	if (f.name && !fold(personName(c) + ' ' + c.id).includes(f.name))
+		return false;
 	if (f.rome && !(c.jobs || []).some((j) => j.rome.startsWith(f.rome)))
 		return false;
 	if (f.commune && !String(c.commune || '').startsWith(f.commune))
@@ -1101,7 +1185,7 @@ function mobilityText(c) {
 
 function candidateRow(c) {
 	return el('tr', { 'data-candidate': c.id },
-	    el('th', { scope: 'row' }, candidateLink(c.id)),
+	    el('th', { scope: 'row' }, candidateLink(c.id, personName(c))),
 	    el('td', null, jobsText(c.jobs)),
 	    el('td', null, c.commune || '', el('br'),
 		el('span', { class: 'muted' }, 'rayon ', c.radius_km, ' km')),
@@ -1151,6 +1235,8 @@ async function loadCandidatePage() {
 		if (!isLatest('cands', ticket) || cands !== state.cands)
 			return;
 		cands.items.push(...(data.candidates || []));
+		for (const c of data.candidates || [])
+			state.people.set(c.id, personName(c));
 		cands.cursor = data.cursor || null;
 		cands.loaded = true;
 		renderCandidates();
@@ -1182,8 +1268,25 @@ function fillSelect(select, map) {
  * One candidate
  * ---------------------------------------------------------------------- */
 
+/* tel: and mailto: links; the daemon checked both values. */
+function phoneLink(phone) {
+	return phone ? el('a', { href: 'tel:' + phone.replace(/[^0-9+]/g, ''),
+	    class: 'phone' }, phone) : null;
+}
+
+function emailLink(email) {
+	return email ? el('a', { href: 'mailto:' +
+	    encodeURIComponent(email).replace(/%40/g, '@'), class: 'email' },
+	    email) : null;
+}
+
 function candidateFacts(c) {
 	return factList([
+		['Prénom', c.first_name],
+		['Nom', c.last_name],
+		['Téléphone', phoneLink(c.phone)],
+		['Courriel', emailLink(c.email)],
+		['Identifiant', c.id],
 		['Candidathèques', labels(SECTORS, c.sectors)],
 		['Statut', label(CANDIDATE_STATUS, c.status)],
 		['Disponible', availableFrom(c)],
@@ -1238,6 +1341,10 @@ async function showCandidate(id) {
 		]);
 		if (!isLatest('candidate', ticket))
 			return;
+		const name = personName(c);
+		state.people.set(id, name);
+		$('candidate-title').textContent = name ?
+		    name + ' (' + id + ')' : 'Candidat ' + id;
 		const list = refs.referrals || [];
 		box.replaceChildren(candidateFacts(c),
 		    el('h2', null, 'Mises en relation (', list.length, ')'),
@@ -1460,6 +1567,7 @@ function resetData() {
 	state.listStale = true;
 	state.fresh.clear();
 	state.offer = null;
+	state.people.clear();
 	resetCandidates();
 	lastRoute = null;
 	$('offer-list').replaceChildren();

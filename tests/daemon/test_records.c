@@ -1467,6 +1467,194 @@ test_dup_pair_decode(void **state)
 	msgpack_unpacked_destroy(&u);
 }
 
+/* ------------------------------------------------------------------ */
+/* Identities: P:ident:{cXX}, beside the candidates' records          */
+
+static const char ident_text[] = "{first_name: 'Amélie',"
+    " last_name: 'Dupont', phone: '06 12 34 56 78',"
+    " email: 'amelie.dupont@example.fr'}";
+
+static void
+make_ident(struct identity *id, const char *text)
+{
+	struct field_error err;
+	struct note n;
+
+	if (identity_decode(note_parse(&n, text), id, &err) != 1)
+		fail_msg("identity refused: %s: %s", err.field, err.message);
+	note_free(&n);
+}
+
+/* 1 if the len bytes at p hold the string s. */
+static int
+bytes_hold(const char *p, size_t len, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(p + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_ident_keys(void **state)
+{
+	static const char *const ids[] = { "c1", "c-00042", "a", "x",
+	    "candidate.with:every-char_9", "Z" };
+	char buf[RECORDS_KEY_MAX], cand[RECORDS_KEY_MAX];
+	char prefix[64], id[RECORD_ID_MAX + 1];
+	size_t i;
+	int n;
+
+	(void)state;
+	n = records_key_ident_bucket(buf, "matcherd", "c-00042");
+	expect_key(n, buf, "matcherd:ident:{cb9}");
+	n = records_key_ident_bucket(buf, "p", "c1");
+	expect_key(n, buf, "p:ident:{cd9}");
+	/* The record's hash tag, so both keys live in one slot. */
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		records_key_ident_bucket(buf, "matcherd", ids[i]);
+		records_key_cand_bucket(cand, "matcherd", ids[i]);
+		assert_string_equal(strchr(buf, '{'), strchr(cand, '{'));
+		assert_int_equal(strncmp(buf, "matcherd:ident:", 15), 0);
+	}
+	memset(prefix, 'p', 63);
+	prefix[63] = '\0';
+	memset(id, 'i', RECORD_ID_MAX);
+	id[RECORD_ID_MAX] = '\0';
+	n = records_key_ident_bucket(buf, prefix, id);
+	assert_int_equal(n, 63 + strlen(":ident:{c00}"));
+	assert_int_equal(strlen(buf), n);
+}
+
+static void
+test_ident_commands(void **state)
+{
+	struct candidate cand;
+	struct identity ident, none;
+	struct field_error err;
+	struct redis_cmd c;
+	struct note n;
+	msgpack_unpacked u;
+	const msgpack_object *m;
+	char buf[1024];
+
+	(void)state;
+	make_ident(&ident, ident_text);
+	records_ident_put(&c, "matcherd", "c-00042", &ident);
+	expect_cmd(&c, "HSET", "matcherd:ident:{cb9}", "c-00042", NULL);
+	expect_packed_as(&c, 3, identity_pack, &ident);
+	m = unpack_arg(&c, 3, &u);
+	assert_int_equal(m->via.map.size, 4);
+	assert_true(mp_str_eq(mp_map_get(m, "first_name"), "Amélie"));
+	assert_true(mp_str_eq(mp_map_get(m, "email"),
+	    "amelie.dupont@example.fr"));
+	msgpack_unpacked_destroy(&u);
+	redis_cmd_free(&c);
+
+	/* Only what is set is stored; nothing set: the field goes. */
+	make_ident(&ident, "{last_name: 'Dupont', phone: nil}");
+	records_ident_put(&c, "p", "c1", &ident);
+	expect_cmd(&c, "HSET", "p:ident:{cd9}", "c1", NULL);
+	m = unpack_arg(&c, 3, &u);
+	assert_int_equal(m->via.map.size, 1);
+	msgpack_unpacked_destroy(&u);
+	redis_cmd_free(&c);
+	memset(&none, 0, sizeof(none));
+	records_ident_put(&c, "matcherd", "c-00042", &none);
+	expect_cmd(&c, "HDEL", "matcherd:ident:{cb9}", "c-00042");
+	redis_cmd_free(&c);
+
+	records_ident_get(&c, "matcherd", "c-00042");
+	expect_cmd(&c, "HGET", "matcherd:ident:{cb9}", "c-00042");
+	redis_cmd_free(&c);
+	records_ident_delete(&c, "matcherd", "c1");
+	expect_cmd(&c, "HDEL", "matcherd:ident:{cd9}", "c1");
+	redis_cmd_free(&c);
+
+	/*
+	 * A put with an identity (not the adviser's name of cand_text): the
+	 * record's HSET carries none of it.
+	 */
+	snprintf(buf, sizeof(buf), "%.*s, first_name: 'Zoé',"
+	    " last_name: 'Lefebvre', phone: '06 12 34 56 78',"
+	    " email: 'zoe.lefebvre@example.fr'}", (int)strlen(cand_text) - 1,
+	    cand_text);
+	if (candidate_decode_with_identity(note_parse(&n, buf), ref, &cand,
+	    &ident, &err) != 1)
+		fail_msg("refused: %s: %s", err.field, err.message);
+	note_free(&n);
+	records_candidate_put(&c, "matcherd", &cand);
+	expect_cmd(&c, "HSET", "matcherd:cand:{cb9}", "c-00042", NULL);
+	assert_true(bytes_hold(c.argv[3], c.lens[3], "c-00042"));
+	assert_false(bytes_hold(c.argv[3], c.lens[3], "Zo"));
+	assert_false(bytes_hold(c.argv[3], c.lens[3], "Lefebvre"));
+	assert_false(bytes_hold(c.argv[3], c.lens[3], "06 12"));
+	assert_false(bytes_hold(c.argv[3], c.lens[3], "example.fr"));
+	assert_false(bytes_hold(c.argv[3], c.lens[3], "first_name"));
+	redis_cmd_free(&c);
+}
+
+static void
+test_ident_decode(void **state)
+{
+	char why[RECORDS_WHY_MAX];
+	struct identity ident, got;
+	struct resp b;
+	redisReply *r;
+
+	(void)state;
+	memset(&got, 'x', sizeof(got));
+	assert_int_equal(records_ident_decode(NULL, &got, why), 0);
+	assert_true(identity_is_empty(&got));
+	r = REPLY("$-1\r\n");
+	assert_int_equal(records_ident_decode(r, &got, why), 0);
+	freeReplyObject(r);
+
+	make_ident(&ident, ident_text);
+	b.len = 0;
+	resp_packed(&b, identity_pack, &ident);
+	r = reply_resp(&b);
+	assert_int_equal(records_ident_decode(r, &got, why), 1);
+	assert_memory_equal(&got, &ident, sizeof(got));
+	freeReplyObject(r);
+	b.len = 0;
+	resp_note(&b, "{}");
+	r = reply_resp(&b);
+	assert_int_equal(records_ident_decode(r, &got, why), 1);
+	assert_true(identity_is_empty(&got));
+	freeReplyObject(r);
+
+	/* Refused, the why naming the field and never the value. */
+	b.len = 0;
+	resp_note(&b, "{first_name: 'Amélie', phone: 'zzzzzzzz'}");
+	r = reply_resp(&b);
+	assert_int_equal(records_ident_decode(r, &got, why), -1);
+	assert_true(identity_is_empty(&got));
+	assert_true(strncmp(why, "phone: ", 7) == 0);
+	assert_null(strstr(why, "zzzzzzzz"));
+	freeReplyObject(r);
+	b.len = 0;
+	resp_note(&b, "{email: 42}");
+	r = reply_resp(&b);
+	assert_int_equal(records_ident_decode(r, &got, why), -1);
+	assert_string_equal(why, "email: must be a string");
+	freeReplyObject(r);
+	r = REPLY("$3\r\n\xc1\xc1\xc1\r\n");
+	assert_int_equal(records_ident_decode(r, &got, why), -1);
+	assert_string_equal(why, "not a msgpack map");
+	freeReplyObject(r);
+	b.len = 0;
+	resp_note(&b, "['Amélie']");
+	r = reply_resp(&b);
+	assert_int_equal(records_ident_decode(r, &got, why), -1);
+	freeReplyObject(r);
+	r = REPLY(":1\r\n");
+	assert_int_equal(records_ident_decode(r, &got, why), -1);
+	freeReplyObject(r);
+}
+
 int
 main(void)
 {
@@ -1501,6 +1689,10 @@ main(void)
 		cmocka_unit_test(test_clause_op_decode),
 		cmocka_unit_test(test_clause_hire_decode),
 		cmocka_unit_test(test_dup_pair_decode),
+		/* Identities */
+		cmocka_unit_test(test_ident_keys),
+		cmocka_unit_test(test_ident_commands),
+		cmocka_unit_test(test_ident_decode),
 		/*
 		 * Left out, failing on records.c (see their comments):
 		 * test_referral_decode_bad_time, test_referral_moved_values.

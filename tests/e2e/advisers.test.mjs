@@ -35,6 +35,16 @@ const BEST = 'c-dk-best';
 const SECOND = 'c-dk-01';	/* another one, taken to "non retenu" */
 const REASON = 'Pas de CACES R482 <b>ni</b> de permis C';
 const TRICKY_EMPLOYER = 'Bouygues <b>TP</b> & fils';
+/* The identity of BEST (never in a match result), and of NAMED. */
+const BEST_ID = {
+	first_name: 'Zéphirine',
+	last_name: "N'Diaye <b>Lefèvre</b>",
+	phone: '+33 6 98 76 54 32',
+	email: 'zephirine.ndiaye@example.fr',
+};
+const BEST_NAME = BEST_ID.first_name + ' ' + BEST_ID.last_name;
+const NAMED = 'c-dk-03';	/* suggested until the end */
+const NAMED_NAME = 'Amandine Carpentier';
 const TOKEN_KEY = 'matcherd.token';	/* the page's sessionStorage key */
 const TOKEN_LABEL = "Jeton d'accès";
 
@@ -83,6 +93,7 @@ function candidates() {
 		level: 4,
 		criteria: ['deld', 'rsa', 'qpv'],
 		adviser: 'Conseillère <i>BTP</i>',
+		...BEST_ID,
 	})]);
 	/* Twenty eligible ones, each with something less. */
 	for (let i = 1; i <= 20; i++) {
@@ -96,6 +107,8 @@ function candidates() {
 			licences: i % 5 === 0 ? [] : ['B'],
 			vehicle: i % 5 !== 0,
 			barriers: i % 7 === 0 ? ['garde_enfants'] : [],
+			...(id === NAMED ? { first_name: 'Amandine',
+			    last_name: 'Carpentier' } : {}),
 		})]);
 	}
 	/* Nine that the hard filters exclude. */
@@ -583,6 +596,67 @@ scenario('the candidathèque pages with the cursor and filters in the page',
 	/* From there, back to the offer. */
 	await ref.locator('a').click();
 	await card(page, BEST).waitFor();
+});
+
+scenario('the adviser sees the person\'s name beside the id, in the offer, ' +
+    'the candidate view and the candidathèque', async () => {
+	/* On the offer: BEST among the other referrals, NAMED suggested. */
+	const best = card(page, BEST).locator('a.candidate-link');
+	await best.locator('.person-name').waitFor();
+	assert.equal(await best.locator('.person-name').textContent(), BEST_NAME);
+	assert.equal(await best.locator('.candidate-id').textContent(), BEST);
+	assert.equal(await best.locator('b').count(), 0, 'text, not markup');
+	const named = page.locator(`#suggestions li[data-candidate="${NAMED}"] ` +
+	    'a.candidate-link');
+	await named.locator('.person-name', { hasText: NAMED_NAME }).waitFor();
+	assert.equal(await card(page, 'c-dk-02').locator('.person-name').count(),
+	    0, 'no identity: the id alone');
+	/* The names came from candidate.get: no result carries one. */
+	const stored = await api('GET', '/api/offers/' + OFFER);
+	for (const text of [JSON.stringify(postedResult),
+	    JSON.stringify(stored.data)])
+		for (const secret of ['Zéphirine', 'Carpentier', '98 76',
+		    'example.fr'])
+			assert.ok(!text.includes(secret), 'a result names ' + secret);
+
+	/* The candidate view: the name, the id and how to reach the person. */
+	await best.click();
+	await page.locator('#candidate-title', { hasText: BEST_NAME }).waitFor();
+	assert.equal(await page.locator('#candidate-title').textContent(),
+	    BEST_NAME + ' (' + BEST + ')');
+	const facts = page.locator('#candidate-detail .facts');
+	await facts.waitFor();
+	const fact = (name) => facts.locator('div', {
+		has: page.locator('dt', { hasText: new RegExp('^' + name + '$') }),
+	}).locator('dd');
+	assert.equal(await fact('Prénom').textContent(), BEST_ID.first_name);
+	assert.equal(await fact('Nom').textContent(), BEST_ID.last_name);
+	assert.equal(await fact('Identifiant').textContent(), BEST);
+	const phone = fact('Téléphone').locator('a');
+	assert.equal(await phone.textContent(), BEST_ID.phone);
+	assert.equal(await phone.getAttribute('href'), 'tel:+33698765432');
+	const email = fact('Courriel').locator('a');
+	assert.equal(await email.textContent(), BEST_ID.email);
+	assert.equal(await email.getAttribute('href'),
+	    'mailto:' + BEST_ID.email);
+	assert.equal(await page.locator('#candidate-detail b').count(), 0);
+
+	/* The candidathèque: names in the rows, and found by name. */
+	await page.locator('#candidate-back').click();
+	await page.locator('#candidate-rows tr').first().waitFor();
+	const rows = () => page.locator('#candidate-rows tr').count();
+	await page.getByLabel('Nom ou prénom').fill('zephirine');
+	await assertEventually(async () => (await rows()) === 1,
+	    'one person found by name');
+	assert.equal(await page.locator('#candidate-rows .person-name')
+	    .textContent(), BEST_NAME);
+	await page.getByLabel('Nom ou prénom').fill('CARPENTIER');
+	assert.equal(await page.locator('#candidate-rows tr').getAttribute(
+	    'data-candidate'), NAMED);
+	await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+	await assertEventually(async () => (await rows()) === 30,
+	    'filters cleared');
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
 });
 
 scenario('a possible duplicate is flagged, a sure one is merged', async () => {

@@ -20,6 +20,7 @@
 #include "candidate.h"
 #include "dates.h"
 #include "domain.h"
+#include "identity.h"
 #include "refdata.h"
 
 /* The smallest valid candidate; every case below starts from it. */
@@ -477,6 +478,78 @@ test_canonical(void **state)
 	note_free(&n);
 }
 
+/*
+ * The identity of candidate.put: its keys are accepted beside the
+ * record's and given apart; the record is the one without them, and its
+ * canonical map never holds them.
+ */
+static void
+test_with_identity(void **state)
+{
+	const struct refdata *ref = *state;
+	struct candidate plain, c;
+	struct identity id;
+	struct field_error err;
+	struct note n;
+	const msgpack_object *m;
+	char buf[4096];
+	int f;
+
+	expect_with_ok(ref, "adviser: 'Mme Conseillère'", &plain);
+	with(buf, sizeof(buf), "adviser: 'Mme Conseillère',"
+	    " first_name: 'Amélie', last_name: 'Dupont',"
+	    " phone: '06 12 34 56 78', email: 'amelie.dupont@example.fr'");
+	assert_int_equal(candidate_decode_with_identity(note_parse(&n, buf),
+	    ref, &c, &id, &err), 1);
+	note_free(&n);
+	assert_memory_equal(&c, &plain, sizeof(c));
+	assert_string_equal(id.first_name, "Amélie");
+	assert_string_equal(id.last_name, "Dupont");
+	assert_string_equal(id.phone, "06 12 34 56 78");
+	assert_string_equal(id.email, "amelie.dupont@example.fr");
+	m = canonical_map(&n, &c);
+	for (f = 0; f < IDENTITY_COUNT; f++)
+		assert_null(mp_map_get(m, identity_field_name(f)));
+	assert_int_equal(m->via.map.size, NOTE_NFIELDS);
+	note_free(&n);
+
+	/* No identity key: 0; named as nil: 1, to remove it. */
+	with(buf, sizeof(buf), "adviser: 'Mme Conseillère'");
+	assert_int_equal(candidate_decode_with_identity(note_parse(&n, buf),
+	    ref, &c, &id, &err), 0);
+	note_free(&n);
+	assert_true(identity_is_empty(&id));
+	with(buf, sizeof(buf), "phone: nil");
+	assert_int_equal(candidate_decode_with_identity(note_parse(&n, buf),
+	    ref, &c, &id, &err), 1);
+	note_free(&n);
+	assert_true(identity_is_empty(&id));
+
+	/* A bad value names its field; the record's errors come first. */
+	with(buf, sizeof(buf), "email: 'amelie.dupont'");
+	assert_int_equal(candidate_decode_with_identity(note_parse(&n, buf),
+	    ref, &c, &id, &err), -1);
+	note_free(&n);
+	assert_string_equal(err.field, "email");
+	assert_null(strstr(err.message, "amelie"));
+	with(buf, sizeof(buf), "level: 9, phone: 'x'");
+	assert_int_equal(candidate_decode_with_identity(note_parse(&n, buf),
+	    ref, &c, &id, &err), -1);
+	note_free(&n);
+	assert_string_equal(err.field, "level");
+	with(buf, sizeof(buf), "first_name: 'A', first_name: 'B'");
+	assert_int_equal(candidate_decode_with_identity(note_parse(&n, buf),
+	    ref, &c, &id, &err), -1);
+	note_free(&n);
+	assert_string_equal(err.field, "first_name");
+	assert_non_null(strstr(err.message, "duplicate"));
+
+	/* The stored record's decoder knows no identity. */
+	expect_with_err(ref, "first_name: 'Amélie'", "first_name",
+	    "unknown field");
+	expect_with_err(ref, "email: nil", "email", "unknown field");
+}
+
 int
 main(void)
 {
@@ -491,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_any_type),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_with_identity),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -325,6 +325,78 @@ test_round_trip(void **state)
 	json_decref(full);
 }
 
+/*
+ * The identity columns (docs/CSV.md): French, English and other names,
+ * values kept as typed, bounds that name the column without quoting it,
+ * and the export's header and round trip.
+ */
+static void
+test_candidate_identity(void **state)
+{
+	const char *const want = "{\"id\":\"c-7\",\"first_name\":"
+	    "\"Jean-Aimé\",\"last_name\":\"N'Diaye; Lefèvre\","
+	    "\"phone\":\"+33 6 12 34 56 78\","
+	    "\"email\":\"jean.ndiaye@example.fr\"}";
+	json_t *rec;
+	struct run r;
+	char *buf = NULL, *line;
+	size_t len;
+	FILE *m;
+
+	(void)state;
+	feed(CSVREC_CANDIDATE, "Id;Prénom;Nom;Téléphone;Courriel\r\n"
+	    "c-1;Amélie ;Dupont;06 12 34 56 78;amelie.dupont@example.fr\r\n"
+	    "c-2;;\"N'Diaye\";;\r\n", &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.n, 2);
+	/* Cells are trimmed as every cell is; nothing else is changed. */
+	assert_rec(&r, 0, "{\"id\":\"c-1\",\"first_name\":\"Amélie\","
+	    "\"last_name\":\"Dupont\",\"phone\":\"06 12 34 56 78\","
+	    "\"email\":\"amelie.dupont@example.fr\"}");
+	assert_rec(&r, 1, "{\"id\":\"c-2\",\"last_name\":\"N'Diaye\"}");
+	run_free(&r);
+
+	feed(CSVREC_CANDIDATE, "id,first_name,last_name,phone,email\n"
+	    "c-3,Zoé,Martin,0612345678,zoe@example.fr\n", &r);
+	assert_rec(&r, 0, "{\"id\":\"c-3\",\"first_name\":\"Zoé\","
+	    "\"last_name\":\"Martin\",\"phone\":\"0612345678\","
+	    "\"email\":\"zoe@example.fr\"}");
+	run_free(&r);
+	feed(CSVREC_CANDIDATE, "id;PRENOM;Nom de famille;Tél;E-mail\n"
+	    "c-4;Léa;Petit;03 28 00 00 00;lea@example.fr\n"
+	    "c-5;;;+33 6 12 34 56 78 90 12;\n", &r);
+	assert_rec(&r, 0, "{\"id\":\"c-4\",\"first_name\":\"Léa\","
+	    "\"last_name\":\"Petit\",\"phone\":\"03 28 00 00 00\","
+	    "\"email\":\"lea@example.fr\"}");
+	assert_rejected(&r, 1, 3, "phone", "longer than 20 bytes");
+	assert_null(strstr(r.items[1].message, "+33"));
+	run_free(&r);
+	feed(CSVREC_CANDIDATE, "id;mail\nc-6;paul@example.fr\n", &r);
+	assert_rec(&r, 0, "{\"id\":\"c-6\",\"email\":\"paul@example.fr\"}");
+	run_free(&r);
+	feed(CSVREC_CANDIDATE, "id;nom;last_name\n", &r);
+	assert_int_equal(r.rc, -1);
+	run_free(&r);
+
+	/* The export: the French names last, and the values back. */
+	assert_non_null(rec = json_loads(want, 0, NULL));
+	assert_non_null(m = open_memstream(&buf, &len));
+	assert_int_equal(csvrec_write_header(m, CSVREC_CANDIDATE, ';'), 0);
+	assert_int_equal(csvrec_write_record(m, CSVREC_CANDIDATE, rec, ';'),
+	    0);
+	fclose(m);
+	line = strstr(buf, "\r\n");
+	assert_non_null(line);
+	assert_true(line - buf > 30);
+	assert_memory_equal(line - 30, ";prenom;nom;telephone;courriel", 30);
+	feed(CSVREC_CANDIDATE, buf, &r);
+	assert_int_equal(r.n, 1);
+	assert_rec(&r, 0, want);
+	run_free(&r);
+	free(buf);
+	json_decref(rec);
+}
+
 int
 main(void)
 {
@@ -335,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_candidate_identity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
