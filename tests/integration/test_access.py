@@ -297,7 +297,7 @@ class Access(harness.MatcherdTestCase):
         import socket
         host, port = self.d.http_addr.rsplit(":", 1)
         with socket.create_connection((host, int(port)), 10) as s:
-            s.sendall(("GET /api/events HTTP/1.1\r\nHost: x\r\nCookie: %s"
+            s.sendall(("GET /api/events HTTP/1.1\r\nHost: localhost\r\nCookie: %s"
                        "\r\nAccept: text/event-stream\r\n\r\n" %
                        value).encode())
             head = s.recv(4096)

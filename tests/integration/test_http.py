@@ -413,8 +413,8 @@ class Errors(HttpCase):
         # The next request on the connection is read as a request.
         with socket.create_connection(("127.0.0.1",
                                        self.d.http_port)) as s:
-            s.sendall(b"HEAD /api/stats HTTP/1.1\r\nHost: x\r\n" + AUTH +
-                      b"\r\nGET /api/stats HTTP/1.1\r\nHost: x\r\n" + AUTH +
+            s.sendall(b"HEAD /api/stats HTTP/1.1\r\nHost: localhost\r\n" + AUTH +
+                      b"\r\nGET /api/stats HTTP/1.1\r\nHost: localhost\r\n" + AUTH +
                       b"Connection: close\r\n\r\n")
             s.settimeout(10)
             data = b""
@@ -480,7 +480,7 @@ class RedisDown(HttpCase):
             # A client that leaves before its answer.
             s = socket.create_connection(("127.0.0.1", self.d.http_port))
             body = json.dumps(candidate("c-2")).encode()
-            s.sendall(b"PUT /api/candidates/c-2 HTTP/1.1\r\nHost: x\r\n" +
+            s.sendall(b"PUT /api/candidates/c-2 HTTP/1.1\r\nHost: localhost\r\n" +
                       AUTH + b"Content-Type: application/json\r\n"
                       b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
             time.sleep(0.2)
@@ -495,7 +495,7 @@ class RedisDown(HttpCase):
         self.redis.pause()
         try:
             s = socket.create_connection(("127.0.0.1", self.d.http_port))
-            s.sendall(b"GET /api/candidates/c-1 HTTP/1.1\r\nHost: x\r\n" +
+            s.sendall(b"GET /api/candidates/c-1 HTTP/1.1\r\nHost: localhost\r\n" +
                       AUTH + b"\r\n")
             time.sleep(0.2)
             self.assertEqual(self.d.stop(), 0)
@@ -715,7 +715,7 @@ class Connections(HttpCase):
             extra = socket.create_connection(
                 ("127.0.0.1", self.d.http_port))
             idle.append(extra)
-            extra.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n" + AUTH +
+            extra.sendall(b"GET /api/stats HTTP/1.1\r\nHost: localhost\r\n" + AUTH +
                           b"Connection: close\r\n\r\n")
             extra.settimeout(1.5)
             with self.assertRaises((socket.timeout, TimeoutError)):
