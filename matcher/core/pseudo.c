@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "hex.h"
 #include "pseudo.h"
 
 static void
@@ -35,18 +36,12 @@ void
 pseudo_ref(const unsigned char key[PSEUDO_KEY_LEN], const char *id,
     char ref[PSEUDO_REF_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[32];
-	int i;
 
 	hmac(key, id, strlen(id), mac);
 	ref[0] = 'p';
 	ref[1] = '-';
-	for (i = 0; i < 16; i++) {
-		ref[2 + 2 * i] = hex[mac[i] >> 4];
-		ref[3 + 2 * i] = hex[mac[i] & 15];
-	}
-	ref[PSEUDO_REF_LEN] = '\0';
+	hex_encode(mac, 16, ref + 2);
 }
 
 const char *
@@ -61,29 +56,9 @@ pseudo_distance_band(double km)
 	return "> 30 km";
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int
 pseudo_key_from_hex(const char *s, size_t len,
     unsigned char key[PSEUDO_KEY_LEN])
 {
-	int i, hi, lo;
-
-	if (len != 2 * PSEUDO_KEY_LEN)
-		return -1;
-	for (i = 0; i < PSEUDO_KEY_LEN; i++) {
-		if ((hi = hexval(s[2 * i])) < 0 ||
-		    (lo = hexval(s[2 * i + 1])) < 0)
-			return -1;
-		key[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	return hex_decode(s, len, key, PSEUDO_KEY_LEN);
 }

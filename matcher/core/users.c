@@ -21,6 +21,7 @@
 
 #include "domain.h"
 #include "hash.h"
+#include "hex.h"
 #include "users.h"
 #include "xmalloc.h"
 
@@ -78,47 +79,6 @@ sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 	if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 ||
 	    n != SHA256_LEN)
 		return -1;
-	return 0;
-}
-
-static void
-hex_encode(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* 64 lowercase hex digits into 32 bytes; -1 if s is anything else. */
-static int
-hex_decode(const char *s, size_t len, unsigned char out[SHA256_LEN])
-{
-	size_t i;
-	int hi, lo;
-
-	if (len != 2 * SHA256_LEN)
-		return -1;
-	for (i = 0; i < SHA256_LEN; i++) {
-		if ((hi = hex_digit(s[2 * i])) < 0 ||
-		    (lo = hex_digit(s[2 * i + 1])) < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
 	return 0;
 }
 
@@ -296,7 +256,7 @@ check_hash(struct parse *p, size_t line, const struct field *f,
 		    "lowercase hex digits", f->len, f->len == 1 ? "" : "s");
 		return -1;
 	}
-	if (hex_decode(f->s, f->len, u->sha256) == -1) {
+	if (hex_decode(f->s, f->len, u->sha256, SHA256_LEN) == -1) {
 		report(p, line, "SHA-256 with a character that is not a "
 		    "lowercase hex digit");
 		return -1;
@@ -668,7 +628,7 @@ users_format_line(const char *name, enum user_role role, uint32_t sectors,
 	    name_problem(name, strlen(name)) != NULL ||
 	    (unsigned)role >= USER_ROLE_COUNT ||
 	    users_format_sectors(sectors, sec, sizeof(sec)) < 0 ||
-	    hex_decode(hash_hex, strlen(hash_hex), h) == -1)
+	    hex_decode(hash_hex, strlen(hash_hex), h, SHA256_LEN) == -1)
 		return -1;
 	n = snprintf(buf, len, "%s %s %s %s", name, users_role_name(role),
 	    sec, hash_hex);

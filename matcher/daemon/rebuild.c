@@ -17,6 +17,7 @@
 #include "clause.h"
 #include "dates.h"
 #include "domain.h"
+#include "hex.h"
 #include "log.h"
 #include "matcherd.h"
 #include "offer.h"
@@ -407,22 +408,17 @@ load_merged(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
 static int
 load_secret(struct matcherd *env, redisContext *rc)
 {
-	static const char hexd[] = "0123456789abcdef";
 	unsigned char raw[PSEUDO_KEY_LEN];
 	char hex[2 * PSEUDO_KEY_LEN + 1];
 	struct redis_cmd c;
 	redisReply *r;
-	int i, rv = -1;
+	int rv = -1;
 
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
 		log_error("rebuild: no random bytes for the pseudonym secret");
 		return -1;
 	}
-	for (i = 0; i < PSEUDO_KEY_LEN; i++) {
-		hex[2 * i] = hexd[raw[i] >> 4];
-		hex[2 * i + 1] = hexd[raw[i] & 15];
-	}
-	hex[2 * PSEUDO_KEY_LEN] = '\0';
+	hex_encode(raw, sizeof(raw), hex);
 	records_meta_secret_offer(&c, env->conf->redis_prefix, hex);
 	freeReplyObject(call(rc, &c));
 	records_meta_secret_read(&c, env->conf->redis_prefix);
