@@ -129,6 +129,11 @@ static const struct key keys[] = {
 	{ "tls", "allow_plaintext", KT_BOOL, F(tls.allow_plaintext), 0, 0,
 	    "no", "yes: plain TCP may listen on a non-loopback address" },
 
+	/* RGPD_RETENTION_DAYS_DEFAULT and _MAX of matcher/core/rgpd.h. */
+	{ "rgpd", "retention_days", KT_INT, F(rgpd_retention_days), 1, 36500,
+	    "730", "days without an update or an open referral after which "
+	    "the daily sweep erases a candidate" },
+
 	{ "log", "level", KT_LOGLEVEL, F(log_level), 0, 0, "info",
 	    "least severe message logged: error, warn, info or debug" },
 

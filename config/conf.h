@@ -93,6 +93,7 @@ struct conf {
 	char		 auth_users[CONF_PATH_MAX];	/* the users file */
 	int		 auth_required;
 	struct conf_tls	 tls;
+	int		 rgpd_retention_days;
 	int		 log_level;		/* enum conf_loglevel */
 	struct conf_matching matching;
 };

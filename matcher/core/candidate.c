@@ -42,7 +42,8 @@
 	X(BARRIERS, "barriers")						\
 	X(STATUS, "status")						\
 	X(ADVISER, "adviser")						\
-	X(CONSENT_PARTNERS, "consent_partners")
+	X(CONSENT_PARTNERS, "consent_partners")				\
+	X(UPDATED_ON, "updated_on")
 
 #define X_CF_ENUM(s, n) CF_##s,
 #define X_CF_NAME(s, n) n,
@@ -119,6 +120,7 @@ decode_record(const msgpack_object *map, const struct refdata *ref,
 	out->working_time = WORKTIME_ANY;
 	out->birth_date = DATE_NONE;
 	out->status = STATUS_AVAILABLE;
+	out->updated_on = DATE_NONE;
 
 	if (decode_fields(map, "", "candidate", cand_fields, nkeys,
 	    CAND_REQUIRED, v, err) == -1 ||
@@ -156,7 +158,9 @@ decode_record(const msgpack_object *map, const struct refdata *ref,
 	    decode_text(v[CF_ADVISER], CF(ADVISER), 0, ADVISER_MAX,
 	    out->adviser, err) == -1 ||
 	    decode_bool(v[CF_CONSENT_PARTNERS], CF(CONSENT_PARTNERS),
-	    &out->consent_partners, err) == -1)
+	    &out->consent_partners, err) == -1 ||
+	    decode_date(v[CF_UPDATED_ON], CF(UPDATED_ON), &out->updated_on,
+	    err) == -1)
 		return -1;
 	return 0;
 }
@@ -209,4 +213,5 @@ candidate_pack(const struct candidate *c, msgpack_packer *pk)
 	mp_pack_kv_str(pk, CF(STATUS), vocab_name(&vocab_status, c->status));
 	pack_opt_str(pk, CF(ADVISER), c->adviser);
 	mp_pack_kv_bool(pk, CF(CONSENT_PARTNERS), c->consent_partners);
+	pack_opt_date(pk, CF(UPDATED_ON), c->updated_on);
 }

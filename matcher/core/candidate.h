@@ -56,6 +56,11 @@ struct candidate {
 	int		 status;	/* enum cand_status */
 	char		 adviser[ADVISER_MAX + 1];
 	int		 consent_partners;
+	/*
+	 * Day of the last candidate.put, set by matcherd (a value a client
+	 * sends is replaced); DATE_NONE in records older than retention.
+	 */
+	int32_t		 updated_on;
 };
 
 

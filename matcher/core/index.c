@@ -277,6 +277,7 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	tmp.k.flags = CAND_F_LIVE | (c->vehicle ? CAND_F_VEHICLE : 0) |
 	    (c->consent_partners ? CAND_F_CONSENT : 0);
 	tmp.last_referral = DATE_NONE;
+	tmp.updated_on = c->updated_on;
 	tmp.working_time = (uint8_t)c->working_time;
 	tmp.k.barriers = (uint8_t)c->barriers;
 	tmp.k.dept = (uint8_t)refdata_department_number(idx->ref, c->commune,

@@ -62,6 +62,7 @@ _Static_assert(sizeof(struct cand_key) == 40, "cand_key is 40 bytes");
 struct cand_rec {
 	struct cand_key	 k;
 	int32_t		 last_referral;		/* day; DATE_NONE: never */
+	int32_t		 updated_on;		/* day of the last put */
 	uint16_t	 open_referrals;
 	uint8_t		 working_time;
 	uint8_t		 njobs;

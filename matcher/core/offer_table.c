@@ -331,6 +331,20 @@ offer_table_ref_find(const struct offer_entry *e, const char *candidate)
 }
 
 int
+offer_table_ref_rename(struct offer_entry *e, const char *candidate,
+    const char *to)
+{
+	struct offer_ref *r;
+
+	if ((r = offer_table_ref_find(e, candidate)) == NULL ||
+	    offer_table_ref_find(e, to) != NULL)
+		return -1;
+	free(r->candidate);
+	r->candidate = xstrdup(to);
+	return 0;
+}
+
+int
 offer_table_ref_set(struct offer_table *t, struct offer_entry *e,
     const char *candidate, int status, int64_t updated_at)
 {

@@ -79,6 +79,13 @@ void		 offer_table_set_closed(struct offer_table *, struct offer_entry *,
 struct offer_ref *offer_table_ref_find(const struct offer_entry *,
 		    const char *candidate);
 /*
+ * The referral of candidate on e now names to (an erasure's anonymous
+ * id, rgpd.h), status and date kept: 0, or -1 if there is none or to
+ * already has one.
+ */
+int		 offer_table_ref_rename(struct offer_entry *, const char *candidate,
+		    const char *to);
+/*
  * Set the referral of candidate on e to status (adding it if new), keeping
  * the per-status counters right.  Returns the previous status, or -1.
  */

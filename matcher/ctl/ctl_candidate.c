@@ -48,6 +48,36 @@ ctl_candidate_delete(struct ctl *ctl, struct opts *o)
 	return 0;
 }
 
+/* The right to erasure (docs/RGPD.md): administrators only. */
+int
+ctl_candidate_erase(struct ctl *ctl, struct opts *o)
+{
+	json_t *params, *res;
+
+	params = json_pack("{s:s, s:s}", "id", o->pos[0], "reason",
+	    o->pos[1]);
+	res = ctl_conn_call(ctl, "candidate.erase", params);
+	if (ctl->json)
+		ctl_output_json(ctl, res);
+	else if (json_is_true(json_object_get(res, "erased")))
+		printf("candidate %s erased: %lld referrals and %lld clause "
+		    "hires kept anonymously, %lld match results without them\n",
+		    o->pos[0], jint(res, "referrals"), jint(res, "clause_hires"),
+		    jint(res, "results"));
+	else
+		printf("candidate %s: nothing held, nothing to erase\n",
+		    o->pos[0]);
+	json_decref(res);
+	return 0;
+}
+
+/* The right of access: everything held about the person, as JSON. */
+int
+ctl_candidate_export(struct ctl *ctl, struct opts *o)
+{
+	return ctl_server_get(ctl, "candidate.export", o->pos[0]);
+}
+
 /* "F1701 24m, F1704 6m" */
 static char *
 jobs_text(const json_t *jobs)

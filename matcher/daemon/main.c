@@ -24,6 +24,8 @@
 #include "matcherd.h"
 #include "offer_table.h"
 #include "rebuild.h"
+#include "retention.h"
+#include "rgpd.h"
 #include "referral.h"
 #include "refdata.h"
 #include "rules.h"
@@ -288,8 +290,13 @@ main(int argc, char *argv[])
 		bad = 0;
 	if (check || bad) {
 		/* Freed, so the leak checker judges -n runs too. */
-		if (bad == 0)
+		if (bad == 0) {
 			printf("configuration OK\n");
+			printf("retention: a candidate with no update, no "
+			    "referral move and no open referral for %d days is "
+			    "erased by the daily sweep\n",
+			    env.conf->rgpd_retention_days);
+		}
 		tls_free();
 		users_free(env.users);
 		rules_free(env.rules);
@@ -309,6 +316,8 @@ main(int argc, char *argv[])
 	if (referral_lua_script(env.referral_script,
 	    sizeof(env.referral_script)) == 0)
 		fatalx("referral script does not fit its buffer");
+	if (rgpd_lua_script(env.erase_script, sizeof(env.erase_script)) == 0)
+		fatalx("erasure script does not fit its buffer");
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rebuild_from_redis(&env, REDIS_WAIT_S, &counts) == -1)
@@ -336,11 +345,13 @@ main(int argc, char *argv[])
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_hup, NULL);
+	retention_start(&env);
 	log_info("matcherd ready");
 
 	event_base_dispatch(env.base);
 
 	/* Orderly teardown, so the leak checker stays quiet. */
+	retention_stop();
 	server_free(env.server);
 	http_free(http);
 	conn_free_all();

@@ -40,6 +40,7 @@ struct matcherd {
 	unsigned char		 pseudonym_secret[32];
 	time_t			 started;
 	char			 referral_script[4096];
+	char			 erase_script[4096];	/* rgpd.h */
 };
 
 #endif

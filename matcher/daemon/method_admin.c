@@ -245,33 +245,18 @@ struct audit_op {
 	int		 count;
 };
 
-/* The value of field name of a stream entry's field list, or NULL. */
-static const redisReply *
-entry_field(const redisReply *fields, const char *name)
-{
-	size_t i;
-
-	for (i = 0; fields->type == REDIS_REPLY_ARRAY &&
-	    i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(fields->element[i]->str, name) == 0 &&
-		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
-			return fields->element[i + 1];
-	return NULL;
-}
-
 static int
 entry_matches(const struct audit_op *op, const redisReply *f)
 {
 	const redisReply *v;
 
-	if (op->user[0] && ((v = entry_field(f, "user")) == NULL ||
+	if (op->user[0] && ((v = records_audit_field(f, "user")) == NULL ||
 	    strcmp(v->str, op->user) != 0))
 		return 0;
-	if (op->candidate[0] && ((v = entry_field(f, "candidate")) == NULL ||
+	if (op->candidate[0] && ((v = records_audit_field(f, "candidate")) == NULL ||
 	    strcmp(v->str, op->candidate) != 0))
 		return 0;
-	if (op->since && ((v = entry_field(f, "at")) == NULL ||
+	if (op->since && ((v = records_audit_field(f, "at")) == NULL ||
 	    strtoll(v->str, NULL, 10) < op->since))
 		return 0;
 	return 1;
@@ -281,7 +266,7 @@ static void
 audit_cb(void *arg, redisReply *r)
 {
 	static const char *const names[] = { "user", "role", "method",
-	    "record", "candidate" };
+	    "record", "candidate", "reason" };
 	struct audit_op *op = arg;
 	const redisReply *e, *v;
 	struct pending_buf b;
@@ -304,11 +289,11 @@ audit_cb(void *arg, redisReply *r)
 		    !entry_matches(op, e->element[1]))
 			continue;
 		k++;
-		msgpack_pack_map(&b.pk, 6);
-		v = entry_field(e->element[1], "at");
+		msgpack_pack_map(&b.pk, 7);
+		v = records_audit_field(e->element[1], "at");
 		mp_pack_kv_int(&b.pk, "at", v ? strtoll(v->str, NULL, 10) : 0);
 		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
-			v = entry_field(e->element[1], names[j]);
+			v = records_audit_field(e->element[1], names[j]);
 			mp_pack_kv_str(&b.pk, names[j], v && v->len ? v->str :
 			    NULL);
 		}
@@ -359,7 +344,7 @@ method_admin_audit_list(struct matcherd *env, struct pending *p,
 		}
 	}
 	pending_hold(p);
-	records_audit_read(&c, store_prefix(env->store), AUDIT_SCAN);
+	records_audit_read(&c, store_prefix(env->store), NULL, AUDIT_SCAN);
 	store_send(env->store, &c, audit_cb, op);
 	return;
 fail:

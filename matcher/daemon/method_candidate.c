@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "log.h"
 #include "matcherd.h"
 #include "method_candidate.h"
@@ -20,6 +21,7 @@
 #include "pseudo.h"
 #include "records.h"
 #include "referral.h"
+#include "rgpd.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -36,12 +38,8 @@ struct cand_op {
 	uint32_t		 next;		/* list: INDEX_NONE at the end */
 };
 
-/*
- * 0 if the user shares a sector with candidate id (or it is unknown:
- * Redis will say not_found), else -1 after answering forbidden.
- */
-static int
-cand_visible(struct matcherd *env, struct pending *p, const char *id)
+int
+method_candidate_visible(struct matcherd *env, struct pending *p, const char *id)
 {
 	uint32_t slot = index_find(env->idx, id);
 
@@ -95,13 +93,8 @@ exec_replies(struct pending *p, const redisReply *r, size_t n,
 	return r;
 }
 
-/*
- * A stored record map, then the stored identity of reply ir (none if it
- * does not decode, which is logged without its values), with room for
- * extra more pairs.
- */
-static void
-pack_with_identity(msgpack_packer *pk, const msgpack_object *obj,
+void
+method_candidate_pack_identity(msgpack_packer *pk, const msgpack_object *obj,
     const redisReply *ir, uint32_t extra)
 {
 	char why[RECORDS_WHY_MAX], id[RECORD_ID_MAX + 1];
@@ -185,9 +178,17 @@ method_candidate_put(struct matcherd *env, struct pending *p,
 		cand_op_done(op);
 		return;
 	}
+	if (rgpd_is_anon(op->cand.id)) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id", "ids starting "
+		    "with %s name the traces of erased people", RGPD_ANON_PREFIX);
+		cand_op_done(op);
+		return;
+	}
+	/* The retention clock (docs/RGPD.md) restarts at every put. */
+	op->cand.updated_on = date_of_time(pending_now(p));
 	/* The user's sectors hold the record, before and after. */
 	if (methods_sectors_ok(env, p, op->cand.sectors, "sectors") == -1 ||
-	    cand_visible(env, p, op->cand.id) == -1) {
+	    method_candidate_visible(env, p, op->cand.id) == -1) {
 		cand_op_done(op);
 		return;
 	}
@@ -240,7 +241,7 @@ get_cb(void *arg, redisReply *r)
 		    "stored record of %s is corrupt", op->id);
 	} else {
 		pending_buf_init(&b);
-		pack_with_identity(&b.pk, &obj, r->element[1], 1);
+		method_candidate_pack_identity(&b.pk, &obj, r->element[1], 1);
 		slot = index_find(op->env->idx, op->id);
 		mp_pack_kv_int(&b.pk, "open_referrals", slot == INDEX_NONE ?
 		    0 : op->env->idx->recs[slot].open_referrals);
@@ -284,7 +285,7 @@ by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
 
 	op = cand_op_new(env, p);
 	if (params_id(p, params, "id", op->id) == -1 ||
-	    cand_visible(env, p, op->id) == -1) {
+	    method_candidate_visible(env, p, op->id) == -1) {
 		cand_op_done(op);
 		return;
 	}
@@ -341,7 +342,7 @@ list_cb(void *arg, redisReply *r)
 		if (r->element[i]->type != REDIS_REPLY_STRING)
 			continue;
 		if (records_candidate_unpack(r->element[i], &zone, &obj) == 1)
-			pack_with_identity(&b.pk, &obj, r->element[i + 1],
+			method_candidate_pack_identity(&b.pk, &obj, r->element[i + 1],
 			    0);
 		else
 			msgpack_pack_nil(&b.pk);
@@ -445,7 +446,7 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 		pending_error(p, RPC_ERR_NOT_FOUND, "id", "no candidate %s", id);
 		return;
 	}
-	if (cand_visible(env, p, id) == -1)
+	if (method_candidate_visible(env, p, id) == -1)
 		return;
 	while ((e = offer_table_next(env->offers, &pos)) != NULL) {
 		if (!(methods_sectors(env, p) & (1u << e->offer.sector)) ||

@@ -12,6 +12,7 @@
 #include "method_feed.h"
 #include "method_offer.h"
 #include "method_referral.h"
+#include "method_rgpd.h"
 #include "methods.h"
 #include "mpobj.h"
 #include "pending.h"
@@ -35,6 +36,8 @@ static const struct method methods[] = {
 	{ "audit.list",		method_admin_audit_list,	R, ADV },
 	{ "auth",		method_admin_auth,		P, ANY },
 	{ "candidate.delete",	method_candidate_delete,	W, ADV },
+	{ "candidate.erase",	method_rgpd_erase,		W, ADM },
+	{ "candidate.export",	method_rgpd_export,		RA, ADV },
 	{ "candidate.get",	method_candidate_get,		RA, ADV },
 	{ "candidate.list",	method_candidate_list,		RA, ADV },
 	{ "candidate.put",	method_candidate_put,		W, ADV },
@@ -54,6 +57,7 @@ static const struct method methods[] = {
 	{ "offer.resolve",	method_offer_resolve,		W, ADV },
 	{ "ping",		method_admin_ping,		P, ANY },
 	{ "referral.update",	method_referral_update,		W, ADV },
+	{ "rgpd.sweep",		method_rgpd_sweep,		W, ADM },
 	{ "stats",		method_admin_stats,		0, PRO },
 	{ "subscribe",		method_admin_subscribe,		0, ANY },
 };
@@ -135,7 +139,7 @@ methods_audit(struct matcherd *env, struct pending *p, const struct method *m,
 		snprintf(cand, sizeof(cand), "%s", record);
 	records_audit_add(&c, store_prefix(env->store), pending_now(p),
 	    s->authenticated ? s->user : "", s->authenticated ?
-	    users_role_name(s->role) : "", m->name, record, cand);
+	    users_role_name(s->role) : "", m->name, record, cand, NULL);
 	store_send(env->store, &c, NULL, NULL);
 }
 

@@ -112,6 +112,15 @@ metrics_write(const struct matcherd *env, const struct metrics_http *mh,
 		{ "matcherd_redis_connected", "gauge",
 		    "1 while the Redis connection is up",
 		    (uint64_t)store_connected(env->store) },
+		{ "matcherd_retention_sweeps_total", "counter",
+		    "retention sweeps run (docs/RGPD.md)",
+		    st->retention_sweeps },
+		{ "matcherd_retention_last_sweep_seconds", "gauge",
+		    "unix time of the last retention sweep, 0 if none",
+		    st->retention_last },
+		{ "matcherd_retention_due", "gauge",
+		    "candidates the last retention sweep found due",
+		    st->retention_due },
 	};
 	const uint32_t offers[2] = { env->offers->open, env->offers->closed };
 	const char *rtt = "matcherd_redis_roundtrip_seconds";
@@ -131,6 +140,13 @@ metrics_write(const struct matcherd *env, const struct metrics_http *mh,
 		evbuffer_add_printf(out, "matcherd_errors_total{code=\"%s\"} "
 		    "%llu\n", rpc_errcode_name((enum rpc_errcode)e),
 		    (unsigned long long)st->errors[e]);
+
+	family(out, "matcherd_erasures_total", "counter",
+	    "candidates erased, by reason (docs/RGPD.md)");
+	for (e = 0; e < RGPD_REASON_COUNT; e++)
+		evbuffer_add_printf(out, "matcherd_erasures_total{reason=\"%s\"} "
+		    "%llu\n", vocab_name(&vocab_erase_reason, e),
+		    (unsigned long long)st->erasures[e]);
 
 	scoring_histogram(out, st);
 

@@ -105,9 +105,16 @@ load_candidate(struct matcherd *env, const char *what, const redisReply *f,
 	int created;
 
 	c = xmalloc(sizeof(*c));
-	if (records_candidate_decode(f, v, env->ref, c, why) == -1)
+	if (records_candidate_decode(f, v, env->ref, c, why) == -1) {
 		skipped(what, f, why, n);
-	else if (index_put(env->idx, c, &created) == INDEX_NONE)
+		free(c);
+		return;
+	}
+	if (c->updated_on == DATE_NONE) {
+		c->updated_on = date_of_time(time(NULL));
+		n->undated++;
+	}
+	if (index_put(env->idx, c, &created) == INDEX_NONE)
 		skipped(what, f, "skill table full", n);
 	else
 		n->candidates++;
@@ -454,6 +461,10 @@ rebuild_from_redis(struct matcherd *env, int wait_s,
 	    load_clauses(env, rc, n) == 0) {
 		log_info("loaded %lu clause operations and %lu clause hires",
 		    n->operations, n->hires);
+		if (n->undated > 0)
+			log_info("%lu candidates were stored without updated_on: "
+			    "their retention period counts from today",
+			    n->undated);
 		rv = 0;
 	}
 	redisFree(rc);

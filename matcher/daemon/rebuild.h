@@ -16,6 +16,8 @@ struct rebuild_counts {
 	unsigned long	operations;	/* clause operations */
 	unsigned long	hires;		/* clause hires */
 	unsigned long	skipped;
+	/* Records older than updated_on: dated from this start (RGPD.md). */
+	unsigned long	undated;
 };
 
 /*

@@ -243,7 +243,7 @@ records_key_audit(char *buf, const char *prefix)
 void
 records_audit_add(struct redis_cmd *c, const char *prefix, int64_t at,
     const char *user, const char *role, const char *method,
-    const char *record, const char *candidate)
+    const char *record, const char *candidate, const char *reason)
 {
 	char key[RECORDS_KEY_MAX];
 
@@ -267,17 +267,39 @@ records_audit_add(struct redis_cmd *c, const char *prefix, int64_t at,
 	redis_cmd_copy(c, record, strlen(record));
 	redis_cmd_str(c, "candidate");
 	redis_cmd_copy(c, candidate, strlen(candidate));
+	if (reason != NULL) {
+		redis_cmd_str(c, "reason");
+		redis_cmd_str(c, reason);
+	}
+}
+
+const redisReply *
+records_audit_field(const redisReply *fields, const char *name)
+{
+	size_t i;
+
+	for (i = 0; fields->type == REDIS_REPLY_ARRAY &&
+	    i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0 &&
+		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
+			return fields->element[i + 1];
+	return NULL;
 }
 
 void
-records_audit_read(struct redis_cmd *c, const char *prefix, int count)
+records_audit_read(struct redis_cmd *c, const char *prefix,
+    const char *before, int count)
 {
 	char key[RECORDS_KEY_MAX];
 
 	records_key_audit(key, prefix);
 	redis_cmd_init(c, "XREVRANGE");
 	cmd_key(c, key);
-	redis_cmd_str(c, "+");
+	if (before != NULL)
+		redis_cmd_fmt(c, "(%s", before);
+	else
+		redis_cmd_str(c, "+");
 	redis_cmd_str(c, "-");
 	redis_cmd_str(c, "COUNT");
 	redis_cmd_int(c, count);

@@ -190,14 +190,22 @@ int	records_clause_hire_decode(const redisReply *f, const redisReply *v,
 
 /*
  * The audit trail (docs/REDIS.md): a capped stream of who called which
- * method on which record, when.  record and candidate may be "".
+ * method on which record, when.  record and candidate may be "";
+ * reason, a word (an erasure's), may be NULL.
  */
 #define RECORDS_AUDIT_MAX	1000000	/* entries kept, about */
 void	records_audit_add(struct redis_cmd *, const char *prefix,
 	    int64_t at, const char *user, const char *role, const char *method,
-	    const char *record, const char *candidate);
-/* The newest count entries (XREVRANGE), for audit.list's filters. */
-void	records_audit_read(struct redis_cmd *, const char *prefix, int count);
+	    const char *record, const char *candidate, const char *reason);
+/*
+ * count entries, newest first (XREVRANGE), older than the entry id before
+ * (NULL: from the newest), for audit.list's filters and exports.
+ */
+void	records_audit_read(struct redis_cmd *, const char *prefix,
+	    const char *before, int count);
+/* The value of field name of an entry's field list, or NULL. */
+const redisReply *records_audit_field(const redisReply *fields,
+	    const char *name);
 
 /* An HSET/HDEL reply: the count it returns, or -1 if not an integer. */
 long long records_count(const redisReply *);

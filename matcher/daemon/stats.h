@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "rgpd.h"
 #include "rpc.h"
 
 /*
@@ -28,6 +29,11 @@ struct stats {
 	double		score_us_total;		/* in-process ranking time */
 	/* Non-cumulative counts per bucket of STATS_SCORE_BUCKETS_US. */
 	uint64_t	score_hist[STATS_SCORE_NBUCKETS];
+	/* Erasures by reason (rgpd.h), and the retention sweeps. */
+	uint64_t	erasures[RGPD_REASON_COUNT];
+	uint64_t	retention_sweeps;
+	uint64_t	retention_last;		/* unix time, 0: none yet */
+	uint64_t	retention_due;		/* found due by the last one */
 };
 
 /* Count one ranking of `us` microseconds. */

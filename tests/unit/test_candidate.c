@@ -35,7 +35,8 @@ static const char *const base[][2] = {
 static const char *const fields[] = { "id", "sectors", "jobs", "skills",
     "licences", "vehicle", "level", "commune", "lat", "lon", "radius_km",
     "available_from", "contracts", "working_time", "birth_date",
-    "criteria", "barriers", "status", "adviser", "consent_partners" };
+    "criteria", "barriers", "status", "adviser", "consent_partners",
+    "updated_on" };
 
 #define NOTE_RECORD	struct candidate
 #define NOTE_DECODE	candidate_decode
@@ -328,6 +329,8 @@ static const struct bad_fragment bad[] = {
 	    "0123456789012345678901234'", "adviser", "0 to 64 bytes" },
 	{ "consent_partners: 'yes'", "consent_partners", NULL },
 	{ "consent_partners: 0", "consent_partners", NULL },
+	{ "updated_on: '2026-13-01'", "updated_on", NULL },
+	{ "updated_on: 20261201", "updated_on", NULL },
 	{ "foo: 1", "foo", "unknown field" },
 	{ "Id: 'c-1'", "Id", "unknown field" },
 	{ "open_referrals: 0", "open_referrals", "unknown field" },

@@ -1,0 +1,181 @@
+/*
+ * The daily retention sweep (retention.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "dates.h"
+#include "erase.h"
+#include "log.h"
+#include "matcherd.h"
+#include "retention.h"
+#include "rgpd.h"
+#include "xmalloc.h"
+
+#define RETENTION_FIRST_S	300
+#define RETENTION_EVERY_S	86400
+
+struct sweep {
+	struct matcherd		*env;
+	struct retention_report	 rep;
+	char			(*due)[RECORD_ID_MAX + 1];
+	uint32_t		 next;
+	int64_t			 now;
+	retention_done_fn	*done;
+	void			*arg;
+};
+
+static struct event *timer;
+static int running;
+
+/* The day of each slot's latest referral move, DATE_NONE if none. */
+static int32_t *
+latest_moves(const struct matcherd *env)
+{
+	struct offer_entry *e;
+	int32_t *day, d;
+	uint32_t pos = 0, i, slot;
+
+	day = xreallocarray(NULL, env->idx->nrecs ? env->idx->nrecs : 1,
+	    sizeof(*day));
+	for (i = 0; i < env->idx->nrecs; i++)
+		day[i] = env->idx->recs[i].last_referral;
+	while ((e = offer_table_next(env->offers, &pos)) != NULL)
+		for (i = 0; i < e->nrefs; i++) {
+			slot = index_find(env->idx, e->refs[i].candidate);
+			d = date_of_time(e->refs[i].updated_at);
+			if (slot != INDEX_NONE && (day[slot] == DATE_NONE ||
+			    d > day[slot]))
+				day[slot] = d;
+		}
+	return day;
+}
+
+static void
+sweep_end(struct sweep *sw)
+{
+	struct matcherd *env = sw->env;
+
+	env->stats.retention_sweeps++;
+	env->stats.retention_last = (uint64_t)sw->now;
+	env->stats.retention_due = sw->rep.due;
+	if (sw->rep.ids == NULL)
+		log_info("retention sweep: %u candidates, %u with no update "
+		    "nor open referral for %d days, %u erased, %u failed",
+		    sw->rep.checked, sw->rep.due, sw->rep.days, sw->rep.erased,
+		    sw->rep.failed);
+	if (sw->done != NULL)
+		sw->done(sw->arg, &sw->rep);
+	free(sw->due);
+	free(sw);
+	running = 0;
+}
+
+static void sweep_next(struct sweep *);
+
+static void
+sweep_erased(void *arg, const struct erase_result *r)
+{
+	struct sweep *sw = arg;
+
+	if (r->code == 0)
+		sw->rep.erased += r->erased != 0;
+	else
+		sw->rep.failed++;
+	sweep_next(sw);
+}
+
+/* One erasure at a time: a sweep never floods Redis or the loop. */
+static void
+sweep_next(struct sweep *sw)
+{
+	if (sw->next == sw->rep.due) {
+		sweep_end(sw);
+		return;
+	}
+	erase_start(sw->env, sw->due[sw->next++], RGPD_RETENTION,
+	    "(retention)", "system", 1, sw->now, sweep_erased, sw);
+}
+
+int
+retention_sweep(struct matcherd *env, int32_t today, int64_t now,
+    int dry_run, retention_done_fn *done, void *arg)
+{
+	const struct cand_rec *c;
+	struct sweep *sw;
+	int32_t *moved;
+	uint32_t slot, cap = 0;
+
+	if (running)
+		return -1;
+	running = 1;
+	sw = xcalloc(1, sizeof(*sw));
+	sw->env = env;
+	sw->now = now;
+	sw->done = done;
+	sw->arg = arg;
+	sw->rep.today = today;
+	sw->rep.days = env->conf->rgpd_retention_days;
+	moved = latest_moves(env);
+	for (slot = index_next(env->idx, 0, 0); slot != INDEX_NONE;
+	    slot = index_next(env->idx, slot + 1, 0)) {
+		c = &env->idx->recs[slot];
+		sw->rep.checked++;
+		if (!rgpd_retention_due(c->updated_on, moved[slot],
+		    c->open_referrals, today, sw->rep.days))
+			continue;
+		if (sw->rep.due == cap) {
+			cap = cap ? cap * 2 : 64;
+			sw->due = xreallocarray(sw->due, cap, sizeof(*sw->due));
+		}
+		memcpy(sw->due[sw->rep.due++], c->id, strlen(c->id) + 1);
+	}
+	free(moved);
+	if (dry_run) {
+		sw->rep.ids = sw->due;
+		sw->rep.nids = sw->rep.due < RETENTION_LIST_MAX ?
+		    sw->rep.due : RETENTION_LIST_MAX;
+		if (done != NULL)
+			done(arg, &sw->rep);
+		free(sw->due);
+		free(sw);
+		running = 0;
+		return 0;
+	}
+	sweep_next(sw);
+	return 0;
+}
+
+static void
+retention_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	struct timeval tv = { RETENTION_EVERY_S, 0 };
+	struct matcherd *env = arg;
+	time_t now = time(NULL);
+
+	(void)fd;
+	(void)ev;
+	if (retention_sweep(env, date_of_time(now), now, 0, NULL, NULL) == -1)
+		log_info("retention sweep: the previous one still runs");
+	evtimer_add(timer, &tv);
+}
+
+void
+retention_start(struct matcherd *env)
+{
+	struct timeval tv = { RETENTION_FIRST_S, 0 };
+
+	timer = evtimer_new(env->base, retention_tick, env);
+	evtimer_add(timer, &tv);
+}
+
+void
+retention_stop(void)
+{
+	if (timer != NULL)
+		event_free(timer);
+	timer = NULL;
+}
