@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "domain.h"
 #include "proto.h"
+#include "utf8.h"
 
 enum key_type {
 	KT_INT,		/* int, range min..max */
@@ -121,6 +122,16 @@ static const struct key keys[] = {
 	    "SIGHUP" },
 	{ "auth", "required", KT_BOOL, F(auth_required), 0, 0, "yes",
 	    "every method but ping and auth needs an authenticated user" },
+
+#define CONTACT(s, sector)						\
+	{ "contacts", s, KT_STRING, F(contacts[SECTOR_##sector]), 0, 0, "",	\
+	    "whom partners call about a referral of the " s " pool "	\
+	    "(a team, a phone, an e-mail); empty: none" }
+	CONTACT("industrie", INDUSTRIE),
+	CONTACT("batiment", BATIMENT),
+	CONTACT("tertiaire", TERTIAIRE),
+	CONTACT("hotellerie", HOTELLERIE),
+#undef CONTACT
 
 	{ "tls", "cert", KT_STRING, F(tls.cert), 0, 0, "",
 	    "certificate chain (PEM) of both listeners; empty: plain TCP" },
@@ -795,6 +806,38 @@ rule_line(const struct parse *p, const char *section, const char *first,
 	return line;
 }
 
+_Static_assert(CONF_SECTORS == SECTOR_COUNT, "one contact per sector");
+
+/*
+ * A contact goes on the wire to partners: valid UTF-8 without control
+ * characters, and a way to reach someone (an e-mail address or a phone
+ * number of at least 8 digits).
+ */
+static void
+check_contacts(struct parse *p)
+{
+	const char *v, *q;
+	int s, k, digits;
+
+	for (s = 0; s < SECTOR_COUNT; s++) {
+		v = p->c->contacts[s];
+		k = find_key("contacts", vocab_name(&vocab_sector, s));
+		if (k < 0 || p->bad[k] || p->set_line[k] == 0 || *v == '\0')
+			continue;
+		for (q = v, digits = 0; *q != '\0'; q++) {
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				break;
+			digits += *q >= '0' && *q <= '9';
+		}
+		if (*q != '\0' || !utf8_valid(v, strlen(v)))
+			add_error(p, p->set_line[k], "contacts %s: not UTF-8 "
+			    "text without control characters", keys[k].name);
+		else if (strchr(v, '@') == NULL && digits < 8)
+			add_error(p, p->set_line[k], "contacts %s: give an "
+			    "e-mail address or a phone number", keys[k].name);
+	}
+}
+
 static void
 check_rules(struct parse *p)
 {
@@ -802,6 +845,7 @@ check_rules(struct parse *p)
 	const struct conf_weights *w = &m->w;
 	int line, i;
 
+	check_contacts(p);
 	if (m->default_limit > m->max_limit &&
 	    (line = rule_line(p, "matching", "default_limit", "max_limit")) >= 0)
 		add_error(p, line, "default_limit (%d) is greater than "

@@ -67,6 +67,13 @@ struct conf_http {
 	char		 hosts[CONF_HOSTS_MAX];
 };
 
+/*
+ * [contacts]: per sector (enum sector), whom a partner calls about a
+ * referral (proto/PROTOCOL.md, "Who may do what"); "": no contact shown.
+ */
+#define CONF_SECTORS 4
+#define CONF_CONTACT_MAX 160
+
 /* TLS on both listeners (docs/HTTP.md, TLS). */
 struct conf_tls {
 	char		 cert[CONF_PATH_MAX];	/* PEM chain; "": no TLS */
@@ -92,6 +99,7 @@ struct conf {
 	char		 rulesfile[CONF_PATH_MAX];
 	char		 auth_users[CONF_PATH_MAX];	/* the users file */
 	int		 auth_required;
+	char		 contacts[CONF_SECTORS][CONF_CONTACT_MAX + 1];
 	struct conf_tls	 tls;
 	int		 rgpd_retention_days;
 	int		 log_level;		/* enum conf_loglevel */

@@ -40,6 +40,8 @@ index_new(const struct refdata *ref)
 		idx->table[i] = INDEX_NONE;
 	idx->skilltablecap = 1024;
 	idx->skilltable = xcalloc(idx->skilltablecap, sizeof(uint32_t));
+	idx->advisertablecap = 64;
+	idx->advisertable = xcalloc(idx->advisertablecap, sizeof(uint32_t));
 	return idx;
 }
 
@@ -61,6 +63,10 @@ index_free(struct index *idx)
 		free(idx->skills[i]);
 	free(idx->skills);
 	free(idx->skilltable);
+	for (i = 0; i < idx->nadvisers; i++)
+		free(idx->advisers[i]);
+	free(idx->advisers);
+	free(idx->advisertable);
 	free(idx->postings);
 	free(idx->table);
 	free(idx->freeslots);
@@ -119,56 +125,109 @@ index_find(const struct index *idx, const char *id)
 	return s == TOMB ? INDEX_NONE : s;
 }
 
+/*
+ * An interned string table of the index, the skills' or the advisers':
+ * ids are indexes into *strs, and the open-addressing *table holds id + 1
+ * (0: empty).  The fields stay in struct index under their own names.
+ */
+struct strtab {
+	char		***strs;
+	uint32_t	**table;
+	uint32_t	 *n, *cap;
+	uint32_t	  max;
+};
+
 static int
-skill_intern(struct index *idx, const char *tag)
+strtab_find(char *const *strs, const uint32_t *table, uint32_t cap,
+    const char *s)
+{
+	uint32_t mask = cap - 1, h, v;
+
+	h = hash_fnv1a(s, strlen(s)) & mask;
+	while ((v = table[h]) != 0) {
+		if (strcmp(strs[v - 1], s) == 0)
+			return (int)v - 1;
+		h = (h + 1) & mask;
+	}
+	return -1;
+}
+
+/* The id of s, added if new; -1 if the table holds max strings. */
+static int
+strtab_intern(const struct strtab *t, const char *s)
 {
 	uint32_t mask, h, *old, oldcap, i;
 	int id;
 
-	if ((id = index_skill_id(idx, tag)) >= 0)
+	if ((id = strtab_find(*t->strs, *t->table, *t->cap, s)) >= 0)
 		return id;
-	if (idx->nskills >= INDEX_MAX_SKILLS)
+	if (*t->n >= t->max)
 		return -1;
-	if ((idx->nskills + 1) * 2 >= idx->skilltablecap) {
-		old = idx->skilltable;
-		oldcap = idx->skilltablecap;
-		idx->skilltablecap *= 2;
-		idx->skilltable = xcalloc(idx->skilltablecap, sizeof(uint32_t));
-		mask = idx->skilltablecap - 1;
+	if ((*t->n + 1) * 2 >= *t->cap) {
+		old = *t->table;
+		oldcap = *t->cap;
+		*t->cap *= 2;
+		*t->table = xcalloc(*t->cap, sizeof(uint32_t));
+		mask = *t->cap - 1;
 		for (i = 0; i < oldcap; i++) {
 			if (old[i] == 0)
 				continue;
-			h = hash_fnv1a(idx->skills[old[i] - 1],
-			    strlen(idx->skills[old[i] - 1])) & mask;
-			while (idx->skilltable[h] != 0)
+			h = hash_fnv1a((*t->strs)[old[i] - 1],
+			    strlen((*t->strs)[old[i] - 1])) & mask;
+			while ((*t->table)[h] != 0)
 				h = (h + 1) & mask;
-			idx->skilltable[h] = old[i];
+			(*t->table)[h] = old[i];
 		}
 		free(old);
 	}
-	idx->skills = xreallocarray(idx->skills, idx->nskills + 1,
-	    sizeof(char *));
-	idx->skills[idx->nskills] = xstrdup(tag);
-	mask = idx->skilltablecap - 1;
-	h = hash_fnv1a(tag, strlen(tag)) & mask;
-	while (idx->skilltable[h] != 0)
+	*t->strs = xreallocarray(*t->strs, *t->n + 1, sizeof(char *));
+	(*t->strs)[*t->n] = xstrdup(s);
+	mask = *t->cap - 1;
+	h = hash_fnv1a(s, strlen(s)) & mask;
+	while ((*t->table)[h] != 0)
 		h = (h + 1) & mask;
-	idx->skilltable[h] = ++idx->nskills;
-	return (int)idx->nskills - 1;
+	(*t->table)[h] = ++*t->n;
+	return (int)*t->n - 1;
+}
+
+static int
+skill_intern(struct index *idx, const char *tag)
+{
+	const struct strtab t = { &idx->skills, &idx->skilltable,
+	    &idx->nskills, &idx->skilltablecap, INDEX_MAX_SKILLS };
+
+	return strtab_intern(&t, tag);
+}
+
+/* The record's adviser field: 1 + the interned id, 0 for none. */
+static uint16_t
+adviser_intern(struct index *idx, const char *name)
+{
+	const struct strtab t = { &idx->advisers, &idx->advisertable,
+	    &idx->nadvisers, &idx->advisertablecap, INDEX_MAX_ADVISERS };
+	int id;
+
+	if (name[0] == '\0' || (id = strtab_intern(&t, name)) < 0)
+		return 0;
+	return (uint16_t)(id + 1);
 }
 
 int
 index_skill_id(const struct index *idx, const char *tag)
 {
-	uint32_t mask = idx->skilltablecap - 1, h, v;
+	return strtab_find(idx->skills, idx->skilltable, idx->skilltablecap,
+	    tag);
+}
 
-	h = hash_fnv1a(tag, strlen(tag)) & mask;
-	while ((v = idx->skilltable[h]) != 0) {
-		if (strcmp(idx->skills[v - 1], tag) == 0)
-			return (int)v - 1;
-		h = (h + 1) & mask;
-	}
-	return -1;
+const char *
+index_adviser(const struct index *idx, uint32_t slot)
+{
+	uint16_t a;
+
+	if (slot >= idx->nrecs || !(idx->recs[slot].k.flags & CAND_F_LIVE) ||
+	    (a = idx->recs[slot].adviser) == 0)
+		return NULL;
+	return idx->advisers[a - 1];
 }
 
 const char *
@@ -284,6 +343,7 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 	    c->lat, c->lon);
 	tmp.njobs = (uint8_t)c->njobs;
 	tmp.nskills = (uint8_t)c->nskills;
+	tmp.adviser = adviser_intern(idx, c->adviser);
 
 	slot = index_find(idx, c->id);
 	if (slot != INDEX_NONE) {
@@ -410,5 +470,9 @@ index_memory(const struct index *idx)
 		n += malloc_usable_size(idx->postings[r].e);
 	for (i = 0; i < idx->nskills; i++)
 		n += malloc_usable_size(idx->skills[i]);
+	n += malloc_usable_size(idx->advisertable);
+	n += malloc_usable_size(idx->advisers);
+	for (i = 0; i < idx->nadvisers; i++)
+		n += malloc_usable_size(idx->advisers[i]);
 	return n;
 }

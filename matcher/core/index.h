@@ -6,7 +6,8 @@
  * Records live in one array and are addressed by slot number; a deleted
  * slot is reused.  Ids are found through an open-addressing hash table.
  * Skill tags are interned to 16-bit ids so a record stores them in two
- * bytes each.  Pure: no I/O; allocation failures abort (xmalloc-style),
+ * bytes each, and so are the advisers' names (a few hundred staff), for
+ * the prospection view (proto/PROTOCOL.md).  Pure: no I/O; allocation failures abort (xmalloc-style),
  * since the index is the daemon's working set.
  */
 #ifndef MATCHER_INDEX_H
@@ -21,6 +22,8 @@
 #define INDEX_NONE UINT32_MAX
 /* Interned skill ids are 16-bit; 65,535 distinct tags is plenty. */
 #define INDEX_MAX_SKILLS 65535
+/* Interned adviser ids too; past that many names, none is kept. */
+#define INDEX_MAX_ADVISERS 65535
 
 #define CAND_F_LIVE	0x01	/* slot holds a candidate */
 #define CAND_F_VEHICLE	0x02
@@ -67,6 +70,8 @@ struct cand_rec {
 	uint8_t		 working_time;
 	uint8_t		 njobs;
 	uint8_t		 nskills;
+	/* The adviser's interned name, 1-based; 0: none.  In the padding. */
+	uint16_t	 adviser;
 	/* ext[2*i] = rome id, ext[2*i+1] = months; then nskills skill ids. */
 	uint16_t	*ext;
 	char		*id;
@@ -98,6 +103,9 @@ struct index {
 	char		**skills;	/* interned tags, by id */
 	uint32_t	*skilltable;	/* hash -> skill id + 1, 0 empty */
 	uint32_t	 nskills, skilltablecap;
+	char		**advisers;	/* interned names, adviser id - 1 */
+	uint32_t	*advisertable;	/* hash -> adviser id, 0 empty */
+	uint32_t	 nadvisers, advisertablecap;
 	/* Counters kept up to date for stats and match counts. */
 	uint32_t	 live;
 	uint32_t	 sector_live[8];
@@ -121,6 +129,8 @@ uint32_t	 index_find(const struct index *, const char *id);
 /* Interned id of a skill tag, or -1 if no candidate ever had it. */
 int		 index_skill_id(const struct index *, const char *tag);
 const char	*index_skill_name(const struct index *, int id);
+/* The adviser of the candidate in slot, or NULL if it names none. */
+const char	*index_adviser(const struct index *, uint32_t slot);
 
 /*
  * Referral bookkeeping for the fairness component: a referral became open

@@ -13,12 +13,32 @@ round_to(double v, double scale)
 	return round(v * scale) / scale;
 }
 
+/*
+ * "fit": the reasons of kind REASON_FIT, the only ones a view outside the
+ * advisers' may show (view.c).
+ */
+static void
+pack_fit(msgpack_packer *pk, char reasons[][SCORE_REASON_MAX],
+    const enum reason_kind *kinds, int n)
+{
+	int i, nfit = 0;
+
+	for (i = 0; i < n; i++)
+		nfit += kinds[i] == REASON_FIT;
+	mp_pack_str(pk, "fit");
+	msgpack_pack_array(pk, nfit);
+	for (i = 0; i < n; i++)
+		if (kinds[i] == REASON_FIT)
+			mp_pack_str(pk, reasons[i]);
+}
+
 void
 result_pack(msgpack_packer *pk, const struct offer *o, int closed,
     int64_t scored_at, const struct index *idx, const struct score_query *q,
     const struct match_result *mr, const struct result_context *ctx)
 {
 	char reasons[SCORE_MAX_REASONS][SCORE_REASON_MAX];
+	enum reason_kind kinds[SCORE_MAX_REASONS];
 	const struct suggestion *s;
 	int i, f, c, n;
 
@@ -37,7 +57,7 @@ result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	msgpack_pack_array(pk, mr->ntop);
 	for (i = 0; i < mr->ntop; i++) {
 		s = &mr->top[i];
-		msgpack_pack_map(pk, 6);
+		msgpack_pack_map(pk, 7);
 		mp_pack_kv_int(pk, "rank", i + 1);
 		mp_pack_kv_str(pk, "candidate", idx->recs[s->slot].id);
 		mp_pack_kv_double(pk, "score", s->r.score);
@@ -48,12 +68,13 @@ result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 		for (c = 0; c < COMP_COUNT; c++)
 			mp_pack_kv_double(pk, score_comp_name(c),
 			    round_to(s->r.comp[c], 1000));
-		n = score_reasons(q, idx, s->slot, &s->r, reasons,
+		n = score_reasons(q, idx, s->slot, &s->r, reasons, kinds,
 		    SCORE_MAX_REASONS);
 		mp_pack_str(pk, "reasons");
 		msgpack_pack_array(pk, n);
 		for (c = 0; c < n; c++)
 			mp_pack_str(pk, reasons[c]);
+		pack_fit(pk, reasons, kinds, n);
 	}
 	mp_pack_str(pk, "clause");
 	if (ctx != NULL && ctx->has_clause)

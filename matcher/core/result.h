@@ -1,7 +1,9 @@
 /*
  * The match result as it goes on the wire, into Redis and to subscribers:
  * one encoding, made once per match (proto/PROTOCOL.md "Match result").
- * Reasons are written here, for the shown candidates only.  Pure.
+ * Reasons are written here, for the shown candidates only: every one in
+ * "reasons" (the advisers'), and again the job-fit ones in "fit", which
+ * the other views show (matcher/daemon/view.c).  Pure.
  */
 #ifndef MATCHER_RESULT_H
 #define MATCHER_RESULT_H

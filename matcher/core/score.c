@@ -622,7 +622,7 @@ criteria_labels(uint32_t set, char *buf, size_t len)
 int
 score_reasons(const struct score_query *q, const struct index *idx,
     uint32_t slot, const struct score_result *res,
-    char reasons[][SCORE_REASON_MAX], int max)
+    char reasons[][SCORE_REASON_MAX], enum reason_kind *kinds, int max)
 {
 	const struct cand_rec *c = &idx->recs[slot];
 	const struct offer *o = q->offer;
@@ -631,9 +631,13 @@ score_reasons(const struct score_query *q, const struct index *idx,
 	int n = 0, months, i, held, since;
 	size_t off;
 
-#define ADD(...) do {							\
-	if (n < max)							\
+/* ADD(FIT, ...): a reason of kind REASON_FIT. */
+#define ADD(kind, ...) do {						\
+	if (n < max) {							\
+		if (kinds != NULL)					\
+			kinds[n] = REASON_##kind;			\
 		snprintf(reasons[n++], SCORE_REASON_MAX, __VA_ARGS__);	\
+	}								\
 } while (0)
 
 	rc = &idx->ref->rome[res->rome_id];
@@ -643,14 +647,15 @@ score_reasons(const struct score_query *q, const struct index *idx,
 	else
 		snprintf(exp, sizeof(exp), "%d mois d'expérience", months);
 	if (res->exact)
-		ADD("même métier %s, %s", rc->code, exp);
+		ADD(FIT, "même métier %s, %s", rc->code, exp);
 	else if (o->rome_v4[0] != '\0')
-		ADD("métier proche %s (%s) du code ROME 4.0 %s, %s", rc->code,
-		    rc->label, o->rome_v4, exp);
+		ADD(FIT, "métier proche %s (%s) du code ROME 4.0 %s, %s",
+		    rc->code, rc->label, o->rome_v4, exp);
 	else
-		ADD("métier proche %s (%s), %s", rc->code, rc->label, exp);
+		ADD(FIT, "métier proche %s (%s), %s", rc->code, rc->label,
+		    exp);
 	if (o->experience_months > months)
-		ADD("expérience : %d mois pour %d demandés", months,
+		ADD(FIT, "expérience : %d mois pour %d demandés", months,
 		    o->experience_months);
 
 	if (q->dept)
@@ -661,22 +666,22 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		snprintf(place, sizeof(place), "à %s km", km);
 	}
 	if (mobile(&c->k))
-		ADD("%s, permis B et véhicule", place);
+		ADD(PLACE, "%s, permis B et véhicule", place);
 	else if (c->k.licences & (1u << LICENCE_B))
-		ADD("%s, permis B sans véhicule", place);
+		ADD(PLACE, "%s, permis B sans véhicule", place);
 	else if (c->k.flags & CAND_F_VEHICLE)
-		ADD("%s, véhicule sans permis B", place);
+		ADD(PLACE, "%s, véhicule sans permis B", place);
 	else
-		ADD("%s, sans permis ni véhicule", place);
+		ADD(PLACE, "%s, sans permis ni véhicule", place);
 
 	if (q->clause) {
 		criteria_labels(res->criteria & q->clause_criteria, labels,
 		    sizeof(labels));
-		ADD("éligible clause : %s", labels);
+		ADD(PRIORITY, "éligible clause : %s", labels);
 	} else if (res->criteria & q->priority_criteria) {
 		criteria_labels(res->criteria & q->priority_criteria, labels,
 		    sizeof(labels));
-		ADD("public prioritaire : %s", labels);
+		ADD(PRIORITY, "public prioritaire : %s", labels);
 	}
 
 	if (o->licences_required || o->nskills_required) {
@@ -689,7 +694,7 @@ score_reasons(const struct score_query *q, const struct index *idx,
 		for (i = 0; i < o->nskills_required; i++)
 			list_add(labels, sizeof(labels), &off, "%s",
 			    o->skills_required[i]);
-		ADD("exigences remplies : %s", labels);
+		ADD(FIT, "exigences remplies : %s", labels);
 	}
 	if (q->nwant > 0) {
 		off = 0;
@@ -702,32 +707,34 @@ score_reasons(const struct score_query *q, const struct index *idx,
 				    o->skills_wanted[i]);
 			}
 		if (held)
-			ADD("compétences souhaitées : %d sur %d (%s)", held,
-			    q->nwant, labels);
+			ADD(FIT, "compétences souhaitées : %d sur %d (%s)",
+			    held, q->nwant, labels);
 		else if (q->nwant == 1)
-			ADD("compétence souhaitée absente : %s",
+			ADD(FIT, "compétence souhaitée absente : %s",
 			    o->skills_wanted[0]);
 		else
-			ADD("aucune des %d compétences souhaitées", q->nwant);
+			ADD(FIT, "aucune des %d compétences souhaitées",
+			    q->nwant);
 	}
 	if (o->level_min && c->k.level < o->level_min)
-		ADD("niveau %d pour %d demandé", c->k.level, o->level_min);
+		ADD(FIT, "niveau %d pour %d demandé", c->k.level,
+		    o->level_min);
 
 	if (c->k.available_from != DATE_NONE &&
 	    c->k.available_from > q->today) {
 		date_format(c->k.available_from, date);
-		ADD("disponible à partir du %s", date);
+		ADD(FIT, "disponible à partir du %s", date);
 	}
 	if (c->open_referrals > 0)
-		ADD("%d mise%s en relation en cours", c->open_referrals,
-		    c->open_referrals > 1 ? "s" : "");
+		ADD(REFERRALS, "%d mise%s en relation en cours",
+		    c->open_referrals, c->open_referrals > 1 ? "s" : "");
 	else if (c->last_referral != DATE_NONE &&
 	    (since = q->today - c->last_referral) <
 	    q->m->fairness_window_days)
-		ADD("dernière mise en relation il y a %d jour%s", since,
-		    since > 1 ? "s" : "");
+		ADD(REFERRALS, "dernière mise en relation il y a %d jour%s",
+		    since, since > 1 ? "s" : "");
 	else
-		ADD("pas de mise en relation récente");
+		ADD(REFERRALS, "pas de mise en relation récente");
 
 	if (c->k.barriers) {
 		off = 0;
@@ -736,13 +743,13 @@ score_reasons(const struct score_query *q, const struct index *idx,
 			if (c->k.barriers & (1u << i))
 				list_add(labels, sizeof(labels), &off, "%s",
 				    vocab_label(&vocab_barrier, i));
-		ADD("frein%s signalé%s : %s",
+		ADD(BARRIER, "frein%s signalé%s : %s",
 		    popcount32(c->k.barriers) > 1 ? "s" : "",
 		    popcount32(c->k.barriers) > 1 ? "s" : "", labels);
 	}
 	/* What a feed read in the offer's text, shown with every candidate. */
 	for (i = 0; i < o->nnotes; i++)
-		ADD("%s", o->notes[i]);
+		ADD(NOTE, "%s", o->notes[i]);
 #undef ADD
 	return n;
 }

@@ -173,11 +173,31 @@ uint32_t score_criteria(const struct cand_rec *c,
 	    const struct conf_matching *m, int32_t on);
 
 /*
+ * What a reason is about, so that a view can pick the ones it may show
+ * (proto/PROTOCOL.md, "Who may do what"; docs/SCORING.md, "Reasons").
+ * Only REASON_FIT reasons may leave the adviser view: they speak of the
+ * job and the offer's asks, never of a criterion, a barrier, a place or
+ * a distance.
+ */
+enum reason_kind {
+	REASON_FIT,		/* job, experience, requirements, skills, level,
+				   availability */
+	REASON_PLACE,		/* distance or department, licence B, vehicle */
+	REASON_PRIORITY,	/* clause eligibility, priority public: names
+				   criteria */
+	REASON_REFERRALS,	/* the person's open and recent referrals */
+	REASON_BARRIER,		/* the barriers recorded */
+	REASON_NOTE,		/* a fact a feed read in the offer's text */
+};
+
+/*
  * Reasons in French for an eligible candidate, most important first.
- * Returns how many were written to reasons[].
+ * Returns how many were written to reasons[]; kinds[i] (kinds may be
+ * NULL) says what reasons[i] is about.
  */
 int	score_reasons(const struct score_query *q, const struct index *idx,
 	    uint32_t slot, const struct score_result *res,
-	    char reasons[][SCORE_REASON_MAX], int max);
+	    char reasons[][SCORE_REASON_MAX], enum reason_kind *kinds,
+	    int max);
 
 #endif

@@ -1,12 +1,14 @@
 /*
  * What a match result shows to whom (proto/PROTOCOL.md, "Who may do
  * what").  Advisers and administrators see it whole.  Prospection staff
- * see each suggestion's reference, rank, score and distance, never the
- * components and reasons that tell of a person's criteria or barriers.
- * A partner sees only the candidates who consent to partners, ranked
- * among themselves, each as a reference of that partner (pseudo.h), a
- * score and a distance band.  The result is stored whole; a view is made
- * when it leaves the daemon.
+ * see each suggestion's reference, rank, score, distance, job-fit reasons
+ * (and "public prioritaire" when it counted) and adviser, never the
+ * components and other reasons that tell of a person's criteria or
+ * barriers.  A partner sees only the candidates who consent to partners,
+ * ranked among themselves, each as a reference of that partner
+ * (pseudo.h), a score, a distance band, the job-fit reasons and the
+ * contact of the offer's sector ([contacts]).  The result is stored
+ * whole; a view is made when it leaves the daemon.
  */
 #ifndef MATCHER_VIEW_H
 #define MATCHER_VIEW_H
@@ -17,6 +19,7 @@
 
 #include "pseudo.h"
 
+struct conf;
 struct index;
 struct matcherd;
 struct pending;
@@ -30,7 +33,9 @@ enum view_kind {
 
 struct view {
 	enum view_kind		 kind;
-	const struct index	*idx;			/* partner: consent */
+	const struct index	*idx;	/* consent, advisers */
+	/* The daemon's current configuration ([contacts]): swapped on HUP. */
+	struct conf *const	*conf;
 	unsigned char		 key[PSEUDO_KEY_LEN];	/* partner's */
 };
 

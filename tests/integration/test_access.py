@@ -164,7 +164,7 @@ class Access(harness.MatcherdTestCase):
         self.assertEqual([o["id"] for o in offers], ["o-bat"])
         self.assertEqual(c.call("subscribe", {})["sectors"], ["batiment"])
 
-    def test_prospection_sees_no_reasons_nor_components(self):
+    def test_prospection_sees_only_fit_reasons_and_no_components(self):
         full = self.c.call("offer.match", {"id": "o-bat"})
         self.assertIn("reasons", full["suggestions"][0])
         c = self.as_user("prospect")
@@ -174,7 +174,12 @@ class Access(harness.MatcherdTestCase):
             self.assertEqual(res["suggestions"][0]["candidate"], "c-bat")
             for s in res["suggestions"]:
                 self.assertEqual(set(s), {"rank", "candidate", "score",
-                                          "distance_km"})
+                                          "distance_km", "reasons"})
+            # test_views.py: which reasons, the adviser.
+            self.assertEqual(res["suggestions"][0]["reasons"], [
+                "même métier F1701, 24 mois d'expérience",
+                "public prioritaire"])
+            self.assertNotIn(b"RSA", harness.msgpack.packb(res))
             self.assertNotIn(b"rsa", harness.msgpack.packb(res))
             self.assertNotIn(b"mobilit", harness.msgpack.packb(res))
         self.assertRpcError("forbidden", None, "candidate.get",
@@ -209,13 +214,16 @@ class Access(harness.MatcherdTestCase):
         res, raw = self.partner_push("partner")
         sugg = res["suggestions"]
         self.assertEqual(len(sugg), 1, sugg)
-        self.assertEqual(set(sugg[0]), {"rank", "ref", "score", "distance"})
+        self.assertEqual(set(sugg[0]), {"rank", "ref", "score", "distance",
+                                        "reasons"})
+        self.assertEqual(sugg[0]["reasons"],
+                         ["même métier F1701, 24 mois d'expérience"])
         self.assertEqual(sugg[0]["rank"], 1)
         self.assertRegex(sugg[0]["ref"], r"^p-[0-9a-f]{32}$")
         self.assertEqual(sugg[0]["distance"], "< 5 km")
         for secret in (b"c-yes", b"c-no", b"c-bat", b"59271", b"rsa",
                        b"justice", b"sante", b"1990", b"Conseill",
-                       b"Grande-Synthe", b"reasons", b"components"):
+                       b"Grande-Synthe", b"prioritaire", b"components"):
             self.assertNotIn(secret, raw)
         ref = sugg[0]["ref"]
         # Another partner, another reference for the same person.

@@ -675,6 +675,54 @@ test_memory_positive_and_grows(void **state)
 	index_free(idx);
 }
 
+/* Advisers' names are interned: one copy per name, in the padding. */
+static void
+test_advisers_interned(void **state)
+{
+	struct index *idx;
+	struct candidate c;
+	char name[ADVISER_MAX + 1], id[32];
+	uint32_t s1, s2, s3;
+	int i;
+
+	(void)state;
+	assert_true(sizeof(void *) != 8 || sizeof(struct cand_rec) == 72);
+	idx = index_new(ref);
+	default_cand(&c, "c1");
+	snprintf(c.adviser, sizeof(c.adviser), "Mme Durand");
+	s1 = put(idx, &c, 1);
+	default_cand(&c, "c2");
+	snprintf(c.adviser, sizeof(c.adviser), "Mme Durand");
+	s2 = put(idx, &c, 1);
+	default_cand(&c, "c3");
+	c.adviser[0] = '\0';
+	s3 = put(idx, &c, 1);
+	assert_string_equal(index_adviser(idx, s1), "Mme Durand");
+	assert_ptr_equal(index_adviser(idx, s1), index_adviser(idx, s2));
+	assert_null(index_adviser(idx, s3));
+	assert_int_equal(idx->nadvisers, 1);
+	/* Replaced: the new adviser; deleted or out of range: none. */
+	default_cand(&c, "c1");
+	snprintf(c.adviser, sizeof(c.adviser), "M. Lefebvre");
+	assert_int_equal(put(idx, &c, 0), s1);
+	assert_string_equal(index_adviser(idx, s1), "M. Lefebvre");
+	assert_int_equal(index_delete(idx, "c1"), 0);
+	assert_null(index_adviser(idx, s1));
+	assert_null(index_adviser(idx, idx->nrecs));
+	/* The table grows. */
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "conseiller %d", i);
+		snprintf(id, sizeof(id), "c-adv-%d", i);
+		default_cand(&c, id);
+		snprintf(c.adviser, sizeof(c.adviser), "%s", name);
+		s1 = put(idx, &c, 1);
+		assert_string_equal(index_adviser(idx, s1), name);
+	}
+	assert_int_equal(idx->nadvisers, 302);
+	assert_string_equal(index_adviser(idx, s2), "Mme Durand");
+	index_free(idx);
+}
+
 int
 main(void)
 {
@@ -691,6 +739,7 @@ main(void)
 		cmocka_unit_test(test_counters_after_put_replace_delete),
 		cmocka_unit_test(test_index_next_paging_by_sector),
 		cmocka_unit_test(test_memory_positive_and_grows),
+		cmocka_unit_test(test_advisers_interned),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

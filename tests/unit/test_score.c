@@ -1365,6 +1365,7 @@ test_components_in_unit_range_and_score_rounded(void **state)
 
 struct reasons {
 	char	 r[SCORE_MAX_REASONS + 1][SCORE_REASON_MAX];
+	enum reason_kind kind[SCORE_MAX_REASONS + 1];
 	int	 n;
 };
 
@@ -1375,9 +1376,11 @@ reasons_of(struct world *w, struct reasons *out, int max)
 	int f;
 
 	memset(out->r, 'X', sizeof(out->r));
+	memset(out->kind, 0x5a, sizeof(out->kind));
 	if ((f = world_rescore(w)) != -1)
 		fail_msg("excluded by %s", fname(f));
-	out->n = score_reasons(&w->q, w->idx, w->slot, &w->res, out->r, max);
+	out->n = score_reasons(&w->q, w->idx, w->slot, &w->res, out->r,
+	    out->kind, max);
 }
 
 static void
@@ -1808,6 +1811,171 @@ test_rome_v4_walks_the_domain(void **state)
 	expect_filter(&c, &o, FILTER_ROME);
 }
 
+/* The kind of the reason that starts with prefix; fails if none does. */
+static enum reason_kind
+kind_of(const struct reasons *rs, const char *prefix)
+{
+	int i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strncmp(rs->r[i], prefix, strlen(prefix)) == 0)
+			return rs->kind[i];
+	dump_reasons(rs);
+	fail_msg("no reason starting with \"%s\"", prefix);
+	return REASON_NOTE;
+}
+
+static void
+test_reason_kinds(void **state)
+{
+	struct candidate c;
+	struct offer o;
+	struct reasons rs;
+	int i;
+
+	(void)state;
+	clause_offer(&o, 0);
+	o.experience_months = 12;
+	o.level_min = 4;
+	o.licences_required = LIC(C);
+	snprintf(o.skills_wanted[0], SKILL_MAX_LEN + 1, "oppbtp");
+	o.nskills_wanted = 1;
+	snprintf(o.notes[0], sizeof(o.notes[0]), "permis B exigé "
+	    "(France Travail)");
+	o.nnotes = 1;
+	default_cand(&c, "c1");
+	c.jobs[0].months = 6;
+	c.level = 3;
+	c.licences = LIC(CE);
+	c.criteria = CRIT(RSA) | CRIT(TH);
+	c.barriers = BAR(SANTE);
+	c.available_from = TODAY + 3;
+	add_skill(&c, "oppbtp");
+	get_reasons(&c, &o, &rs);
+	assert_int_equal(kind_of(&rs, "même métier"), REASON_FIT);
+	assert_int_equal(kind_of(&rs, "expérience :"), REASON_FIT);
+	assert_int_equal(kind_of(&rs, "à 0,0 km"), REASON_PLACE);
+	assert_int_equal(kind_of(&rs, "éligible clause"), REASON_PRIORITY);
+	assert_int_equal(kind_of(&rs, "exigences remplies"), REASON_FIT);
+	assert_int_equal(kind_of(&rs, "compétences souhaitées"), REASON_FIT);
+	assert_int_equal(kind_of(&rs, "niveau 3"), REASON_FIT);
+	assert_int_equal(kind_of(&rs, "disponible"), REASON_FIT);
+	assert_int_equal(kind_of(&rs, "pas de mise"), REASON_REFERRALS);
+	assert_int_equal(kind_of(&rs, "frein signalé"), REASON_BARRIER);
+	/* Ten reasons: the offer's note is the eleventh. */
+	assert_int_equal(rs.n, SCORE_MAX_REASONS);
+	c.available_from = DATE_NONE;
+	get_reasons(&c, &o, &rs);
+	assert_int_equal(kind_of(&rs, "permis B exigé"), REASON_NOTE);
+	/* Kinds past n are untouched, as the reasons are. */
+	c.barriers = 0;
+	get_reasons(&c, &o, &rs);
+	assert_true(rs.n < SCORE_MAX_REASONS);
+	for (i = rs.n; i <= SCORE_MAX_REASONS; i++)
+		assert_int_equal((int)rs.kind[i], 0x5a5a5a5a);
+
+	default_offer(&o, "o2");
+	get_reasons(&c, &o, &rs);
+	assert_int_equal(kind_of(&rs, "public prioritaire"), REASON_PRIORITY);
+	department_offer(&o, "59");
+	get_reasons(&c, &o, &rs);
+	assert_int_equal(kind_of(&rs, "lieu précis inconnu"), REASON_PLACE);
+	/* kinds may be NULL. */
+	{
+		struct world w;
+
+		world_open(&w, &c, &o, &defm);
+		assert_int_equal(score_reasons(&w.q, w.idx, w.slot, &w.res,
+		    rs.r, NULL, SCORE_MAX_REASONS), rs.n);
+		world_close(&w);
+	}
+}
+
+/* Fail if a FIT reason of rs names one of the labels of v. */
+static void
+fit_names_none_of(const struct reasons *rs, const struct vocab *v)
+{
+	int i, j;
+
+	for (i = 0; i < rs->n; i++) {
+		if (rs->kind[i] != REASON_FIT)
+			continue;
+		for (j = 0; j < v->count; j++)
+			if (strstr(rs->r[i], vocab_label(v, j)) != NULL) {
+				dump_reasons(rs);
+				fail_msg("fit reason \"%s\" names the %s "
+				    "\"%s\"", rs->r[i], v->what,
+				    vocab_label(v, j));
+			}
+		if (strstr(rs->r[i], " km") != NULL ||
+		    strstr(rs->r[i], "département") != NULL ||
+		    strstr(rs->r[i], "prioritaire") != NULL ||
+		    strstr(rs->r[i], "clause") != NULL ||
+		    strstr(rs->r[i], "frein") != NULL)
+			fail_msg("fit reason \"%s\" is not about the job",
+			    rs->r[i]);
+	}
+}
+
+/*
+ * Every criterion and every barrier, alone and all at once, on a plain,
+ * a clause and a department-only offer asking for everything a reason
+ * can speak of: no job-fit reason names one of them, nor a place.
+ */
+static void
+test_fit_reasons_name_no_criterion_nor_barrier(void **state)
+{
+	struct candidate c;
+	struct offer o;
+	struct reasons rs;
+	uint32_t all_crit = B(CRITERION_COUNT) - 1;
+	uint32_t all_bar = B(BARRIER_COUNT) - 1;
+	int kind, i, nfit;
+
+	(void)state;
+	for (kind = 0; kind < 3; kind++)
+		for (i = -1; i <= CRITERION_COUNT + BARRIER_COUNT; i++) {
+			if (kind == 0)
+				default_offer(&o, "o1");
+			else if (kind == 1)
+				clause_offer(&o, all_crit);
+			else
+				department_offer(&o, "59");
+			o.experience_months = 36;
+			o.level_min = 5;
+			o.licences_required = LIC(B);
+			snprintf(o.skills_wanted[0], SKILL_MAX_LEN + 1, "sst");
+			o.nskills_wanted = 1;
+			default_cand(&c, "c1");
+			set_job(&c, 0, "F1702", 6);
+			c.available_from = TODAY + 7;
+			c.birth_date = date_from_ymd(1960, 1, 1);
+			c.level = 2;
+			if (i < 0) {
+				c.criteria = all_crit;
+				c.barriers = all_bar;
+			} else if (i < CRITERION_COUNT)
+				c.criteria = B(i);
+			else if (i < CRITERION_COUNT + BARRIER_COUNT)
+				c.barriers = B(i - CRITERION_COUNT);
+			else
+				c.criteria = CRIT(SENIOR) | CRIT(DELD);
+			/* A clause offer takes only its publics. */
+			if (kind == 1 && c.criteria == 0)
+				c.criteria = CRIT(QPV);
+			get_reasons(&c, &o, &rs);
+			fit_names_none_of(&rs, &vocab_criterion);
+			fit_names_none_of(&rs, &vocab_barrier);
+			/* The job and the experience shortfall come first. */
+			for (nfit = 0; nfit < rs.n &&
+			    rs.kind[nfit] == REASON_FIT; nfit++)
+				continue;
+			assert_true(nfit >= 2);
+			assert_int_equal(kind_of(&rs, "métier proche"),
+			    REASON_FIT);
+		}
+}
+
 int
 main(void)
 {
@@ -1868,6 +2036,8 @@ main(void)
 		cmocka_unit_test(test_reasons_availability_referrals_barriers),
 		cmocka_unit_test(test_reasons_never_overflow_with_long_lists),
 		cmocka_unit_test(test_reasons_longest_rome_label_fits),
+		cmocka_unit_test(test_reason_kinds),
+		cmocka_unit_test(test_fit_reasons_name_no_criterion_nor_barrier),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
