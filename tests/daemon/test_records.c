@@ -26,6 +26,7 @@
 #include "records.h"
 #include "redis_cmd.h"
 #include "refdata.h"
+#include "records_rgpd.h"
 #include "referral.h"
 
 /* FNV-1a, 32 bits, written from the published definition. */
@@ -1655,6 +1656,77 @@ test_ident_decode(void **state)
 	freeReplyObject(r);
 }
 
+/* The audit's XADD, with and without an erasure's reason; its pages. */
+static void
+test_audit_commands(void **state)
+{
+	struct redis_cmd c;
+
+	(void)state;
+	records_audit_add(&c, "matcherd", 1764403200, "ana", "adviser",
+	    "candidate.get", "c-1", "c-1", NULL);
+	expect_cmd(&c, "XADD", "matcherd:audit", "MAXLEN", "~", "1000000", "*",
+	    "at", "1764403200", "user", "ana", "role", "adviser", "method",
+	    "candidate.get", "record", "c-1", "candidate", "c-1");
+	redis_cmd_free(&c);
+	records_audit_add(&c, "matcherd", 1, "(retention)", "system",
+	    "candidate.erase", "c-1", "c-1", "retention");
+	expect_cmd(&c, "XADD", "matcherd:audit", "MAXLEN", "~", "1000000", "*",
+	    "at", "1", "user", "(retention)", "role", "system", "method",
+	    "candidate.erase", "record", "c-1", "candidate", "c-1", "reason",
+	    "retention");
+	redis_cmd_free(&c);
+	records_audit_read(&c, "matcherd", NULL, 500);
+	expect_cmd(&c, "XREVRANGE", "matcherd:audit", "+", "-", "COUNT", "500");
+	redis_cmd_free(&c);
+	records_audit_read(&c, "matcherd", "1764403200000-3", 500);
+	expect_cmd(&c, "XREVRANGE", "matcherd:audit", "(1764403200000-3", "-",
+	    "COUNT", "500");
+	redis_cmd_free(&c);
+}
+
+/* The erasure's reads and its script on one offer (docs/REDIS.md). */
+static void
+test_rgpd_commands(void **state)
+{
+	struct clause_hire h = { .operation = "op-1", .contractor = "ramery",
+	    .offer = "o-1", .candidate = "c-1", .hours = 150,
+	    .hired_at = 1764403200 };
+	struct clause_hire anon = h;
+	struct records_erasure e = { .sector = SECTOR_BATIMENT,
+	    .offer = "o-1", .candidate = "c-1",
+	    .anon = "erased-0011223344556677", .old_result = "OLD",
+	    .old_len = 3, .new_result = "NEW", .new_len = 3 };
+	struct redis_cmd c;
+
+	(void)state;
+	records_rgpd_result_read(&c, "matcherd", SECTOR_BATIMENT, "o-1");
+	expect_cmd(&c, "HGET", "matcherd:{batiment}:offer:o-1", "result");
+	redis_cmd_free(&c);
+	records_rgpd_history_read(&c, "matcherd", SECTOR_BATIMENT, "o-1");
+	expect_cmd(&c, "LRANGE", "matcherd:{batiment}:refhist:o-1", "0", "-1");
+	redis_cmd_free(&c);
+	records_rgpd_erase_offer(&c, "matcherd", "SCRIPT", &e);
+	expect_cmd(&c, "EVAL", "SCRIPT", "7", "matcherd:{batiment}:ref:o-1",
+	    "matcherd:{batiment}:refhist:o-1", "matcherd:{batiment}:offer:o-1",
+	    "matcherd:{industrie}:clause:hires",
+	    "matcherd:{batiment}:clause:hires",
+	    "matcherd:{tertiaire}:clause:hires",
+	    "matcherd:{hotellerie}:clause:hires", "c-1",
+	    "erased-0011223344556677", "OLD", "NEW", "", "", "");
+	redis_cmd_free(&c);
+	snprintf(anon.candidate, sizeof(anon.candidate), "%s", e.anon);
+	e.old_result = e.new_result = NULL;
+	e.hire = &h;
+	e.anon_hire = &anon;
+	records_rgpd_erase_offer(&c, "matcherd", "SCRIPT", &e);
+	expect_cmd(&c, "EVAL", "SCRIPT", "7", NULL, NULL, NULL, NULL, NULL,
+	    NULL, NULL, "c-1", "erased-0011223344556677", "", "", "o-1\tc-1",
+	    "o-1\terased-0011223344556677", NULL);
+	expect_packed_as(&c, 16, clause_hire_pack, &anon);
+	redis_cmd_free(&c);
+}
+
 int
 main(void)
 {
@@ -1693,6 +1765,8 @@ main(void)
 		cmocka_unit_test(test_ident_keys),
 		cmocka_unit_test(test_ident_commands),
 		cmocka_unit_test(test_ident_decode),
+		cmocka_unit_test(test_audit_commands),
+		cmocka_unit_test(test_rgpd_commands),
 		/*
 		 * Left out, failing on records.c (see their comments):
 		 * test_referral_decode_bad_time, test_referral_moved_values.
