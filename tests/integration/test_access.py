@@ -24,6 +24,8 @@ PAR = ADM | {"partner"}
 CALLS = [
     ("audit.list", {"candidate": "c-bat"}, ADV),
     ("candidate.delete", {"id": "c-none"}, ADV),
+    ("candidate.erase", {"id": "c-none", "reason": "error"}, ADM),
+    ("candidate.export", {"id": "c-bat"}, ADV),
     ("candidate.get", {"id": "c-bat"}, ADV),
     ("candidate.list", {}, ADV),
     ("candidate.put", candidate("c-new"), ADV),
@@ -45,6 +47,7 @@ CALLS = [
                        "action": "dismiss"}, ADV),
     ("referral.update", {"offer": "o-bat", "candidate": "c-none",
                          "status": "validated"}, ADV),
+    ("rgpd.sweep", {"dry_run": True}, ADM),
     ("stats", {}, PRO),
     ("subscribe", {}, PRO | PAR),
 ]
