@@ -277,7 +277,7 @@ conn_bevcb(struct event_base *base, void *arg)
 	struct bufferevent *bev;
 
 	/* evhttp sets the socket later; with TLS the handshake starts then. */
-	if ((bev = tls_bufferevent(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+	if ((bev = tls_bufferevent(base, -1, BEV_OPT_CLOSE_ON_FREE, 1)) == NULL)
 		fatalx("HTTP: cannot create a bufferevent");
 	bufferevent_incref(bev);
 	if (h->nconns == h->capconns) {

@@ -171,6 +171,7 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 	struct rules *rules;
 	struct users *users;
 	struct conf *c;
+	char err[512];
 
 	log_info("SIGHUP: reloading %s", conf_path);
 	if ((c = load_conf(conf_path, conf_explicit, &ov)) == NULL) {
@@ -189,6 +190,21 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 		rules_free(rules);
 		free(c);
 		return;
+	}
+	switch (tls_reload(c, err, sizeof(err))) {
+	case -1:
+		log_warnx("reload failed: TLS: %s; keeping the current "
+		    "configuration, rules, users and certificate", err);
+		users_free(users);
+		rules_free(rules);
+		free(c);
+		return;
+	case 1:
+		log_warnx("reload: %s", err);
+		break;
+	default:
+		if (c->tls.cert[0] != '\0')
+			log_info("TLS certificate reloaded from %s", c->tls.cert);
 	}
 	rules_free(env->rules);
 	env->rules = rules;

@@ -144,7 +144,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	listener_nodelay(fd);
-	bev = tls_bufferevent(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bev = tls_bufferevent(env->base, fd, BEV_OPT_CLOSE_ON_FREE, 0);
 	if (bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", peer);
 		close(fd);

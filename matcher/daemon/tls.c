@@ -1,9 +1,12 @@
 /*
  * TLS on both listeners through libevent's OpenSSL bufferevents.  The
- * context is process-wide, as the listeners are: made once at start-up
- * (a SIGHUP does not change it, as it does not change the listen
- * addresses).
+ * context is process-wide, as the listeners are: made at start-up and
+ * made again on SIGHUP from the same files (a renewed certificate), so
+ * new connections get it while open ones keep theirs (an SSL holds a
+ * reference to its context).
  */
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "conf.h"
+#include "log.h"
 #include "tls.h"
 
 static SSL_CTX	*tls_ctx;
@@ -152,13 +156,66 @@ tls_init(const struct conf *c, char *err, size_t len)
 }
 
 int
+tls_reload(const struct conf *c, char *err, size_t len)
+{
+	SSL_CTX *ctx;
+
+	if ((c->tls.cert[0] != '\0') != (tls_ctx != NULL)) {
+		snprintf(err, len, "turning TLS on or off takes effect at the "
+		    "next start");
+		return 1;
+	}
+	if (tls_ctx == NULL)
+		return 0;
+	if ((ctx = ctx_new(c, err, len)) == NULL)
+		return -1;
+	SSL_CTX_free(tls_ctx);
+	tls_ctx = ctx;
+	return 0;
+}
+
+/*
+ * evhttp keeps a connection's events to itself: a handshake it drops is
+ * logged here, with the peer's address, when OpenSSL leaves the accept
+ * with an error queued (waiting for more bytes queues none).
+ */
+static void
+log_alert(const SSL *ssl, int where, int ret)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "?";
+	const char *why;
+	unsigned long e;
+
+	if (where != SSL_CB_ACCEPT_EXIT || ret > 0 ||
+	    (e = ERR_peek_last_error()) == 0)
+		return;
+	why = ERR_reason_error_string(e);
+	if (getpeername(SSL_get_fd(ssl), (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+			    host, sizeof(host));
+		else if (ss.ss_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			    &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
+			    sizeof(host));
+	}
+	log_info("HTTP %s: TLS handshake failed: %s", host,
+	    why != NULL ? why : "unknown OpenSSL error");
+	/* Once: OpenSSL may leave the accept again on the way out. */
+	SSL_set_info_callback((SSL *)ssl, NULL);
+}
+
+int
 tls_enabled(void)
 {
 	return tls_ctx != NULL;
 }
 
 struct bufferevent *
-tls_bufferevent(struct event_base *base, evutil_socket_t fd, int options)
+tls_bufferevent(struct event_base *base, evutil_socket_t fd, int options,
+    int log_alerts)
 {
 	struct bufferevent *bev;
 	SSL *ssl;
@@ -167,6 +224,8 @@ tls_bufferevent(struct event_base *base, evutil_socket_t fd, int options)
 		return bufferevent_socket_new(base, fd, options);
 	if ((ssl = SSL_new(tls_ctx)) == NULL)
 		return NULL;
+	if (log_alerts)
+		SSL_set_info_callback(ssl, log_alert);
 	/* With BEV_OPT_CLOSE_ON_FREE the bufferevent frees ssl. */
 	bev = bufferevent_openssl_socket_new(base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, options);

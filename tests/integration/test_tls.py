@@ -7,6 +7,7 @@ and a certificate without its key."""
 import http.client
 import json
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -112,6 +113,9 @@ class Tls(harness.MatcherdTestCase):
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             data = read_all(s)
         self.assertNotIn(b"HTTP/1.", data)
+        harness.wait_until(
+            lambda: "HTTP 127.0.0.1: TLS handshake failed" in self.d.log(),
+            5, what="the failed HTTP handshake in the log")
         # And HTTPS still works after it.
         conn = http.client.HTTPSConnection(host, int(port), timeout=10,
                                            context=self.ctx)
@@ -120,6 +124,38 @@ class Tls(harness.MatcherdTestCase):
             self.assertEqual(conn.getresponse().status, 200)
         finally:
             conn.close()
+
+    def peer_cert(self, ctx):
+        host, port = self.d.http_addr.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), 5) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                return s.getpeercert(binary_form=True)
+
+    def test_sighup_reloads_the_certificate(self):
+        before = self.peer_cert(self.ctx)
+        old = self.d.client()
+        self.clients.append(old)
+        # A renewed certificate in the same files.
+        renewed = os.path.join(self.tmp, "renewed")
+        os.mkdir(renewed)
+        cert, key = make_cert(renewed)
+        os.replace(cert, self.cert)
+        os.replace(key, self.key)
+        self.d.send_signal(signal.SIGHUP)
+        harness.wait_until(lambda: "TLS certificate reloaded" in
+                           self.d.log(), 10, what="the reload")
+        after = self.peer_cert(ssl.create_default_context(cafile=self.cert))
+        self.assertNotEqual(before, after)
+        # The connection opened before keeps working.
+        self.assertIs(old.call("ping")["pong"], True)
+        # A file that does not load keeps the certificate in use.
+        with open(self.key, "w") as f:
+            f.write("not a key\n")
+        self.d.send_signal(signal.SIGHUP)
+        harness.wait_until(lambda: "reload failed: TLS" in self.d.log(), 10,
+                           what="the refused reload")
+        self.assertEqual(self.peer_cert(
+            ssl.create_default_context(cafile=self.cert)), after)
 
     def test_matchctl_tls(self):
         r = subprocess.run([MATCHCTL, "--tls", "--cacert", self.cert, "-s",
