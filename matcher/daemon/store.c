@@ -299,6 +299,53 @@ store_commit(struct store *st, store_cb *cb, void *arg)
 	st->txn_dead = 0;
 }
 
+/*
+ * Errors by which Redis says it did not run the command and may later:
+ * loading its data, a script too long, out of memory under noeviction,
+ * a replica or cluster not ready, a transaction discarded for one of
+ * those.  Nothing was written: the client may retry.
+ */
+static const char *const transient_errors[] = {
+	"LOADING", "BUSY", "OOM", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN",
+	"READONLY", "NOREPLICAS", "EXECABORT", NULL
+};
+
+int
+store_error_code(const char *err, size_t len)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; transient_errors[i] != NULL; i++) {
+		n = strlen(transient_errors[i]);
+		if (len >= n && memcmp(err, transient_errors[i], n) == 0 &&
+		    (len == n || err[n] == ' '))
+			return RPC_ERR_UNAVAILABLE;
+	}
+	return RPC_ERR_INTERNAL;
+}
+
+/*
+ * An error reply: its code and message, logged once with its text.  An
+ * error inside an EXEC's replies is never transient: the transaction ran,
+ * the other commands wrote.
+ */
+static int
+reply_error(const redisReply *r, const char *what, int in_exec, int *code,
+    char *msg, size_t msglen)
+{
+	*code = in_exec ? RPC_ERR_INTERNAL : store_error_code(r->str, r->len);
+	log_warnx("redis error during %s: %.*s", what, (int)(r->len > 200 ?
+	    200 : r->len), r->str);
+	if (*code == RPC_ERR_UNAVAILABLE)
+		snprintf(msg, msglen, "redis cannot serve %s now (%.*s), "
+		    "nothing was written", what, (int)strcspn(r->str, " "),
+		    r->str);
+	else
+		snprintf(msg, msglen, "redis error during %s", what);
+	return -1;
+}
+
 int
 store_reply_check(const redisReply *r, const char *what, int *code,
     char *msg, size_t msglen)
@@ -310,12 +357,8 @@ store_reply_check(const redisReply *r, const char *what, int *code,
 		snprintf(msg, msglen, "redis connection lost during %s", what);
 		return -1;
 	}
-	if (r->type == REDIS_REPLY_ERROR) {
-		log_warnx("redis error during %s: %s", what, r->str);
-		*code = RPC_ERR_INTERNAL;
-		snprintf(msg, msglen, "redis error during %s", what);
-		return -1;
-	}
+	if (r->type == REDIS_REPLY_ERROR)
+		return reply_error(r, what, 0, code, msg, msglen);
 	if (r->type == REDIS_REPLY_NIL && strcmp(what, "EXEC") == 0) {
 		*code = RPC_ERR_INTERNAL;
 		snprintf(msg, msglen, "transaction aborted");
@@ -324,14 +367,9 @@ store_reply_check(const redisReply *r, const char *what, int *code,
 	/* EXEC runs every command: one may have failed on its own. */
 	if (r->type == REDIS_REPLY_ARRAY && strcmp(what, "EXEC") == 0)
 		for (i = 0; i < r->elements; i++)
-			if (r->element[i]->type == REDIS_REPLY_ERROR) {
-				log_warnx("redis error in a transaction: %s",
-				    r->element[i]->str);
-				*code = RPC_ERR_INTERNAL;
-				snprintf(msg, msglen, "redis error during %s",
-				    what);
-				return -1;
-			}
+			if (r->element[i]->type == REDIS_REPLY_ERROR)
+				return reply_error(r->element[i], what, 1,
+				    code, msg, msglen);
 	return 0;
 }
 

@@ -55,6 +55,12 @@ void		 store_commit(struct store *, store_cb *cb, void *arg);
  */
 int		 store_reply_check(const redisReply *, const char *what,
 		    int *code, char *msg, size_t msglen);
+/*
+ * The answer to a Redis error reply's text: RPC_ERR_UNAVAILABLE when
+ * Redis ran nothing and may later (LOADING, OOM, EXECABORT...), else
+ * RPC_ERR_INTERNAL.
+ */
+int		 store_error_code(const char *err, size_t len);
 
 /* Round-trip latency bookkeeping for stats (microseconds). */
 unsigned long long store_commands(const struct store *);

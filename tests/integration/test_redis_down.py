@@ -54,6 +54,36 @@ class RedisDown(harness.MatcherdTestCase):
         harness.wait_until(put_ok, RECONNECT_MAX_MS / 1000 + 15,
                            interval=0.2, what=what)
 
+    def test_redis_out_of_memory_is_unavailable_and_writes_nothing(self):
+        """maxmemory with noeviction: Redis refuses writes with OOM (and a
+        transaction with EXECABORT); each is `unavailable`, not
+        `internal`, and nothing was written."""
+        self.put_candidates([candidate("m-1")])
+        self.put_offer(offer("o-1"))
+        keys_before = sorted(self.redis.keys("*"))
+        self.redis.cli("CONFIG", "SET", "maxmemory-policy", "noeviction")
+        self.redis.cli("CONFIG", "SET", "maxmemory", "100000")
+        try:
+            for method, params in (
+                    ("candidate.put", candidate("m-2")),
+                    ("candidate.put", dict(candidate("m-3"),
+                                           first_name="Aline")),
+                    ("offer.put", offer("o-2")),
+                    ("referral.update", {"offer": "o-1", "candidate": "m-1",
+                                         "status": "validated"})):
+                err = self.assertUnavailableInTime(method, params)
+                self.assertIn("nothing was written", err.message)
+            self.assertEqual(sorted(self.redis.keys("*")), keys_before)
+            self.assertFalse(self.redis.hexists(harness.cand_key("m-2"),
+                                                "m-2"))
+        finally:
+            self.redis.cli("CONFIG", "SET", "maxmemory", "0")
+        # Then it all works again, and the move that was refused is legal.
+        self.c.call("referral.update", {"offer": "o-1", "candidate": "m-1",
+                                        "status": "validated"})
+        self.assertEqual(self.c.call("candidate.put",
+                                     candidate("m-2"))["created"], True)
+
     def test_redis_killed_then_restarted(self):
         self.put_candidates([candidate("d-1"), candidate("d-2")])
         self.put_offer(offer("o-1"))
