@@ -1,6 +1,8 @@
 /*
  * The one UTF-8 decoder of the project (see utf8.h).
  */
+#include <string.h>
+
 #include "utf8.h"
 
 size_t
@@ -39,6 +41,22 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return len;
+}
+
+void
+utf8_scrub(char *s)
+{
+	size_t len = strlen(s), i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0) {
+			s[i++] = '?';
+			continue;
+		}
+		i += n;
+	}
 }
 
 int

@@ -17,5 +17,11 @@ size_t	utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* 1 if s[0..len) is valid UTF-8 and holds no NUL byte. */
 int	utf8_valid(const char *s, size_t len);
+/*
+ * s (a C string) made valid UTF-8 in place: each byte that does not start
+ * a valid sequence becomes '?'.  For text that echoes input back, as an
+ * error message naming an unknown key does.
+ */
+void	utf8_scrub(char *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
+#include "utf8.h"
 
 const msgpack_object *
 params_get(const msgpack_object *params, const char *key)
@@ -83,6 +84,13 @@ params_text(struct pending *p, const msgpack_object *params,
 	if (mp_copy_str(o, buf, size) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
 		    "%s must be a string of at most %zu bytes", key, size - 1);
+		return -1;
+	}
+	/* Stored or echoed: UTF-8 text, as every string of a record. */
+	if (!utf8_valid(buf, strlen(buf))) {
+		buf[0] = '\0';
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
+		    "%s must be UTF-8 text", key);
 		return -1;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "matcherd.h"
 #include "pending.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct pending {
@@ -140,7 +141,7 @@ void
 pending_error(struct pending *p, enum rpc_errcode code, const char *field,
     const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], fbuf[128];
 	va_list ap;
 
 	if (p->answered)
@@ -148,6 +149,13 @@ pending_error(struct pending *p, enum rpc_errcode code, const char *field,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Messages and fields may quote input: never echo invalid bytes. */
+	utf8_scrub(msg);
+	if (field != NULL) {
+		snprintf(fbuf, sizeof(fbuf), "%s", field);
+		utf8_scrub(fbuf);
+		field = fbuf;
+	}
 	p->env->stats.errors[code]++;
 	if (code == RPC_ERR_INTERNAL)
 		log_warnx("internal error: %s", msg);
