@@ -27,8 +27,11 @@
  */
 #define FT_DOC_MAX		(16u << 20)
 #define FT_BATCH_MAX		5000
-/* Rejects whose id and reason a report keeps; all are counted. */
-#define FT_REJECTS_MAX		64
+/*
+ * Rejects whose id and reason a report keeps; all are counted.  The
+ * first 100, as proto/PROTOCOL.md says of feed.push's errors.
+ */
+#define FT_REJECTS_MAX		100
 #define FT_REASON_MAX		160
 /* Warnings kept per offer (ignored or repaired fields); all are counted. */
 #define FT_WARNINGS_MAX		8

@@ -4,6 +4,7 @@
  * pending.c's; this file only moves messages.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "pending.h"
 #include "matcherd.h"
 #include "mpobj.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 /*
@@ -44,6 +46,8 @@ struct conn {
 	struct matcherd		*env;
 	struct bufferevent	*bev;
 	struct event		*resume;	/* more input to process */
+	struct event		*linger;	/* closing: input drained */
+	size_t			 drained;
 	char			 peer[64];
 	TAILQ_HEAD(, conn_req)	 queue;
 	int			 closing;
@@ -68,6 +72,17 @@ static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static void	conn_flush(struct conn *);
+static void	conn_finish(struct conn *);
+
+/*
+ * A connection closed after an error lingers: its output sent, the write
+ * side shut, what the client is still sending is read and dropped for a
+ * while, so that the client reads the error instead of a reset (closing
+ * a socket with unread input resets it, and the reset discards the
+ * error before the client reads it).
+ */
+#define CONN_LINGER_MS		2000
+#define CONN_LINGER_BYTES	(64u << 20)
 
 static void
 resume_cb(evutil_socket_t fd, short ev, void *arg)
@@ -257,7 +272,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	c->in_callback = 0;
 	if (c->closing) {
 		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			conn_free(c);
+			conn_finish(c);
 		return;
 	}
 	/* Yield to other clients; come back for the rest of the input. */
@@ -274,7 +289,7 @@ conn_writecb(struct bufferevent *bev, void *arg)
 	if (c->closing) {
 		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0 &&
 		    !c->in_callback)
-			conn_free(c);
+			conn_finish(c);
 		return;
 	}
 	if (c->throttled) {
@@ -331,7 +346,48 @@ conn_close(struct conn *c, const char *reason)
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	if (!c->in_callback &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_finish(c);
+}
+
+static void
+linger_done(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	conn_free(arg);
+}
+
+static void
+linger_readcb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	c->drained += evbuffer_get_length(in);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	if (c->drained > CONN_LINGER_BYTES)
 		conn_free(c);
+}
+
+/* The output is out: linger (above), then free on EOF, a bound or time. */
+static void
+conn_finish(struct conn *c)
+{
+	struct timeval tv = { CONN_LINGER_MS / 1000,
+	    (CONN_LINGER_MS % 1000) * 1000 };
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+
+	if (c->linger != NULL)
+		return;
+	/* TLS would need its close_notify first: the socket is left open. */
+	if (!tls_enabled())
+		shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	c->linger = evtimer_new(c->env->base, linger_done, c);
+	evtimer_add(c->linger, &tv);
+	bufferevent_setcb(c->bev, linger_readcb, NULL, conn_eventcb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	bufferevent_enable(c->bev, EV_READ);
 }
 
 static void
@@ -352,6 +408,8 @@ conn_free(struct conn *c)
 	msgpack_zone_destroy(&c->zone);
 	free(c->ibuf);
 	event_free(c->resume);
+	if (c->linger != NULL)
+		event_free(c->linger);
 	bufferevent_free(c->bev);
 	free(c);
 }

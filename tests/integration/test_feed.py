@@ -121,6 +121,16 @@ class FeedPush(harness.MatcherdTestCase):
             self.assertTrue(e["reason"], e)
         self.assertRpcError("not_found", "id", "offer.get", {"id": "ft-BAD1"})
 
+    def test_errors_list_the_first_100_and_count_all(self):
+        good = samples()["resultats"][0]
+        bad = [dict(good, id="BAD%03d" % i, typeContrat="LIB")
+               for i in range(150)]
+        got = self.push({"resultats": bad + [good]})
+        self.assertEqual((got["accepted"], got["rejected"]), (1, 150), got)
+        self.assertEqual(len(got["errors"]), 100)
+        self.assertEqual(got["errors"][0]["id"], "ft-BAD000")
+        self.assertEqual(got["errors"][-1]["id"], "ft-BAD099")
+
     def test_a_long_document_is_read_in_turns_and_counted_whole(self):
         # 300 offers of 300 employers (not duplicates of one another),
         # a bad record every 50, the same id again at the end: read over

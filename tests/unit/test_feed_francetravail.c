@@ -1774,7 +1774,7 @@ test_bounds(void **state)
 	    rep), 0);
 	assert_int_equal(rep->rejected, 1000);
 	assert_int_equal(rep->nrejects, FT_REJECTS_MAX);
-	assert_string_equal(rep->rejects[FT_REJECTS_MAX - 1].id, "R63");
+	assert_string_equal(rep->rejects[FT_REJECTS_MAX - 1].id, "R99");
 	free(doc);
 	free(rep);
 }
