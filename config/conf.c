@@ -77,6 +77,15 @@ static const struct key keys[] = {
 	{ "server", "requests_per_event", KT_INT, F(requests_per_event),
 	    1, 10000, "64",
 	    "requests served from one client before turning to the others" },
+	{ "server", "max_clients_per_address", KT_INT,
+	    F(max_clients_per_address), 0, 100000, "256",
+	    "most clients from one IP address at once; 0: no bound" },
+	{ "server", "idle_timeout", KT_INT, F(idle_timeout_s), 0, 86400, "300",
+	    "seconds a client that sends nothing, waits for nothing and "
+	    "subscribes to nothing stays connected; 0: forever" },
+	{ "server", "message_timeout", KT_INT, F(message_timeout_s), 1, 3600,
+	    "30", "seconds a client has to send the whole of a message once "
+	    "it has started it" },
 
 	{ "http", "listen", KT_ADDR, F(http.listen), 0, 0, "127.0.0.1:7421",
 	    "address and port of the HTTP/JSON API" },

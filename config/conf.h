@@ -88,6 +88,9 @@ struct conf {
 	size_t		 max_message;
 	size_t		 output_high_water;
 	int		 requests_per_event;
+	int		 max_clients_per_address;	/* 0: no bound */
+	int		 idle_timeout_s;		/* 0: none */
+	int		 message_timeout_s;
 	struct conf_http http;
 	struct conf_addr redis;
 	char		 redis_prefix[64];

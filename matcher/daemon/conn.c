@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -49,6 +50,9 @@ struct conn {
 	struct event		*linger;	/* closing: input drained */
 	size_t			 drained;
 	char			 peer[64];
+	char			 host[48];	/* the address alone */
+	/* When the message being read began (event loop time); 0: none. */
+	time_t			 msg_started;
 	TAILQ_HEAD(, conn_req)	 queue;
 	int			 closing;
 	int			 throttled;	/* reading paused */
@@ -73,6 +77,48 @@ static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static void	conn_flush(struct conn *);
 static void	conn_finish(struct conn *);
+static void	conn_stream_error(struct conn *, enum rpc_errcode,
+		    const char *);
+
+/*
+ * Silence is bounded: by message_timeout inside a message, by
+ * idle_timeout between messages (conn_eventcb spares those who wait for
+ * an answer or a push).
+ */
+static void
+conn_set_read_timeout(struct conn *c)
+{
+	const struct conf *cf = c->env->conf;
+	struct timeval tv = { c->msg_started ? cf->message_timeout_s :
+	    cf->idle_timeout_s, 0 };
+
+	bufferevent_set_timeouts(c->bev, tv.tv_sec > 0 ? &tv : NULL, NULL);
+}
+
+/* A message began, or goes on: past message_timeout it is refused. */
+static int
+conn_message_late(struct conn *c)
+{
+	struct timeval now;
+
+	event_base_gettimeofday_cached(c->env->base, &now);
+	if (c->msg_started == 0) {
+		c->msg_started = now.tv_sec > 0 ? now.tv_sec : 1;
+		conn_set_read_timeout(c);
+		return 0;
+	}
+	return now.tv_sec - c->msg_started >
+	    c->env->conf->message_timeout_s;
+}
+
+static void
+conn_message_done(struct conn *c)
+{
+	if (c->msg_started != 0) {
+		c->msg_started = 0;
+		conn_set_read_timeout(c);
+	}
+}
 
 /*
  * A connection closed after an error lingers: its output sent, the write
@@ -91,7 +137,8 @@ resume_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 struct conn *
-conn_new(struct matcherd *env, struct bufferevent *bev, const char *peer)
+conn_new(struct matcherd *env, struct bufferevent *bev, const char *peer,
+    const char *host)
 {
 	struct conn *c;
 
@@ -99,6 +146,7 @@ conn_new(struct matcherd *env, struct bufferevent *bev, const char *peer)
 	c->env = env;
 	c->bev = bev;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	snprintf(c->host, sizeof(c->host), "%s", host);
 	TAILQ_INIT(&c->queue);
 	msgpack_zone_init(&c->zone, 8192);
 	c->icap = env->conf->max_message;
@@ -110,9 +158,21 @@ conn_new(struct matcherd *env, struct bufferevent *bev, const char *peer)
 	bufferevent_setcb(bev, conn_readcb, conn_writecb, conn_eventcb, c);
 	/* Never buffer more input than one message may hold. */
 	bufferevent_setwatermark(bev, EV_READ, 0, env->conf->max_message);
+	conn_set_read_timeout(c);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	log_debug("%s: connected", c->peer);
 	return c;
+}
+
+int
+conn_count_host(const char *host)
+{
+	struct conn *c;
+	int n = 0;
+
+	TAILQ_FOREACH(c, &conns, entry)
+		n += !c->closing && strcmp(c->host, host) == 0;
+	return n;
 }
 
 const char *
@@ -125,17 +185,24 @@ conn_peer(const struct conn *c)
  * Pack [2, "error", [{code, message}]] for a stream the daemon cannot
  * read on, then close: there is no msgid to answer.
  */
+void
+conn_pack_error(msgpack_sbuffer *sb, int code, const char *msg)
+{
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	rpc_pack_notification_begin(&pk, "error");
+	msgpack_pack_array(&pk, 1);
+	rpc_pack_error_map(&pk, (enum rpc_errcode)code, msg, NULL);
+}
+
 static void
 conn_stream_error(struct conn *c, enum rpc_errcode code, const char *msg)
 {
 	msgpack_sbuffer sb;
-	msgpack_packer pk;
 
 	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	rpc_pack_notification_begin(&pk, "error");
-	msgpack_pack_array(&pk, 1);
-	rpc_pack_error_map(&pk, code, msg, NULL);
+	conn_pack_error(&sb, code, msg);
 	bufferevent_write(c->bev, sb.data, sb.size);
 	msgpack_sbuffer_destroy(&sb);
 	c->env->stats.errors[code]++;
@@ -223,6 +290,14 @@ conn_readcb(struct bufferevent *bev, void *arg)
 		st = frame_scanner_feed(&c->scan, data, c->iend - c->istart,
 		    c->icap, &objlen, err, sizeof(err));
 		if (st == FRAME_NEED_MORE) {
+			if (conn_message_late(c)) {
+				snprintf(err, sizeof(err), "message not "
+				    "finished within %d s (message_timeout)",
+				    c->env->conf->message_timeout_s);
+				conn_stream_error(c, RPC_ERR_INVALID_ARGUMENT,
+				    err);
+				break;
+			}
 			/*
 			 * The rest may wait in the bufferevent while ibuf is
 			 * full from istart on: compact and read it now, or no
@@ -265,6 +340,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			    msg.method_len, msg.params);
 		}
 		/* Methods copied what they keep: the request can go. */
+		conn_message_done(c);
 		msgpack_zone_clear(&c->zone);
 		c->istart += objlen;
 		frame_scanner_init(&c->scan);
@@ -304,7 +380,26 @@ static void
 conn_eventcb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
+	char msg[96];
 
+	if (what & BEV_EVENT_TIMEOUT) {
+		/* A timeout stops reading: go on for those who wait. */
+		if (c->closing)
+			return;
+		if (c->msg_started != 0) {
+			snprintf(msg, sizeof(msg), "message not finished within "
+			    "%d s (message_timeout)",
+			    c->env->conf->message_timeout_s);
+			conn_stream_error(c, RPC_ERR_INVALID_ARGUMENT, msg);
+		} else if (!TAILQ_EMPTY(&c->queue) || notify_subscribed(c))
+			bufferevent_enable(bev, EV_READ);
+		else {
+			snprintf(msg, sizeof(msg), "idle for %d s (idle_timeout)",
+			    c->env->conf->idle_timeout_s);
+			conn_close(c, msg);
+		}
+		return;
+	}
 	if (what & BEV_EVENT_EOF)
 		log_debug("%s: closed by peer", c->peer);
 	else if (what & BEV_EVENT_ERROR)
@@ -382,6 +477,7 @@ conn_finish(struct conn *c)
 	/* TLS would need its close_notify first: the socket is left open. */
 	if (!tls_enabled())
 		shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+	bufferevent_set_timeouts(c->bev, NULL, NULL);
 	evbuffer_drain(in, evbuffer_get_length(in));
 	c->linger = evtimer_new(c->env->base, linger_done, c);
 	evtimer_add(c->linger, &tv);

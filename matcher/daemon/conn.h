@@ -11,12 +11,21 @@
 #include <stdint.h>
 
 #include <event2/bufferevent.h>
+#include <msgpack.h>
 
 struct matcherd;
 struct conn;
 
+/* peer: "host:port" for the log; host: the address alone. */
 struct conn	*conn_new(struct matcherd *, struct bufferevent *,
-		    const char *peer);
+		    const char *peer, const char *host);
+/* Connections open from host (max_clients_per_address). */
+int		 conn_count_host(const char *host);
+/*
+ * The error notification [2, "error", [{code, message, field: nil}]]
+ * into sb (initialised by the caller): a stream error's, or a refusal's.
+ */
+void		 conn_pack_error(msgpack_sbuffer *sb, int code, const char *msg);
 /* Close now (after flushing what is written), logging reason once. */
 void		 conn_close(struct conn *, const char *reason);
 void		 conn_free_all(void);

@@ -4,6 +4,8 @@
  *   matcherd [-c FILE] [-n] [-d] [--listen HOST:PORT] [--redis HOST:PORT]
  *            [--http HOST:PORT] [--users FILE]
  */
+#include <sys/resource.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -164,6 +166,42 @@ load_users(const struct conf *c, struct users **out)
 	return 0;
 }
 
+/*
+ * Descriptors the limits need: every client and HTTP connection, plus a
+ * margin for the listeners, Redis, the log and files being read.  The
+ * common default soft limit (1,024) would stall the daemon before
+ * max_clients; the soft limit is raised as far as the hard one allows.
+ */
+#define FD_MARGIN	128
+
+static void
+raise_fd_limit(const struct conf *c)
+{
+	rlim_t want = (rlim_t)c->max_clients + (rlim_t)c->http.max_connections +
+	    FD_MARGIN;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit(RLIMIT_NOFILE)");
+		return;
+	}
+	if (rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit(RLIMIT_NOFILE, %llu)",
+		    (unsigned long long)rl.rlim_cur);
+	else
+		log_info("file descriptors: limit raised to %llu",
+		    (unsigned long long)rl.rlim_cur);
+	if (rl.rlim_cur < want)
+		log_warnx("file descriptors: the hard limit (%llu) is below "
+		    "the %llu that max_clients and [http] max_connections "
+		    "need; raise it (LimitNOFILE=, ulimit -Hn)",
+		    (unsigned long long)rl.rlim_max, (unsigned long long)want);
+}
+
 static void
 sig_reload(evutil_socket_t sig, short ev, void *arg)
 {
@@ -322,6 +360,7 @@ main(int argc, char *argv[])
 	}
 	log_init(env.conf->log_level);
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(env.conf);
 	env.started = time(NULL);
 
 	log_info("reference data: %d ROME codes, %d communes from %s",

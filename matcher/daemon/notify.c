@@ -64,6 +64,17 @@ notify_unsubscribe(struct matcherd *env, void *owner)
 		}
 }
 
+int
+notify_subscribed(const void *owner)
+{
+	size_t i;
+
+	for (i = 0; i < nsubs; i++)
+		if (subs[i].owner == owner)
+			return 1;
+	return 0;
+}
+
 void
 notify_publish(struct matcherd *env, int sector, int source,
     const char *result, size_t len)

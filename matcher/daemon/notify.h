@@ -28,6 +28,8 @@ void	notify_subscribe(struct matcherd *, void *owner, uint32_t sectors,
 	    uint32_t sources, notify_deliver *deliver, const struct view *);
 /* Forget owner (no-op if it is not subscribed); call it before freeing. */
 void	notify_unsubscribe(struct matcherd *, void *owner);
+/* 1 if owner has subscribed (and not left). */
+int	notify_subscribed(const void *owner);
 /* Push a packed match result to every matching subscriber. */
 void	notify_publish(struct matcherd *, int sector, int source,
 	    const char *result, size_t len);

@@ -21,6 +21,7 @@
 #include <event2/listener.h>
 
 #include "conn.h"
+#include "rpc.h"
 #include "listener.h"
 #include "log.h"
 #include "matcherd.h"
@@ -37,6 +38,7 @@ struct handshake {
 	struct bufferevent	*bev;
 	struct handshake	*prev, *next;
 	char			 peer[64];
+	char			 host[48];
 };
 
 struct server {
@@ -47,23 +49,46 @@ struct server {
 	int			 nhandshakes;
 };
 
+/* "host:port" into buf, and the host alone into host. */
 static void
-peer_name(const struct sockaddr *sa, char *buf, size_t len)
+peer_name(const struct sockaddr *sa, char *buf, size_t len,
+    char host[INET6_ADDRSTRLEN])
 {
-	char host[INET6_ADDRSTRLEN];
-
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *sin = (const void *)sa;
 
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		inet_ntop(AF_INET, &sin->sin_addr, host, INET6_ADDRSTRLEN);
 		snprintf(buf, len, "%s:%d", host, ntohs(sin->sin_port));
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *sin6 = (const void *)sa;
 
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, INET6_ADDRSTRLEN);
 		snprintf(buf, len, "[%s]:%d", host, ntohs(sin6->sin6_port));
-	} else
+	} else {
+		snprintf(host, INET6_ADDRSTRLEN, "unknown");
 		snprintf(buf, len, "unknown");
+	}
+}
+
+/*
+ * A client over a limit hears why before the close, rather than a bare
+ * reset (plain TCP: over TLS there is no session to say it in).  The
+ * socket is new and the notification small: one send() suffices.
+ */
+static void
+refuse(evutil_socket_t fd, const char *peer, const char *why)
+{
+	msgpack_sbuffer sb;
+
+	log_warnx("%s: refused: %s", peer, why);
+	if (!tls_enabled()) {
+		msgpack_sbuffer_init(&sb);
+		conn_pack_error(&sb, RPC_ERR_UNAVAILABLE, why);
+		(void)send(fd, sb.data, sb.size, MSG_NOSIGNAL | MSG_DONTWAIT);
+		msgpack_sbuffer_destroy(&sb);
+		shutdown(fd, SHUT_WR);
+	}
+	close(fd);
 }
 
 static void
@@ -88,13 +113,14 @@ handshake_eventcb(struct bufferevent *bev, short what, void *arg)
 {
 	struct handshake *hs = arg;
 	struct matcherd *env = hs->srv->env;
-	char peer[64], why[256];
+	char peer[64], host[48], why[256];
 
 	snprintf(peer, sizeof(peer), "%s", hs->peer);
+	snprintf(host, sizeof(host), "%s", hs->host);
 	handshake_free(hs);
 	if (what & BEV_EVENT_CONNECTED) {
 		bufferevent_set_timeouts(bev, NULL, NULL);
-		conn_new(env, bev, peer);
+		conn_new(env, bev, peer, host);
 		/* What came with the handshake waits in the input buffer. */
 		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
 			bufferevent_trigger(bev, EV_READ, 0);
@@ -107,7 +133,7 @@ handshake_eventcb(struct bufferevent *bev, short what, void *arg)
 
 static void
 handshake_start(struct server *srv, struct bufferevent *bev,
-    const char *peer)
+    const char *peer, const char *host)
 {
 	struct timeval tv = { HANDSHAKE_TIMEOUT_S, 0 };
 	struct handshake *hs;
@@ -116,6 +142,7 @@ handshake_start(struct server *srv, struct bufferevent *bev,
 	hs->srv = srv;
 	hs->bev = bev;
 	snprintf(hs->peer, sizeof(hs->peer), "%s", peer);
+	snprintf(hs->host, sizeof(hs->host), "%s", host);
 	if ((hs->next = srv->handshakes) != NULL)
 		hs->next->prev = hs;
 	srv->handshakes = hs;
@@ -125,6 +152,17 @@ handshake_start(struct server *srv, struct bufferevent *bev,
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
+static int
+handshakes_from(const struct server *srv, const char *host)
+{
+	const struct handshake *hs;
+	int n = 0;
+
+	for (hs = srv->handshakes; hs != NULL; hs = hs->next)
+		n += strcmp(hs->host, host) == 0;
+	return n;
+}
+
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -132,15 +170,23 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct server *srv = arg;
 	struct matcherd *env = srv->env;
 	struct bufferevent *bev;
-	char peer[64];
+	char peer[64], host[INET6_ADDRSTRLEN], why[128];
+	int per = env->conf->max_clients_per_address;
 
-	peer_name(sa, peer, sizeof(peer));
+	peer_name(sa, peer, sizeof(peer), host);
 	/* Handshakes count too: each holds a socket and an SSL. */
 	if ((int)env->stats.clients + srv->nhandshakes >=
 	    env->conf->max_clients) {
-		log_warnx("%s: refused: max_clients (%d) reached", peer,
-		    env->conf->max_clients);
-		close(fd);
+		snprintf(why, sizeof(why), "too many clients (max_clients "
+		    "%d)", env->conf->max_clients);
+		refuse(fd, peer, why);
+		return;
+	}
+	if (per > 0 && conn_count_host(host) + handshakes_from(srv, host) >=
+	    per) {
+		snprintf(why, sizeof(why), "too many clients from %s "
+		    "(max_clients_per_address %d)", host, per);
+		refuse(fd, peer, why);
 		return;
 	}
 	listener_nodelay(fd);
@@ -151,9 +197,9 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	if (tls_enabled())
-		handshake_start(srv, bev, peer);
+		handshake_start(srv, bev, peer, host);
 	else
-		conn_new(env, bev, peer);
+		conn_new(env, bev, peer, host);
 }
 
 struct server *

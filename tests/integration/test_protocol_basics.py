@@ -384,14 +384,13 @@ class MaxClients(harness.MatcherdTestCase):
             self.assertIs(c.call("ping")["pong"], True)
         extra = harness.RpcClient(self.d.addr, timeout=5, token=None)
         self.addCleanup(extra.close)
-        try:
-            extra.send([0, 1, "ping", []])
-            served = extra.next_response(timeout=1.0)[2] is None
-        except (harness.ConnectionClosed, socket.timeout, TimeoutError,
-                ConnectionResetError, BrokenPipeError):
-            served = False
-        self.assertFalse(served, "a 4th client was served with "
-                         "max_clients = 3")
+        # It is told why, then closed: not a bare reset.
+        method, payload = extra.next_notification(timeout=5)
+        self.assertEqual(method, "error")
+        self.assertEqual(payload[0]["code"], "unavailable")
+        self.assertIn("max_clients 3", payload[0]["message"])
+        self.assertTrue(extra.closed_by_peer(timeout=5))
+        self.assertIn("refused: too many clients", self.d.log())
         # Once a client leaves, a new one is served.
         others[0].close()
         self.clients.remove(others[0])
@@ -403,6 +402,64 @@ class MaxClients(harness.MatcherdTestCase):
         harness.wait_until(new_client_served, 10,
                            what="a client to be served after one left")
         self.assertIs(self.c.call("ping")["pong"], True)
+
+
+
+class PerAddress(harness.MatcherdTestCase):
+    CONFIG_SETTINGS = (("server", "max_clients_per_address", "3"),)
+
+    def test_one_address_cannot_take_every_slot(self):
+        others = [self.client(), self.client()]
+        extra = harness.RpcClient(self.d.addr, timeout=5, token=None)
+        self.addCleanup(extra.close)
+        method, payload = extra.next_notification(timeout=5)
+        self.assertEqual(payload[0]["code"], "unavailable")
+        self.assertIn("max_clients_per_address 3", payload[0]["message"])
+        self.assertTrue(extra.closed_by_peer(timeout=5))
+        for c in others:
+            self.assertIs(c.call("ping")["pong"], True)
+
+
+class Timeouts(harness.MatcherdTestCase):
+    CONFIG_SETTINGS = (("server", "idle_timeout", "1"),
+                       ("server", "message_timeout", "1"))
+
+    def test_an_idle_client_is_closed_and_a_subscriber_is_not(self):
+        sub = self.client()
+        sub.call("subscribe", {})
+        idle = self.client()
+        self.assertTrue(idle.closed_by_peer(timeout=10),
+                        "an idle client stayed connected")
+        self.assertIn("idle for 1 s (idle_timeout)", self.d.log())
+        time.sleep(1.5)
+        self.assertIs(sub.call("ping")["pong"], True)
+        # A push still reaches the subscriber after its idle time.
+        writer = self.client()
+        self.put_candidates([harness.candidate("t-1")], client=writer)
+        self.put_offer(harness.offer("o-t"), client=writer)
+        method, _ = sub.next_notification(timeout=5)
+        self.assertEqual(method, "suggestions")
+
+    def test_a_message_sent_a_byte_at_a_time_times_out(self):
+        c = self.client()
+        data = pack([0, 7, "ping", []])
+        try:
+            for b in data[:-1]:
+                c.send_raw(bytes([b]))
+                time.sleep(0.4)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        method, payload = c.next_notification(timeout=10)
+        self.assertEqual(method, "error")
+        self.assertIn("message_timeout", payload[0]["message"])
+        self.assertTrue(c.closed_by_peer(timeout=5))
+
+    def test_an_unfinished_message_then_silence_times_out(self):
+        c = self.client()
+        c.send_raw(pack([0, 7, "ping", []])[:3])
+        method, payload = c.next_notification(timeout=10)
+        self.assertIn("message_timeout", payload[0]["message"])
+        self.assertTrue(c.closed_by_peer(timeout=5))
 
 
 if __name__ == "__main__":
