@@ -123,6 +123,10 @@ static const struct query_param q_clause_report[] = {
 	{ "operation", Q_STR }, { "contractor", Q_STR }, { "behind", Q_BOOL },
 	{ "count", Q_INT }, { NULL, Q_STR }
 };
+static const struct query_param q_audit[] = {
+	{ "candidate", Q_STR }, { "user", Q_STR }, { "since", Q_INT },
+	{ "count", Q_INT }, { NULL, Q_STR }
+};
 static const char *const f_operation[] = { "operation", NULL };
 static const char *const f_candidate[] = { "candidate", NULL };
 static const char *const f_match[] = { "limit", NULL };
@@ -173,6 +177,8 @@ static const struct route routes[] = {
 	    "clause.put", NULL, BODY_RECORD, f_operation, R_CREATED },
 	{ EVHTTP_REQ_GET, "/api/clause/report", api_route,
 	    "clause.report", q_clause_report, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/audit", api_route,
+	    "audit.list", q_audit, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_POST, "/api/session", session_route,
 	    NULL, NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_DELETE, "/api/session", session_route,

@@ -16,7 +16,8 @@
  * read again from the server:
  *   #/offres/SECTOR[/OFFER]   the open offers of a candidathèque, one opened
  *   #/candidats/SECTOR        the candidathèque itself
- *   #/candidat/ID             one candidate and their referrals
+ *   #/candidat/ID             one candidate, their referrals and who looked
+ *                             at or wrote the record (the audit trail)
  *   #/stats                   statistics
  *
  * A candidate's identity (first and last name, phone, e-mail) comes only
@@ -186,6 +187,26 @@ const EVENTS_RETRY_MS = 5000;
 const REFRESH_DELAY_MS = 150;
 /* Names asked for at once, for the people of a match result. */
 const NAME_FETCHES = 6;
+/* Entries of a candidate's audit trail shown, the newest. */
+const AUDIT_SHOWN = 20;
+
+/*
+ * What each audited method did (proto/PROTOCOL.md, "The audit trail"):
+ * read or wrote the person's record.  record is the id the call named.
+ */
+const AUDIT_ACTIONS = {
+	'candidate.get': () => 'Consultation de la fiche',
+	'candidate.list': () => 'Consultation de la candidathèque',
+	'candidate.put': () => 'Enregistrement de la fiche',
+	'candidate.delete': () => 'Suppression de la fiche',
+	'candidate.referrals': () => 'Consultation des mises en relation',
+	'candidate.resolve': () =>
+	    'Identification d\u2019après une référence partenaire',
+	'referral.update': (record) => 'Mise en relation modifiée' +
+	    (record ? ' (offre ' + record + ')' : ''),
+	'offer.get': (record) => 'Consultation de l\u2019offre ' +
+	    (record || ''),
+};
 
 /* ------------------------------------------------------------------------
  * State
@@ -264,6 +285,13 @@ function fmtNumber(n, digits) {
 
 function fmtPercent(ratio) {
 	return fmtNumber(ratio * 100, 0) + ' %';
+}
+
+/* "12 mars 2026, 14:05:33": when the trail says something happened. */
+function fmtDateTimeLong(unix) {
+	return new Date(unix * 1000).toLocaleString('fr-FR', {
+		dateStyle: 'long', timeStyle: 'medium',
+	});
 }
 
 function fmtDateTime(unix) {
@@ -1329,6 +1357,65 @@ function candidateReferrals(refs) {
 		el('tbody', null, refs.map(candidateReferralRow))));
 }
 
+function auditAction(e) {
+	const say = AUDIT_ACTIONS[e.method];
+	return say ? say(e.record) : e.method;
+}
+
+function auditRow(e) {
+	const me = state.user && e.user === state.user.user;
+	return el('tr', { 'data-method': e.method, class: me ? 'audit-mine' :
+	    null },
+	    el('td', null, el('time', { datetime:
+		new Date(e.at * 1000).toISOString() }, fmtDateTimeLong(e.at))),
+	    el('th', { scope: 'row' }, e.user || 'sans session',
+		me ? el('span', { class: 'muted' }, ' (vous)') : null),
+	    el('td', null, e.role ? label(ROLES, e.role) : '—'),
+	    el('td', null, auditAction(e)));
+}
+
+/*
+ * Who looked at the person's record or wrote it (GET /api/audit), the
+ * newest first: one more entry than is shown is asked for, to tell
+ * whether there are others.  audit.list reads the newest calls of the
+ * whole trail, so "récentes": an old look may no longer be found.
+ */
+function auditSection(entries) {
+	const shown = entries.slice(0, AUDIT_SHOWN);
+	const info = !shown.length ?
+	    'Aucune consultation ni modification récente enregistrée.' :
+	    entries.length > AUDIT_SHOWN ?
+	    'Les ' + AUDIT_SHOWN + ' plus récentes sont affichées ; le ' +
+	    'journal en compte d\u2019autres.' :
+	    plural(shown.length, 'consultation ou modification récente',
+		'consultations ou modifications récentes') +
+	    ', la plus récente en premier.';
+	return [
+		el('p', { class: 'muted', id: 'audit-info' }, info),
+		shown.length ? el('div', { class: 'table-wrap' },
+		    el('table', { class: 'data', id: 'audit-entries' },
+			el('thead', null, el('tr', null,
+			    ['Date et heure', 'Personne', 'Rôle', 'Action'].map(
+				(h) => el('th', { scope: 'col' }, h)))),
+			el('tbody', null, shown.map(auditRow)))) : null,
+	];
+}
+
+/* Read after the record: the look that opened the view is listed. */
+async function fillAudit(box, id, ticket) {
+	let content;
+	try {
+		const data = await api('GET', withQuery('/api/audit',
+		    { candidate: id, count: AUDIT_SHOWN + 1 }));
+		content = auditSection(data.entries || []);
+	} catch (err) {
+		content = el('p', { class: 'muted', id: 'audit-info' },
+		    describeError(err));
+	}
+	if (isLatest('candidate', ticket))
+		box.replaceChildren(...[content].flat().filter(Boolean));
+}
+
 async function showCandidate(id) {
 	const box = $('candidate-detail');
 	const ticket = takeTicket('candidate');
@@ -1346,9 +1433,16 @@ async function showCandidate(id) {
 		$('candidate-title').textContent = name ?
 		    name + ' (' + id + ')' : 'Candidat ' + id;
 		const list = refs.referrals || [];
+		const audit = el('div', { id: 'candidate-audit-body' },
+		    el('p', { class: 'muted' }, 'Chargement…'));
 		box.replaceChildren(candidateFacts(c),
 		    el('h2', null, 'Mises en relation (', list.length, ')'),
-		    candidateReferrals(list));
+		    candidateReferrals(list),
+		    el('section', { id: 'candidate-audit',
+			'aria-labelledby': 'candidate-audit-title' },
+			el('h2', { id: 'candidate-audit-title' },
+			    'Consultations et modifications'), audit));
+		await fillAudit(audit, id, ticket);
 	} catch (err) {
 		if (isLatest('candidate', ticket))
 			paneMessage(box, describeError(err));

@@ -11,7 +11,8 @@
  *
  * Screenshots of the offer page are saved to
  * $MATCHERD_BUILD_DIR/e2e-artifacts/offer.png (the first screen) and
- * offer-full.png (the whole page), and one per tab for a failed test.
+ * offer-full.png (the whole page), of a candidate with their audit trail
+ * to candidate.png, and one per tab for a failed test.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -657,6 +658,54 @@ scenario('the adviser sees the person\'s name beside the id, in the offer, ' +
 	await assertEventually(async () => (await rows()) === 30,
 	    'filters cleared');
 	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('the candidate view lists who looked at the record, the ' +
+    'adviser\'s own look first', async () => {
+	const opened = Date.now();
+	await page.locator('#candidate-rows a', { hasText: BEST }).click();
+	const section = page.locator('#candidate-audit');
+	await section.locator('#audit-info').waitFor();
+	await section.locator('#audit-entries').waitFor();
+	assert.equal(await section.locator('h2').textContent(),
+	    'Consultations et modifications');
+	/* The trail as the API gives it: reading it is not audited. */
+	const r = await api('GET', '/api/audit?candidate=' + BEST + '&count=500');
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const entries = r.data.entries;
+	const rows = section.locator('#audit-entries tbody tr');
+	assert.equal(await rows.count(), Math.min(20, entries.length));
+	assert.deepEqual(await rows.evaluateAll((trs) =>
+	    trs.map((tr) => tr.dataset.method)),
+	    entries.slice(0, 20).map((e) => e.method), 'newest first');
+	assert.match(await section.locator('#audit-info').textContent(),
+	    entries.length > 20 ? /^Les 20 plus récentes sont affichées/ :
+	    /^\d+ consultations ou modifications récentes/);
+	/* This very look: the record and its referrals, by the adviser. */
+	const newest = rows.first();
+	const cells = await newest.locator('th, td').allTextContents();
+	assert.equal(cells[1], ADVISER + ' (vous)');
+	assert.equal(cells[2], 'conseiller·ère');
+	assert.ok(['Consultation de la fiche',
+	    'Consultation des mises en relation'].includes(cells[3]), cells[3]);
+	assert.match(cells[0], /^\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}.*\d{2}:\d{2}:\d{2}$/);
+	const at = Date.parse(await newest.locator('time')
+	    .getAttribute('datetime'));
+	assert.ok(at >= Math.floor(opened / 1000) * 1000 - 1000 &&
+	    at <= Date.now() + 1000, 'the look just made');
+	const mine = rows.filter({ hasText: 'Consultation de la fiche' })
+	    .filter({ hasText: ADVISER + ' (vous)' });
+	assert.ok(await mine.count() >= 1, 'the adviser\'s candidate.get');
+	await page.screenshot({ path: path.join(ARTIFACTS, 'candidate.png'),
+	    fullPage: true });
+	/* An adviser of another sector may not read it. */
+	const other = await api('GET', '/api/audit?candidate=' + BEST,
+	    undefined, tokenOf('adv-industrie'));
+	assert.equal(other.status, 403);
+	assert.equal(other.data.error.code, 'forbidden');
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+	await page.locator('#candidate-back').click();
+	await page.locator('#candidate-rows tr').first().waitFor();
 });
 
 scenario('a possible duplicate is flagged, a sure one is merged', async () => {
