@@ -49,7 +49,7 @@ class AuditHttp(harness.MatcherdTestCase):
         entries = self.entries("admin", "/api/audit")
         for e in entries:
             self.assertEqual(set(e), {"at", "user", "role", "method",
-                                      "record", "candidate"})
+                                      "record", "candidate", "reason"})
         got = [(e["user"], e["role"], e["method"], e["record"],
                 e["candidate"]) for e in entries]
         self.assertEqual(got[:2], [
