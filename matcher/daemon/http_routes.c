@@ -130,7 +130,7 @@ static const struct query_param q_audit[] = {
 static const char *const f_operation[] = { "operation", NULL };
 static const char *const f_candidate[] = { "candidate", NULL };
 static const char *const f_match[] = { "limit", NULL };
-static const char *const f_close[] = { "reason", NULL };
+static const char *const f_reason[] = { "reason", NULL };
 static const char *const f_referral[] = { "status", "note", NULL };
 static const char *const f_document[] = { "payload", NULL };
 static const char *const f_resolve[] = { "action", NULL };
@@ -149,6 +149,10 @@ static const struct route routes[] = {
 	    "candidate.list", q_candidate_list, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}/referrals", api_route,
 	    "candidate.referrals", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/candidates/{id}/export", api_route,
+	    "candidate.export", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_POST, "/api/candidates/{id}/erase", api_route,
+	    "candidate.erase", NULL, BODY_FIELDS, f_reason, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers", api_route,
 	    "offer.put", NULL, BODY_PASS, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/offers", api_route,
@@ -164,7 +168,7 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/match", api_route,
 	    "offer.match", NULL, BODY_FIELDS, f_match, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/close", api_route,
-	    "offer.close", NULL, BODY_FIELDS, f_close, 0 },
+	    "offer.close", NULL, BODY_FIELDS, f_reason, 0 },
 	{ EVHTTP_REQ_PATCH, "/api/referrals/{offer}/{candidate}", api_route,
 	    "referral.update", NULL, BODY_FIELDS, f_referral, 0 },
 	{ EVHTTP_REQ_GET, "/api/stats", api_route,

@@ -7,6 +7,7 @@ candidate.export (everything held about one person); the retention sweep
 (rgpd.sweep with a given "today"), its log line and /metrics; who may call
 them."""
 
+import json
 import os
 import signal
 import subprocess
@@ -172,6 +173,26 @@ class Erase(harness.MatcherdTestCase):
         r = harness.matchctl(self.d.addr, "export", "suggestions", "o-1", "-")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("c-gone", r.stdout)
+
+
+    def test_http_routes(self):
+        admin = {"Authorization": "Bearer " + harness.ADMIN_TOKEN}
+        adviser = {"Authorization": "Bearer " + token_of("adv-all")}
+        r = self.http("GET", "/api/candidates/c-gone/export", headers=adviser)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn(b"Outrebon", r.body)
+        r = self.http("POST", "/api/candidates/c-gone/erase",
+                      {"reason": "request"}, headers=adviser)
+        self.assertEqual(r.status, 403, r.body)
+        r = self.http("POST", "/api/candidates/c-gone/erase",
+                      {"reason": "whim"}, headers=admin)
+        self.assertEqual(r.status, 400, r.body)
+        r = self.http("POST", "/api/candidates/c-gone/erase",
+                      {"reason": "request"}, headers=admin)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIs(json.loads(r.body)["erased"], True)
+        r = self.http("GET", "/api/candidates/c-gone/export", headers=admin)
+        self.assertEqual(r.status, 404, r.body)
 
 
 class Export(harness.MatcherdTestCase):
