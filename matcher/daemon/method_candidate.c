@@ -23,6 +23,7 @@
 #include "referral.h"
 #include "rgpd.h"
 #include "store.h"
+#include "users.h"
 #include "xmalloc.h"
 
 /* Default page of candidate.list. */
@@ -36,6 +37,7 @@ struct cand_op {
 	int			 has_ident;	/* put: it named any of it */
 	char			 id[RECORD_ID_MAX + 1];
 	uint32_t		 next;		/* list: INDEX_NONE at the end */
+	size_t			 listed;	/* list: candidates read */
 };
 
 int
@@ -325,20 +327,20 @@ list_cb(void *arg, redisReply *r)
 
 	if (methods_reply_ok(op->p, r, "EXEC") == -1)
 		goto done;
-	/* Two replies a candidate: its record, its identity. */
-	if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
+	/* Three replies a candidate: its record, its identity, its audit. */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 * op->listed) {
 		pending_error(op->p, RPC_ERR_INTERNAL, NULL,
 		    "unexpected reply of Redis to candidate.list");
 		goto done;
 	}
-	for (i = 0; i < r->elements; i += 2)
+	for (i = 0; i < 2 * op->listed; i += 2)
 		n += r->element[i]->type == REDIS_REPLY_STRING;
 	msgpack_zone_init(&zone, 4096);
 	pending_buf_init(&b);
 	msgpack_pack_map(&b.pk, 2);
 	mp_pack_str(&b.pk, "candidates");
 	msgpack_pack_array(&b.pk, n);
-	for (i = 0; i < r->elements; i += 2) {
+	for (i = 0; i < 2 * op->listed; i += 2) {
 		if (r->element[i]->type != REDIS_REPLY_STRING)
 			continue;
 		if (records_candidate_unpack(r->element[i], &zone, &obj) == 1)
@@ -406,6 +408,21 @@ method_candidate_list(struct matcherd *env, struct pending *p,
 		slot = index_next(env->idx, slot + 1, sectors);
 	}
 	op->next = slot;
+	op->listed = (size_t)n;
+	/*
+	 * The identities are read: each person's trail says so, in the same
+	 * transaction (the page's « Consultations » lists it).
+	 */
+	for (slot = index_next(env->idx, cursor, sectors); n-- > 0;
+	    slot = index_next(env->idx, slot + 1, sectors)) {
+		records_audit_add(&c, store_prefix(env->store), pending_now(p),
+		    pending_session(p)->authenticated ? pending_session(p)->user :
+		    "", pending_session(p)->authenticated ?
+		    users_role_name(pending_session(p)->role) : "",
+		    "candidate.list", env->idx->recs[slot].id,
+		    env->idx->recs[slot].id, NULL);
+		store_queue(env->store, &c);
+	}
 	store_commit(env->store, list_cb, op);
 }
 

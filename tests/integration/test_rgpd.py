@@ -224,6 +224,19 @@ class Export(harness.MatcherdTestCase):
                             for e in doc["audit"]), doc["audit"])
         self.assertEqual(doc["clause_hires"], [])
 
+    def test_a_list_is_in_the_trail_of_each_person_listed(self):
+        self.put_candidates([candidate("c-a"), candidate("c-b")])
+        adviser = RpcClient(self.d.addr, token=token_of("adv-batiment"))
+        self.clients.append(adviser)
+        adviser.call("candidate.list", {"count": 1})
+        trail_a = self.c.call("audit.list", {"candidate": "c-a"})["entries"]
+        trail_b = self.c.call("audit.list", {"candidate": "c-b"})["entries"]
+        listed = [e for e in trail_a + trail_b
+                  if e["method"] == "candidate.list"]
+        self.assertEqual(len(listed), 1, (trail_a, trail_b))
+        self.assertEqual((listed[0]["user"], listed[0]["role"]),
+                         ("adv-batiment", "adviser"))
+
     def test_export_roles_and_errors(self):
         self.put_candidates([candidate("c-x")])
         other = RpcClient(self.d.addr, token=token_of("adv-industrie"))
