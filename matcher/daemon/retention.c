@@ -13,6 +13,7 @@
 #include "matcherd.h"
 #include "retention.h"
 #include "rgpd.h"
+#include "store.h"
 #include "xmalloc.h"
 
 #define RETENTION_FIRST_S	300
@@ -134,6 +135,17 @@ retention_sweep(struct matcherd *env, int32_t today, int64_t now,
 		memcpy(sw->due[sw->rep.due++], c->id, strlen(c->id) + 1);
 	}
 	free(moved);
+	/*
+	 * Erasing takes the person out of the index first: with Redis away
+	 * every erasure would fail and hide the people due until a restart.
+	 */
+	if (!dry_run && !store_connected(env->store)) {
+		log_warnx("retention sweep: redis is not connected; the %u "
+		    "candidates due wait for the next sweep", sw->rep.due);
+		sw->rep.failed = sw->rep.due;
+		sweep_end(sw);
+		return 0;
+	}
 	if (dry_run) {
 		sw->rep.ids = sw->due;
 		sw->rep.nids = sw->rep.due < RETENTION_LIST_MAX ?
