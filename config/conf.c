@@ -117,6 +117,11 @@ static const struct key keys[] = {
 	    "password sent with AUTH; empty: no AUTH" },
 	{ "redis", "timeout_ms", KT_INT, F(redis_timeout_ms), 10, 60000,
 	    "2000", "connect and command timeout, milliseconds" },
+	{ "redis", "max_pending", KT_INT, F(redis_max_pending), 16, 1000000,
+	    "10000", "most commands waiting for Redis; past it, new "
+	    "requests get unavailable at once" },
+	{ "redis", "max_pending_mb", KT_INT, F(redis_max_pending_mb), 1, 4096,
+	    "64", "most megabytes of commands waiting for Redis" },
 	{ "redis", "reconnect_max_ms", KT_INT, F(redis_reconnect_max_ms),
 	    100, 600000, "5000",
 	    "longest wait between reconnection attempts, milliseconds" },

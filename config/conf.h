@@ -98,6 +98,8 @@ struct conf {
 	char		 redis_password[256];
 	int		 redis_timeout_ms;
 	int		 redis_reconnect_max_ms;
+	int		 redis_max_pending;
+	int		 redis_max_pending_mb;
 	char		 datadir[CONF_PATH_MAX];
 	char		 rulesfile[CONF_PATH_MAX];
 	char		 auth_users[CONF_PATH_MAX];	/* the users file */

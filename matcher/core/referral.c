@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lua_deadline.h"
 #include "referral.h"
 
 static const char *const names[] = {
@@ -69,6 +70,11 @@ referral_lua_script(char *buf, size_t len)
 	off += (size_t)n;						\
 } while (0)
 
+	/* ARGV[7]: the deadline; nothing has been read or written yet. */
+	n = (int)lua_deadline_check(buf, len, 7);
+	if (n == 0)
+		return 0;
+	off = (size_t)n;
 	EMIT("local allowed = {");
 	for (from = 0; from < REFERRAL_COUNT; from++) {
 		EMIT("%s={", names[from]);

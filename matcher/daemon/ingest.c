@@ -31,6 +31,7 @@ struct ingest_op {
 	int			 created;
 	int64_t			 created_at;
 	int64_t			 now;
+	int64_t			 deadline;	/* of its writes (store.h) */
 	enum dedup_verdict	 verdict;
 	char			 other[RECORD_ID_MAX + 1];
 	char			 why[OFFER_TABLE_WHY_MAX];
@@ -43,7 +44,7 @@ struct ingest_op {
 
 static struct ingest_op *
 op_new(struct matcherd *env, const struct offer *o, int64_t now,
-    ingest_done *done, void *arg)
+    int64_t deadline, ingest_done *done, void *arg)
 {
 	struct ingest_op *op;
 
@@ -53,6 +54,7 @@ op_new(struct matcherd *env, const struct offer *o, int64_t now,
 	op->arg = arg;
 	op->offer = *o;
 	op->now = now;
+	op->deadline = deadline;
 	op->verdict = DEDUP_DIFFERENT;
 	return op;
 }
@@ -254,7 +256,7 @@ match_and_store(struct ingest_op *op, int limit)
 		log_info("offer %s: maybe a duplicate of %s (%s)", o->id,
 		    op->other, op->why);
 	}
-	store_commit(env->store, match_cb, op);
+	store_commit(env->store, op->deadline, match_cb, op);
 }
 
 /* ------------------------------------------------------------------ */
@@ -279,7 +281,7 @@ merge_cb(void *arg, redisReply *r)
 	if ((e = offer_table_get(env->offers, op->other)) == NULL) {
 		records_dup_merged_forget(&c, store_prefix(env->store),
 		    op->offer.id);
-		store_send(env->store, &c, NULL, NULL);
+		store_send(env->store, &c, 0, NULL, NULL);
 		snprintf(msg, sizeof(msg), "offer %s is the same job as %s, "
 		    "which could not be stored: send it again", op->offer.id,
 		    op->other);
@@ -311,7 +313,7 @@ merge_duplicate(struct ingest_op *op)
 	snprintf(m->why, sizeof(m->why), "%s", op->why);
 	store_begin(op->env->store);
 	records_queue_dup_merged_put(op->env->store, op->other, m);
-	store_commit(op->env->store, merge_cb, op);
+	store_commit(op->env->store, op->deadline, merge_cb, op);
 }
 
 /*
@@ -357,14 +359,14 @@ dedup_decide(struct ingest_op *op, int *again)
 
 void
 ingest_offer(struct matcherd *env, const struct offer *o, int limit,
-    int64_t now, ingest_done *done, void *arg)
+    int64_t now, int64_t deadline, ingest_done *done, void *arg)
 {
 	struct ingest_op *op;
 	struct offer_entry *e;
 	char msg[RECORD_ID_MAX + 32];
 	int again;
 
-	op = op_new(env, o, now, done, arg);
+	op = op_new(env, o, now, deadline, done, arg);
 	e = offer_table_get(env->offers, o->id);
 	op->created = e == NULL;
 	if (e != NULL && e->closed) {
@@ -384,12 +386,12 @@ ingest_offer(struct matcherd *env, const struct offer *o, int limit,
 
 void
 ingest_rematch(struct matcherd *env, const struct offer_entry *e, int limit,
-    int64_t now, ingest_done *done, void *arg)
+    int64_t now, int64_t deadline, ingest_done *done, void *arg)
 {
 	struct ingest_op *op;
 	char msg[RECORD_ID_MAX + 32];
 
-	op = op_new(env, &e->offer, now, done, arg);
+	op = op_new(env, &e->offer, now, deadline, done, arg);
 	if (e->closed) {
 		snprintf(msg, sizeof(msg), "offer %s is closed", e->offer.id);
 		op_finish(op, RPC_ERR_INVALID_ARGUMENT, "id", msg, NULL, 0);

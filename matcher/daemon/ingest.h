@@ -39,12 +39,14 @@ typedef void ingest_done(void *arg, const struct ingest_outcome *);
 
 /*
  * Take offer o (copied) as of now (Unix time), ranking at most limit
- * suggestions.
+ * suggestions; its writes carry deadline (store.h): past it, nothing of
+ * the offer is written and done hears "unavailable".
  */
 void	ingest_offer(struct matcherd *, const struct offer *o, int limit,
-	    int64_t now, ingest_done *done, void *arg);
+	    int64_t now, int64_t deadline, ingest_done *done, void *arg);
 /* Score a stored offer again (offer.match): no duplicate check. */
 void	ingest_rematch(struct matcherd *, const struct offer_entry *e,
-	    int limit, int64_t now, ingest_done *done, void *arg);
+	    int limit, int64_t now, int64_t deadline, ingest_done *done,
+	    void *arg);
 
 #endif

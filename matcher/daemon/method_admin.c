@@ -142,6 +142,7 @@ void
 method_admin_stats(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
+	struct store_counters sc;
 	struct pending_buf b;
 	int i;
 
@@ -179,12 +180,18 @@ method_admin_stats(struct matcherd *env, struct pending *p,
 	for (i = 0; i < RPC_ERR_COUNT; i++)
 		mp_pack_kv_int(&b.pk, rpc_errcode_name(i),
 		    env->stats.errors[i]);
+	store_counters(env->store, &sc);
 	mp_pack_str(&b.pk, "redis");
-	msgpack_pack_map(&b.pk, 3);
+	msgpack_pack_map(&b.pk, 8);
 	mp_pack_kv_bool(&b.pk, "connected", store_connected(env->store));
 	mp_pack_kv_int(&b.pk, "commands", store_commands(env->store));
 	mp_pack_kv_double(&b.pk, "mean_latency_us",
 	    store_mean_latency_us(env->store));
+	mp_pack_kv_int(&b.pk, "waiting", (int64_t)sc.waiting);
+	mp_pack_kv_int(&b.pk, "waiting_bytes", (int64_t)sc.waiting_bytes);
+	mp_pack_kv_int(&b.pk, "timed_out", (int64_t)sc.expired);
+	mp_pack_kv_int(&b.pk, "late_writes", (int64_t)sc.late_writes);
+	mp_pack_kv_int(&b.pk, "refused", (int64_t)sc.refused);
 	pending_buf_answer(&b, p);
 }
 
@@ -345,7 +352,7 @@ method_admin_audit_list(struct matcherd *env, struct pending *p,
 	}
 	pending_hold(p);
 	records_audit_read(&c, store_prefix(env->store), NULL, AUDIT_SCAN);
-	store_send(env->store, &c, audit_cb, op);
+	store_send(env->store, &c, pending_deadline(p), audit_cb, op);
 	return;
 fail:
 	free(op);

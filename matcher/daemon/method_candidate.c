@@ -203,7 +203,7 @@ method_candidate_put(struct matcherd *env, struct pending *p,
 	records_candidate_put(&c, store_prefix(env->store), &op->cand);
 	/* No identity named: the stored one, if any, is left as it is. */
 	if (!op->has_ident) {
-		store_send(env->store, &c, put_cb, op);
+		store_send(env->store, &c, pending_deadline(p), put_cb, op);
 		return;
 	}
 	/* The record and its identity together, in one slot. */
@@ -212,7 +212,7 @@ method_candidate_put(struct matcherd *env, struct pending *p,
 	records_ident_put(&c, store_prefix(env->store), op->cand.id,
 	    &op->ident);
 	store_queue(env->store, &c);
-	store_commit(env->store, put_cb, op);
+	store_commit(env->store, pending_deadline(p), put_cb, op);
 }
 
 /*
@@ -296,7 +296,7 @@ by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
 	store_queue(env->store, &c);
 	fill_ident(&c, store_prefix(env->store), op->id);
 	store_queue(env->store, &c);
-	store_commit(env->store, cb, op);
+	store_commit(env->store, pending_deadline(p), cb, op);
 }
 
 void
@@ -423,7 +423,7 @@ method_candidate_list(struct matcherd *env, struct pending *p,
 		    env->idx->recs[slot].id, NULL);
 		store_queue(env->store, &c);
 	}
-	store_commit(env->store, list_cb, op);
+	store_commit(env->store, pending_deadline(p), list_cb, op);
 }
 
 struct cand_referral {

@@ -76,7 +76,7 @@ method_clause_put(struct matcherd *env, struct pending *p,
 	op->p = p;
 	pending_hold(p);
 	records_clause_op_put(&c, store_prefix(env->store), &op->rec);
-	store_send(env->store, &c, clause_put_cb, op);
+	store_send(env->store, &c, pending_deadline(p), clause_put_cb, op);
 }
 
 /* The operation named by params.key, or NULL after answering not_found. */

@@ -18,6 +18,7 @@
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /* Errors listed in a feed.push result; the rest are only counted. */
@@ -194,7 +195,8 @@ feed_take_offer(const struct ft_offer *fo, void *arg)
 	op->outstanding++;
 	/* The outcome may come at once and free it: not read after this. */
 	ingest_offer(op->env, o, op->env->conf->matching.default_limit,
-	    pending_now(op->p), feed_item_done, it);
+	    pending_now(op->p), store_deadline_us(op->env->store),
+	    feed_item_done, it);
 	return 0;
 }
 
@@ -282,6 +284,7 @@ method_feed_push(struct matcherd *env, struct pending *p,
 	op->walking = 1;
 	op->doc = d;
 	op->rep = rep;
-	pending_hold(p);
+	/* Each offer's writes carry their own deadline: not the whole. */
+	pending_hold_unbounded(p);
 	feed_walk(-1, 0, op);
 }

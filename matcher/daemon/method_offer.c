@@ -111,7 +111,8 @@ method_offer_put(struct matcherd *env, struct pending *p,
 	else if (methods_sector_ok(env, p, o->sector, "sector") == 0 &&
 	    offer_writable(env, p, o->id) == 0) {
 		pending_hold(p);
-		ingest_offer(env, o, limit, pending_now(p), ingest_answer, p);
+		ingest_offer(env, o, limit, pending_now(p), pending_deadline(p),
+		    ingest_answer, p);
 	}
 	free(o);
 }
@@ -129,7 +130,8 @@ method_offer_match(struct matcherd *env, struct pending *p,
 	    env->conf->matching.default_limit, &limit) == -1)
 		return;
 	pending_hold(p);
-	ingest_rematch(env, e, limit, pending_now(p), ingest_answer, p);
+	ingest_rematch(env, e, limit, pending_now(p), pending_deadline(p),
+	    ingest_answer, p);
 }
 
 struct offer_op {
@@ -269,7 +271,7 @@ method_offer_get(struct matcherd *env, struct pending *p,
 	op = offer_op_new(env, p, e->offer.id);
 	store_begin(env->store);
 	records_queue_offer_read(env->store, &e->offer);
-	store_commit(env->store, get_cb, op);
+	store_commit(env->store, pending_deadline(p), get_cb, op);
 }
 
 static void
@@ -310,7 +312,7 @@ method_offer_close(struct matcherd *env, struct pending *p,
 	}
 	records_offer_close(&c, store_prefix(env->store), &e->offer,
 	    op->reason, pending_now(p));
-	store_send(env->store, &c, close_cb, op);
+	store_send(env->store, &c, pending_deadline(p), close_cb, op);
 }
 
 /*
@@ -515,7 +517,7 @@ method_offer_duplicates(struct matcherd *env, struct pending *p,
 	op = offer_op_new(env, p, "");
 	op->count = count;
 	records_dup_pairs_read(&c, store_prefix(env->store));
-	store_send(env->store, &c, pairs_cb, op);
+	store_send(env->store, &c, pending_deadline(p), pairs_cb, op);
 }
 
 struct resolve_op {
@@ -654,7 +656,7 @@ method_offer_resolve(struct matcherd *env, struct pending *p,
 		store_queue(env->store, &c);
 		records_queue_dup_merged_put(env->store, op->other, &op->m);
 	}
-	store_commit(env->store, resolve_cb, op);
+	store_commit(env->store, pending_deadline(p), resolve_cb, op);
 	return;
 fail:
 	free(op);

@@ -185,8 +185,9 @@ method_referral_update(struct matcherd *env, struct pending *p,
 	pending_hold(p);
 	records_referral_move(&c, store_prefix(env->store),
 	    env->referral_script, &e->offer, op->candidate, op->to, op->now,
-	    note, op->has_hire ? &op->hire : NULL);
-	store_send(env->store, &c, referral_cb, op);
+	    note, op->has_hire ? &op->hire : NULL,
+	    store_redis_deadline_ms(env->store, pending_deadline(p)));
+	store_send(env->store, &c, pending_deadline(p), referral_cb, op);
 	return;
 fail:
 	free(op);

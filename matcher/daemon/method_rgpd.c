@@ -300,7 +300,8 @@ export_audit_page(struct export_op *op)
 
 	records_audit_read(&c, store_prefix(op->env->store),
 	    op->last[0] ? op->last : NULL, EXPORT_AUDIT_PAGE);
-	store_send(op->env->store, &c, export_audit_cb, op);
+	store_send(op->env->store, &c, pending_deadline(op->p),
+	    export_audit_cb, op);
 }
 
 static void
@@ -351,7 +352,8 @@ export_read_records(struct export_op *op)
 		    e->offer.sector : 0, op->offers[i]);
 		store_queue(op->env->store, &c);
 	}
-	store_commit(op->env->store, export_records_cb, op);
+	store_commit(op->env->store, pending_deadline(op->p),
+	    export_records_cb, op);
 }
 
 /*

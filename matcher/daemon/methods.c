@@ -140,7 +140,7 @@ methods_audit(struct matcherd *env, struct pending *p, const struct method *m,
 	records_audit_add(&c, store_prefix(env->store), pending_now(p),
 	    s->authenticated ? s->user : "", s->authenticated ?
 	    users_role_name(s->role) : "", m->name, record, cand, NULL);
-	store_send(env->store, &c, NULL, NULL);
+	store_send(env->store, &c, 0, NULL, NULL);
 }
 
 enum user_role

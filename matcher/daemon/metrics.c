@@ -81,6 +81,38 @@ scoring_histogram(struct evbuffer *out, const struct stats *st)
 	    st->score_us_total / 1e6, name, (unsigned long long)cum);
 }
 
+/* The Redis edge's deadlines and bounds (docs/REDIS.md). */
+static void
+store_metrics(struct evbuffer *out, const struct matcherd *env)
+{
+	struct store_counters c;
+	size_t i;
+
+	store_counters(env->store, &c);
+	const struct scalar rows[] = {
+		{ "matcherd_redis_waiting", "gauge",
+		    "commands sent to Redis and not answered yet", c.waiting },
+		{ "matcherd_redis_waiting_bytes", "gauge",
+		    "bytes of the commands waiting for Redis",
+		    c.waiting_bytes },
+		{ "matcherd_redis_timeouts_total", "counter",
+		    "commands answered unavailable at their deadline",
+		    c.expired },
+		{ "matcherd_redis_late_writes_total", "counter",
+		    "writes Redis ran after their client was told unavailable",
+		    c.late_writes },
+		{ "matcherd_redis_refused_total", "counter",
+		    "commands refused at once, over max_pending(_mb)",
+		    c.refused },
+	};
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		family(out, rows[i].name, rows[i].type, rows[i].help);
+		evbuffer_add_printf(out, "%s %llu\n", rows[i].name,
+		    (unsigned long long)rows[i].value);
+	}
+}
+
 void
 metrics_write(const struct matcherd *env, const struct metrics_http *mh,
     struct evbuffer *out)
@@ -149,6 +181,7 @@ metrics_write(const struct matcherd *env, const struct metrics_http *mh,
 		    (unsigned long long)st->erasures[e]);
 
 	scoring_histogram(out, st);
+	store_metrics(out, env);
 
 	ncmd = store_commands(env->store);
 	family(out, rtt, "summary", "Redis command round trips");

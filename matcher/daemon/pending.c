@@ -12,6 +12,7 @@
 #include "log.h"
 #include "matcherd.h"
 #include "pending.h"
+#include "store.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -26,8 +27,15 @@ struct pending {
 	int64_t			 now;
 	int			 answered;
 	int			 holds;
-	struct event		*deadline;
+	int64_t			 deadline_us;	/* of its Redis commands */
+	struct event		*deadline;	/* the backstop */
 };
+
+/*
+ * The backstop fires this long after the deadline: the store answers
+ * every command by then, so it only catches a method that forgot one.
+ */
+#define PENDING_BACKSTOP_MS 1000
 
 struct pending *
 pending_new(struct matcherd *env, pending_sink *sink, void *owner)
@@ -184,23 +192,49 @@ deadline_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct pending *p = arg;
 
+	if (!pending_answered(p))
+		log_warnx("a request was still waiting %d ms after its "
+		    "deadline", PENDING_BACKSTOP_MS);
 	pending_error(p, RPC_ERR_UNAVAILABLE, NULL,
 	    "redis did not answer within %d ms", p->env->conf->redis_timeout_ms);
 }
 
-void
-pending_hold(struct pending *p)
+static void
+pending_hold_deadline(struct pending *p, int bounded)
 {
 	struct timeval tv;
-	int ms = p->env->conf->redis_timeout_ms;
+	int ms = p->env->conf->redis_timeout_ms + PENDING_BACKSTOP_MS;
 
 	if (p->holds++ == 0 && !p->answered) {
+		p->deadline_us = store_deadline_us(p->env->store);
+		if (!bounded)
+			return;
 		if (p->deadline == NULL)
 			p->deadline = evtimer_new(p->env->base, deadline_cb, p);
 		tv.tv_sec = ms / 1000;
 		tv.tv_usec = (ms % 1000) * 1000;
 		evtimer_add(p->deadline, &tv);
 	}
+}
+
+void
+pending_hold(struct pending *p)
+{
+	pending_hold_deadline(p, 1);
+}
+
+void
+pending_hold_unbounded(struct pending *p)
+{
+	pending_hold_deadline(p, 0);
+}
+
+int64_t
+pending_deadline(const struct pending *p)
+{
+	if (p->holds > 0 && p->deadline_us != 0)
+		return p->deadline_us;
+	return store_deadline_us(p->env->store);
 }
 
 void

@@ -6,8 +6,9 @@
  *
  * A method that waits for Redis takes a hold (pending_hold) and drops it
  * in its callback (pending_release): the pending outlives its transport
- * until then, so a callback never touches freed memory, and a deadline
- * timer answers "unavailable" if Redis does not answer in time.
+ * until then, so a callback never touches freed memory.  Its Redis
+ * commands carry its deadline (pending_deadline), past which the store
+ * answers them; a backstop timer answers "unavailable" a second later.
  */
 #ifndef MATCHER_PENDING_H
 #define MATCHER_PENDING_H
@@ -66,6 +67,17 @@ void		 pending_error(struct pending *, enum rpc_errcode,
 int		 pending_answered(const struct pending *);
 void		 pending_hold(struct pending *);
 void		 pending_release(struct pending *);
+/*
+ * The deadline (store_now_us() time) of the request's Redis commands:
+ * [redis] timeout_ms after its first hold.  The store answers a command
+ * past it with TIMEOUT, which methods answer as "unavailable".
+ */
+int64_t		 pending_deadline(const struct pending *);
+/*
+ * A hold whose commands carry deadlines of their own (feed.push: one per
+ * offer), so that the request as a whole has none.
+ */
+void		 pending_hold_unbounded(struct pending *);
 /*
  * Subscribe the request's client to suggestions, which it receives as
  * view shows them; -1 if its transport cannot receive them.

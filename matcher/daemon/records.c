@@ -674,7 +674,8 @@ records_referral_decode(const redisReply *f, const redisReply *v,
 void
 records_referral_move(struct redis_cmd *c, const char *prefix,
     const char *script, const struct offer *o, const char *candidate,
-    int to, int64_t now, const char *note, const struct clause_hire *hire)
+    int to, int64_t now, const char *note, const struct clause_hire *hire,
+    long long deadline_ms)
 {
 	const char *sector = sector_name(o->sector);
 	char key[RECORDS_KEY_MAX], field[CLAUSE_HIRE_FIELD_MAX + 1];
@@ -697,13 +698,17 @@ records_referral_move(struct redis_cmd *c, const char *prefix,
 	if (hire == NULL) {
 		redis_cmd_str(c, "");
 		redis_cmd_str(c, "");
-		return;
+	} else {
+		clause_hire_field(hire, field);
+		redis_cmd_copy(c, field, strlen(field));
+		redis_cmd_pack_begin(c, &pk);
+		clause_hire_pack(hire, &pk);
+		redis_cmd_pack_end(c);
 	}
-	clause_hire_field(hire, field);
-	redis_cmd_copy(c, field, strlen(field));
-	redis_cmd_pack_begin(c, &pk);
-	clause_hire_pack(hire, &pk);
-	redis_cmd_pack_end(c);
+	if (deadline_ms > 0)
+		redis_cmd_int(c, deadline_ms);
+	else
+		redis_cmd_str(c, "");
 }
 
 int

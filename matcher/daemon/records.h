@@ -140,12 +140,13 @@ int	records_referral_decode(const redisReply *f, const redisReply *v,
 	    int *status, int64_t *at);
 /*
  * referral.update's atomic move (the script of referral_lua_script()),
- * with the clause hire it makes (hire NULL if none).
+ * with the clause hire it makes (hire NULL if none), refused by Redis
+ * after deadline_ms (store_redis_deadline_ms(); 0: no deadline).
  */
 void	records_referral_move(struct redis_cmd *, const char *prefix,
 	    const char *script, const struct offer *o, const char *candidate,
 	    int to, int64_t now, const char *note,
-	    const struct clause_hire *hire);
+	    const struct clause_hire *hire, long long deadline_ms);
 /*
  * The script's reply: 1 moved, 0 illegal, -1 no such referral (*from
  * is the status before), or -2 when the reply is not the script's.

@@ -1,9 +1,15 @@
 /*
  * The Redis edge: one hiredis async connection on the daemon's event loop,
  * reconnected with backoff when it drops.  Commands are sent as argv
- * vectors (struct redis_cmd, binary-safe) that records.c fills.  hiredis
- * 0.14 has no command timeout in its libevent adapter, so the deadline of
- * a client request is kept by the request (pending.c), not here.
+ * vectors (struct redis_cmd, binary-safe) that records.c fills.
+ *
+ * Deadlines (docs/REDIS.md, "What unavailable means"): a command sent
+ * with one is answered by the store itself with a TIMEOUT error when
+ * Redis has not answered by then, and a write is sent as the deadline
+ * script (redis_txn.h), which Redis refuses once the deadline, read on
+ * its own clock, has passed: a write answered "unavailable" never lands.
+ * Commands waiting for Redis are bounded in number and bytes ([redis]
+ * max_pending, max_pending_mb); past that, new ones fail at once.
  *
  * Ownership: a reply passed to a store_cb is valid only during the call
  * (hiredis frees it afterwards); copy what you need.  reply is NULL when
@@ -13,6 +19,7 @@
 #define MATCHER_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
@@ -30,22 +37,36 @@ void		 store_reconf(struct store *, const struct conf *);
 int		 store_connected(const struct store *);
 const char	*store_prefix(const struct store *);
 
+/* The monotonic clock deadlines are read on, in microseconds. */
+int64_t		 store_now_us(void);
+/* Now plus [redis] timeout_ms: the deadline of work with no client. */
+int64_t		 store_deadline_us(const struct store *);
 /*
- * Send one command (store_send) or a transaction: store_begin() sends
- * MULTI, store_queue() queues commands inside it, store_commit() sends
- * EXEC and cb gets the EXEC reply (an array of the commands' replies).
- * The event loop is single-threaded, so no other command slips in
- * between.  Both consume the command.
+ * A deadline on Redis's clock (Unix ms) for a script that checks it
+ * itself (lua_deadline.h): earlier than ours by the margin a reply needs
+ * to come back, so that Redis refuses what we would time out.
+ */
+long long	 store_redis_deadline_ms(const struct store *, int64_t deadline);
+
+/*
+ * Send one command (store_send) or a transaction: store_begin() opens
+ * it, store_queue() adds commands (copied: borrowed bytes need live only
+ * until then), store_commit() sends it and cb gets one reply per command
+ * (as EXEC gives).  Both consume the command.  deadline is a
+ * store_now_us() time, or 0 for none (a transaction with an EVAL inside
+ * cannot carry it to Redis: its callers must be safe to retry).
  *
  * They never fail at once: when Redis is not connected, cb gets a NULL
  * reply on the next turn of the loop, as when the connection drops while
- * the command is out, so callers have one path for "unavailable".
+ * the command is out; past the deadline or the bounds, an error reply
+ * that store_reply_check() calls unavailable.  Callers have one path.
  */
-void		 store_send(struct store *, struct redis_cmd *, store_cb *cb,
-		    void *arg);
+void		 store_send(struct store *, struct redis_cmd *,
+		    int64_t deadline, store_cb *cb, void *arg);
 void		 store_begin(struct store *);
 void		 store_queue(struct store *, struct redis_cmd *);
-void		 store_commit(struct store *, store_cb *cb, void *arg);
+void		 store_commit(struct store *, int64_t deadline, store_cb *cb,
+		    void *arg);
 
 /*
  * Check a reply: 0 if Redis did what was asked, else -1 with *code
@@ -65,5 +86,15 @@ int		 store_error_code(const char *err, size_t len);
 /* Round-trip latency bookkeeping for stats (microseconds). */
 unsigned long long store_commands(const struct store *);
 double		 store_mean_latency_us(const struct store *);
+
+/* What /metrics shows of the deadlines and bounds. */
+struct store_counters {
+	unsigned long long	 expired;	/* answered TIMEOUT here */
+	unsigned long long	 late_writes;	/* ... that Redis ran anyway */
+	unsigned long long	 refused;	/* over the bounds */
+	size_t			 waiting;	/* commands out now */
+	size_t			 waiting_bytes;
+};
+void		 store_counters(const struct store *, struct store_counters *);
 
 #endif

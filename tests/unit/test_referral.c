@@ -187,6 +187,10 @@ test_lua_script_generated_from_table(void **state)
 	n = referral_lua_script(buf, sizeof(buf));
 	assert_true(n > 0);
 	assert_int_equal(strlen(buf), n);
+	/* The deadline (ARGV[7]) is checked before anything is read. */
+	assert_non_null(strstr(buf, "ARGV[7] ~= ''"));
+	assert_true(strstr(buf, "redis.call('TIME')") <
+	    strstr(buf, "redis.call('HGET'"));
 	for (from = 0; from < REFERRAL_COUNT; from++)
 		assert_non_null(strstr(buf, referral_name(from)));
 	/* Each state's table lists exactly its legal moves. */
