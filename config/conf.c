@@ -97,6 +97,13 @@ static const struct key keys[] = {
 	    1, 10000, "256", "most HTTP connections open at once" },
 	{ "http", "timeout_s", KT_INT, F(http.timeout_s), 1, 3600, "60",
 	    "an HTTP connection idle this many seconds is closed" },
+	{ "http", "max_connections_per_address", KT_INT,
+	    F(http.max_connections_per_address), 0, 10000, "64",
+	    "most HTTP connections from one IP address at once; 0: no "
+	    "bound" },
+	{ "http", "request_timeout_s", KT_INT, F(http.request_timeout_s), 1,
+	    3600, "30", "seconds a client has to send a whole request once "
+	    "it has started it (then 408)" },
 	{ "http", "max_streams", KT_INT, F(http.max_streams), 0, 10000, "100",
 	    "most Server-Sent Events streams open at once" },
 	{ "http", "www_dir", KT_STRING, F(http.www_dir), 0, 0, "",

@@ -60,7 +60,9 @@ struct conf_http {
 	size_t		 max_body;		/* bytes */
 	size_t		 max_headers;		/* bytes */
 	int		 max_connections;
+	int		 max_connections_per_address;	/* 0: no bound */
 	int		 timeout_s;
+	int		 request_timeout_s;
 	int		 max_streams;		/* Server-Sent Events */
 	char		 www_dir[CONF_PATH_MAX];	/* "": compiled-in */
 	/* Host names and [v6] literals served, blank-separated. */

@@ -31,6 +31,7 @@
 #include "frame.h"
 #include "http.h"
 #include "http_events.h"
+#include "http_guard.h"
 #include "http_priv.h"
 #include "http_routes.h"
 #include "http_static.h"
@@ -43,18 +44,26 @@
 #include "xmalloc.h"
 
 /*
- * evhttp reads a body up to this many times [http] max_body before
- * giving up with its own (HTML) 413, so that the usual too-large body is
- * still read and refused by us with the JSON error of docs/HTTP.md.
+ * evhttp's own bounds, this many times ours: the guard (http_guard.c)
+ * refuses first, with the JSON errors of docs/HTTP.md.
  */
 #define HTTP_BODY_SLACK		2
 
 static const char json_content_type[] = "application/json; charset=utf-8";
 
+/*
+ * Connections accepted past max_connections, to be answered 503 rather
+ * than left in the listen queue; past these the listener waits.
+ */
+#define HTTP_REFUSE_SLOTS	32
+
 /* A connection evhttp accepted; we hold a reference on its bufferevent. */
 struct http_conn {
 	struct bufferevent	*bev;
+	struct http_guard	*guard;
 	int			 nodelay;	/* TCP_NODELAY set */
+	struct sockaddr_storage	 peer;
+	int			 has_peer;
 };
 
 struct http {
@@ -63,6 +72,7 @@ struct http {
 	struct listener		*limits;	/* its accept pause */
 	struct http_conn	*conns;
 	size_t			 nconns, capconns;
+	struct http_guard_limits guard;
 	struct event		*reap;		/* reap_conns() soon */
 	struct event		*tick;		/* every second */
 	struct http_routes	*routes;
@@ -258,7 +268,8 @@ accept_update(struct http *h)
 {
 	int full;
 
-	full = h->nconns >= (size_t)h->env->conf->http.max_connections;
+	full = h->nconns >= (size_t)h->env->conf->http.max_connections +
+	    HTTP_REFUSE_SLOTS;
 	if (full && listener_accepting(h->limits))
 		log_debug("HTTP: %zu connections, not accepting", h->nconns);
 	listener_set_full(h->limits, full);
@@ -275,46 +286,111 @@ conn_bevcb(struct event_base *base, void *arg)
 {
 	struct http *h = arg;
 	struct bufferevent *bev;
+	struct http_conn *c;
 
 	/* evhttp sets the socket later; with TLS the handshake starts then. */
 	if ((bev = tls_bufferevent(base, -1, BEV_OPT_CLOSE_ON_FREE, 1)) == NULL)
 		fatalx("HTTP: cannot create a bufferevent");
-	bufferevent_incref(bev);
 	if (h->nconns == h->capconns) {
 		h->capconns = h->capconns ? h->capconns * 2 : 64;
 		h->conns = xreallocarray(h->conns, h->capconns,
 		    sizeof(*h->conns));
 	}
-	h->conns[h->nconns].bev = bev;
-	h->conns[h->nconns++].nodelay = 0;
+	c = &h->conns[h->nconns++];
+	memset(c, 0, sizeof(*c));
+	c->guard = http_guard_new(base, bev, &h->guard);
+	bufferevent_incref(bev);
+	c->bev = bev;
 	accept_update(h);
 	/* evhttp sets the socket after this returns: TCP_NODELAY then. */
 	http_reap_soon(h);
 	return bev;
 }
 
-/* Drop the connections evhttp has freed; set TCP_NODELAY on new ones. */
+/* Live connections from c's address, c included. */
+static size_t
+conns_from(const struct http *h, const struct http_conn *c)
+{
+	const struct sockaddr_storage *a = &c->peer, *b;
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nconns; i++) {
+		b = &h->conns[i].peer;
+		if (!h->conns[i].has_peer || http_guard_refused(
+		    h->conns[i].guard) || b->ss_family != a->ss_family)
+			continue;
+		if ((a->ss_family == AF_INET && memcmp(
+		    &((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr,
+		    sizeof(struct in_addr)) == 0) ||
+		    (a->ss_family == AF_INET6 && memcmp(
+		    &((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)) == 0))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * A connection whose socket evhttp has just set: TCP_NODELAY, and the
+ * bounds, which are known only now (the peer's address).  *live counts
+ * the connections not refused.
+ */
+static void
+conn_started(struct http *h, struct http_conn *c, evutil_socket_t fd,
+    size_t *live)
+{
+	const struct conf_http *conf = &h->env->conf->http;
+	socklen_t len = sizeof(c->peer);
+	char msg[96];
+
+	listener_nodelay(fd);
+	c->nodelay = 1;
+	if (getpeername(fd, (struct sockaddr *)&c->peer, &len) == 0)
+		c->has_peer = 1;
+	if (*live > (size_t)conf->max_connections) {
+		snprintf(msg, sizeof(msg), "the server has %d connections "
+		    "open, its most: try again later", conf->max_connections);
+		http_guard_refuse(c->guard, 503, "unavailable", msg);
+		(*live)--;
+		return;
+	}
+	if (c->has_peer && conf->max_connections_per_address > 0 &&
+	    conns_from(h, c) > (size_t)conf->max_connections_per_address) {
+		snprintf(msg, sizeof(msg), "%d connections from your address "
+		    "are open, its most", conf->max_connections_per_address);
+		http_guard_refuse(c->guard, 503, "unavailable", msg);
+		(*live)--;
+	}
+}
+
+/* Drop the connections evhttp has freed; bound and set up new ones. */
 static void
 reap_conns(struct http *h)
 {
 	struct http_conn *c;
 	bufferevent_event_cb eventcb;
 	evutil_socket_t fd;
-	size_t i = 0;
+	size_t i = 0, live = 0;
 
 	while (i < h->nconns) {
 		c = &h->conns[i];
 		bufferevent_getcb(c->bev, NULL, NULL, &eventcb, NULL);
 		if (eventcb == NULL) {
+			http_guard_free(c->guard);
 			bufferevent_decref(c->bev);
 			*c = h->conns[--h->nconns];
 			continue;
 		}
-		if (!c->nodelay && (fd = bufferevent_getfd(c->bev)) != -1) {
-			listener_nodelay(fd);
-			c->nodelay = 1;
-		}
+		if (!http_guard_refused(c->guard))
+			live++;
 		i++;
+	}
+	for (i = 0; i < h->nconns; i++) {
+		c = &h->conns[i];
+		if (!c->nodelay && (fd = bufferevent_getfd(c->bev)) != -1)
+			conn_started(h, c, fd, &live);
 	}
 	accept_update(h);
 }
@@ -612,9 +688,14 @@ http_reconf(struct http *h)
 {
 	const struct conf_http *c = &h->env->conf->http;
 
+	h->guard.max_body = c->max_body;
+	h->guard.max_headers = c->max_headers;
+	h->guard.request_timeout_s = c->request_timeout_s;
+	/* The guard answers first; evhttp's own bounds are a backstop. */
 	evhttp_set_max_body_size(h->evh,
 	    (ev_ssize_t)(c->max_body * HTTP_BODY_SLACK));
-	evhttp_set_max_headers_size(h->evh, (ev_ssize_t)c->max_headers);
+	evhttp_set_max_headers_size(h->evh,
+	    (ev_ssize_t)(c->max_headers * HTTP_BODY_SLACK));
 	evhttp_set_timeout(h->evh, c->timeout_s);
 	http_static_reconf(h->page, c->www_dir);
 	accept_update(h);
@@ -676,8 +757,10 @@ http_free(struct http *h)
 	http_events_free(h->events);
 	listener_free(h->limits);
 	evhttp_free(h->evh);
-	for (i = 0; i < h->nconns; i++)
+	for (i = 0; i < h->nconns; i++) {
+		http_guard_free(h->conns[i].guard);
 		bufferevent_decref(h->conns[i].bev);
+	}
 	event_free(h->reap);
 	event_free(h->tick);
 	http_static_free(h->page);
