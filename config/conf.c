@@ -74,6 +74,12 @@ static const struct key keys[] = {
 	    65536, 1073741824, "8388608",
 	    "a client whose unsent output passes this many bytes is "
 	    "disconnected" },
+	{ "server", "input_budget_mb", KT_INT, F(input_budget_mb), 1, 65536,
+	    "64", "most megabytes of unfinished requests held for all "
+	    "clients together; past it the slowest sender is dropped" },
+	{ "server", "output_budget_mb", KT_INT, F(output_budget_mb), 1, 65536,
+	    "128", "most megabytes of unsent output held for all clients "
+	    "together; past it the slowest reader is dropped" },
 	{ "server", "requests_per_event", KT_INT, F(requests_per_event),
 	    1, 10000, "64",
 	    "requests served from one client before turning to the others" },

@@ -89,6 +89,8 @@ struct conf {
 	int		 max_clients;
 	size_t		 max_message;
 	size_t		 output_high_water;
+	int		 input_budget_mb;	/* over all clients */
+	int		 output_budget_mb;
 	int		 requests_per_event;
 	int		 max_clients_per_address;	/* 0: no bound */
 	int		 idle_timeout_s;		/* 0: none */

@@ -6,6 +6,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,16 +66,35 @@ struct conn {
 	 */
 	char			*ibuf;
 	size_t			 istart, iend, icap;
+	struct evbuffer_cb_entry *outwatch;	/* counts its output */
 	struct frame_scanner	 scan;
 	struct session		 session;	/* who, once "auth" says */
 };
 
 static TAILQ_HEAD(, conn) conns = TAILQ_HEAD_INITIALIZER(conns);
 
+/*
+ * Memory held for all clients (docs/DESIGN.md, "Memory"): input buffers
+ * (each starts at CONN_IBUF_MIN and grows to max_message for a message
+ * that needs it, then shrinks back) and unsent output, against
+ * [server] input_budget_mb and output_budget_mb.  Freed buffers are
+ * handed back to the system once CONN_TRIM_BYTES have gone.
+ */
+#define CONN_IBUF_MIN		16384
+#define CONN_TRIM_BYTES		(32u << 20)
+static size_t	conn_input_total, conn_output_total, conn_freed;
+
 static void	conn_readcb(struct bufferevent *, void *);
+static void	conn_output_cb(struct evbuffer *,
+		    const struct evbuffer_cb_info *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
+static void	conn_abort(struct conn *, const char *);
+static int	conn_grow(struct conn *);
+static void	conn_shrink(struct conn *);
+static void	conn_release_input(struct conn *);
+static void	conn_output_check(struct matcherd *);
 static void	conn_flush(struct conn *);
 static void	conn_finish(struct conn *);
 static void	conn_stream_error(struct conn *, enum rpc_errcode,
@@ -149,15 +169,19 @@ conn_new(struct matcherd *env, struct bufferevent *bev, const char *peer,
 	snprintf(c->host, sizeof(c->host), "%s", host);
 	TAILQ_INIT(&c->queue);
 	msgpack_zone_init(&c->zone, 8192);
-	c->icap = env->conf->max_message;
+	c->icap = CONN_IBUF_MIN < env->conf->max_message ? CONN_IBUF_MIN :
+	    env->conf->max_message;
 	c->ibuf = xmalloc(c->icap);
+	conn_input_total += c->icap;
+	c->outwatch = evbuffer_add_cb(bufferevent_get_output(bev),
+	    conn_output_cb, NULL);
 	frame_scanner_init(&c->scan);
 	c->resume = event_new(env->base, -1, 0, resume_cb, c);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 	env->stats.clients++;
 	bufferevent_setcb(bev, conn_readcb, conn_writecb, conn_eventcb, c);
-	/* Never buffer more input than one message may hold. */
-	bufferevent_setwatermark(bev, EV_READ, 0, env->conf->max_message);
+	/* Input waits in the socket, not here, until ibuf takes it. */
+	bufferevent_setwatermark(bev, EV_READ, 0, 4 * CONN_IBUF_MIN);
 	conn_set_read_timeout(c);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	log_debug("%s: connected", c->peer);
@@ -247,6 +271,131 @@ conn_request(struct conn *c, uint32_t msgid)
 	return req->p;
 }
 
+static void
+conn_output_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	conn_output_total += info->n_added;
+	conn_output_total -= info->n_deleted;
+}
+
+/* Hand freed buffers back to the system now and then. */
+static void
+conn_freed_bytes(size_t n)
+{
+	if ((conn_freed += n) < CONN_TRIM_BYTES)
+		return;
+	conn_freed = 0;
+	malloc_trim(0);
+}
+
+/*
+ * Over the input budget: drop the client that has been sending its
+ * message the longest (the slowest sender), growth or not.  Returns 1
+ * if that was c itself.
+ */
+static int
+conn_input_over(struct conn *c, size_t more)
+{
+	size_t budget = (size_t)c->env->conf->input_budget_mb << 20;
+	struct conn *o, *victim;
+	char msg[128];
+
+	while (conn_input_total + more > budget) {
+		victim = NULL;
+		TAILQ_FOREACH(o, &conns, entry)
+			if (!o->closing && o->icap > CONN_IBUF_MIN &&
+			    (victim == NULL || o->msg_started <
+			    victim->msg_started))
+				victim = o;
+		if (victim == NULL || victim == c)
+			victim = c;
+		snprintf(msg, sizeof(msg), "the server's input budget "
+		    "(input_budget_mb %d) is spent: dropped as the slowest "
+		    "sender", c->env->conf->input_budget_mb);
+		conn_stream_error(victim, RPC_ERR_UNAVAILABLE, msg);
+		conn_release_input(victim);
+		if (victim == c)
+			return 1;
+	}
+	return 0;
+}
+
+/* ibuf is full with one unfinished message: double it, within bounds. */
+static int
+conn_grow(struct conn *c)
+{
+	size_t cap = c->icap * 2;
+
+	if (cap > c->env->conf->max_message)
+		cap = c->env->conf->max_message;
+	if (cap <= c->icap || conn_input_over(c, cap - c->icap))
+		return -1;
+	c->ibuf = xreallocarray(c->ibuf, cap, 1);
+	conn_input_total += cap - c->icap;
+	c->icap = cap;
+	return 0;
+}
+
+/* Back to CONN_IBUF_MIN once what is left fits in it. */
+static void
+conn_shrink(struct conn *c)
+{
+	size_t left = c->iend - c->istart;
+	char *small;
+
+	if (c->icap <= CONN_IBUF_MIN || left > CONN_IBUF_MIN / 2)
+		return;
+	small = xmalloc(CONN_IBUF_MIN);
+	memcpy(small, c->ibuf + c->istart, left);
+	free(c->ibuf);
+	c->ibuf = small;
+	conn_input_total -= c->icap - CONN_IBUF_MIN;
+	conn_freed_bytes(c->icap - CONN_IBUF_MIN);
+	c->icap = CONN_IBUF_MIN;
+	c->istart = 0;
+	c->iend = left;
+}
+
+/* A closing client's input is dropped: its buffer goes at once. */
+static void
+conn_release_input(struct conn *c)
+{
+	c->istart = c->iend = 0;
+	conn_shrink(c);
+}
+
+/*
+ * Over the output budget: drop the clients with the most output waiting
+ * (the slowest readers) until under it.
+ */
+static void
+conn_output_check(struct matcherd *env)
+{
+	size_t budget = (size_t)env->conf->output_budget_mb << 20, n, most;
+	struct conn *o, *victim;
+	char why[128];
+
+	while (conn_output_total > budget) {
+		victim = NULL;
+		most = 0;
+		TAILQ_FOREACH(o, &conns, entry)
+			if (!o->closing && (n = evbuffer_get_length(
+			    bufferevent_get_output(o->bev))) > most) {
+				most = n;
+				victim = o;
+			}
+		if (victim == NULL)
+			return;
+		snprintf(why, sizeof(why), "the server's output budget "
+		    "(output_budget_mb %d) is spent and this client has the "
+		    "most waiting (%zu bytes)", env->conf->output_budget_mb,
+		    most);
+		conn_abort(victim, why);
+		conn_freed_bytes(most);
+	}
+}
+
 /*
  * Move what the socket delivered into ibuf, compacting first so a message
  * always starts at istart and never needs more than icap bytes.
@@ -288,7 +437,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			break;
 		data = c->ibuf + c->istart;
 		st = frame_scanner_feed(&c->scan, data, c->iend - c->istart,
-		    c->icap, &objlen, err, sizeof(err));
+		    c->env->conf->max_message, &objlen, err, sizeof(err));
 		if (st == FRAME_NEED_MORE) {
 			if (conn_message_late(c)) {
 				snprintf(err, sizeof(err), "message not "
@@ -300,12 +449,18 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			}
 			/*
 			 * The rest may wait in the bufferevent while ibuf is
-			 * full from istart on: compact and read it now, or no
-			 * new read event ever comes for it.
+			 * full from istart on: compact, or grow for a message
+			 * longer than ibuf, and read it now, or no new read
+			 * event ever comes for it.
 			 */
 			if (c->iend == c->icap && c->istart > 0 &&
 			    evbuffer_get_length(in) > 0)
 				continue;
+			if (c->iend == c->icap && c->istart == 0) {
+				if (conn_grow(c) == -1)
+					break;
+				continue;
+			}
 			break;
 		}
 		if (st == FRAME_TOO_LARGE) {
@@ -351,6 +506,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			conn_finish(c);
 		return;
 	}
+	conn_shrink(c);
 	/* Yield to other clients; come back for the rest of the input. */
 	if (n == c->env->conf->requests_per_event &&
 	    (c->iend > c->istart || evbuffer_get_length(in) > 0))
@@ -502,7 +658,13 @@ conn_free(struct conn *c)
 	TAILQ_REMOVE(&conns, c, entry);
 	c->env->stats.clients--;
 	msgpack_zone_destroy(&c->zone);
+	conn_input_total -= c->icap;
+	conn_freed_bytes(c->icap + evbuffer_get_length(
+	    bufferevent_get_output(c->bev)));
 	free(c->ibuf);
+	conn_output_total -= evbuffer_get_length(
+	    bufferevent_get_output(c->bev));
+	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->outwatch);
 	event_free(c->resume);
 	if (c->linger != NULL)
 		event_free(c->linger);
@@ -532,7 +694,10 @@ conn_flush(struct conn *c)
 		free(req->buf);
 		free(req);
 	}
-	if (!c->throttled && !c->closing &&
+	conn_output_check(c->env);
+	if (c->closing)
+		return;
+	if (!c->throttled &&
 	    evbuffer_get_length(out) > c->env->conf->output_high_water) {
 		/* Stop reading until the client has taken half of it. */
 		c->throttled = 1;
@@ -564,4 +729,12 @@ conn_push_suggestions(void *arg, const char *payload, size_t len)
 	evbuffer_add(out, sb.data, sb.size);
 	evbuffer_add(out, payload, len);
 	msgpack_sbuffer_destroy(&sb);
+	conn_output_check(c->env);
+}
+
+void
+conn_buffers(size_t *input, size_t *output)
+{
+	*input = conn_input_total;
+	*output = conn_output_total;
 }

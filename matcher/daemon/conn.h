@@ -29,6 +29,8 @@ void		 conn_pack_error(msgpack_sbuffer *sb, int code, const char *msg);
 /* Close now (after flushing what is written), logging reason once. */
 void		 conn_close(struct conn *, const char *reason);
 void		 conn_free_all(void);
+/* Bytes held for all clients: input buffers, unsent output. */
+void		 conn_buffers(size_t *input, size_t *output);
 const char	*conn_peer(const struct conn *);
 /*
  * notify.c delivery callback (owner is the conn): queue the notification

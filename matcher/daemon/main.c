@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,12 @@ main(int argc, char *argv[])
 	log_init(env.conf->log_level);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(env.conf);
+	/*
+	 * Large client buffers from mmap, always: glibc would otherwise raise
+	 * the threshold after the first large free and keep later ones on a
+	 * heap it cannot give back (docs/DESIGN.md, "Memory").
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	env.started = time(NULL);
 
 	log_info("reference data: %d ROME codes, %d communes from %s",

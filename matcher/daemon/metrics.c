@@ -8,6 +8,7 @@
 
 #include <event2/buffer.h>
 
+#include "conn.h"
 #include "domain.h"
 #include "matcherd.h"
 #include "metrics.h"
@@ -86,10 +87,17 @@ static void
 store_metrics(struct evbuffer *out, const struct matcherd *env)
 {
 	struct store_counters c;
-	size_t i;
+	size_t i, rpc_in, rpc_out;
 
 	store_counters(env->store, &c);
+	conn_buffers(&rpc_in, &rpc_out);
 	const struct scalar rows[] = {
+		{ "matcherd_rpc_input_bytes", "gauge",
+		    "bytes of input buffers held for RPC clients "
+		    "([server] input_budget_mb)", rpc_in },
+		{ "matcherd_rpc_output_bytes", "gauge",
+		    "bytes of output waiting for RPC clients "
+		    "([server] output_budget_mb)", rpc_out },
 		{ "matcherd_redis_waiting", "gauge",
 		    "commands sent to Redis and not answered yet", c.waiting },
 		{ "matcherd_redis_waiting_bytes", "gauge",
