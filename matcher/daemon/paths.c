@@ -40,12 +40,21 @@ paths_in_build_tree(const char *exedir, const char *builddir)
 	return strcmp(exedir, real) == 0;
 }
 
-/* dir/rel into out; the whole path is kept or the result is empty. */
+/*
+ * dir/rel into out, resolved when it exists (so that messages name
+ * /usr/share/... rather than /usr/sbin/../share/...); the whole path or
+ * an empty one.
+ */
 static void
 paths_join(char *out, const char *dir, const char *rel)
 {
-	if ((size_t)snprintf(out, PATH_MAX, "%s/%s", dir, rel) >= PATH_MAX)
+	char joined[PATH_MAX];
+
+	if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", dir, rel) >=
+	    sizeof(joined))
 		out[0] = '\0';
+	else if (realpath(joined, out) == NULL)
+		memcpy(out, joined, sizeof(joined));
 }
 
 static void
