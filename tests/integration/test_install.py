@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import unittest
@@ -393,6 +394,40 @@ class CmakeInstall(unittest.TestCase, InstallChecks):
         text = log.read()
         self.assertIn("communes from %s\n" % t.data, text)
         self.assertNotIn("no advisers' page", text)
+
+
+def built_with_systemd():
+    r = run(["ldd", os.path.join(BUILD_DIR, "matcherd")])
+    return "libsystemd.so" in r.stdout
+
+
+@unittest.skipUnless(built_with_systemd(), "built without libsystemd")
+class SdNotify(harness.MatcherdTestCase):
+    """Type=notify: what matcherd tells $NOTIFY_SOCKET (sdnotify.c)."""
+
+    START_MATCHERD = False
+
+    def next_message(self, sock):
+        sock.settimeout(harness.START_TIMEOUT)
+        return sock.recv(4096).decode()
+
+    def test_ready_reloading_stopping(self):
+        path = os.path.join(self.tmp, "notify")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(sock.close)
+        sock.bind(path)
+        os.environ["NOTIFY_SOCKET"] = path
+        try:
+            d = self.start_matcherd()
+        finally:
+            del os.environ["NOTIFY_SOCKET"]
+        # Ready once it serves (start_matcherd has had a ping answered).
+        self.assertIn("READY=1", self.next_message(sock).split("\n"))
+        d.send_signal(signal.SIGHUP)
+        self.assertIn("RELOADING=1", self.next_message(sock).split("\n"))
+        self.assertIn("READY=1", self.next_message(sock).split("\n"))
+        self.assertEqual(d.stop(), 0)
+        self.assertIn("STOPPING=1", self.next_message(sock).split("\n"))
 
 
 @unittest.skipIf(os.environ.get("MATCHERD_TEST_DEB") == "0",
