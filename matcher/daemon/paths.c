@@ -29,7 +29,8 @@ struct paths {
 static struct paths	paths;
 static int		paths_ready;
 
-int
+/* 1 if a binary in exedir is the one of builddir, 0 if it is installed. */
+static int
 paths_in_build_tree(const char *exedir, const char *builddir)
 {
 	char real[PATH_MAX];
