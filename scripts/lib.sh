@@ -11,13 +11,16 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 
-# Debian 12 packages the build, the daemon and the tests need.
+# Debian 12 packages the build, the daemon and the tests need
+# (libsystemd-dev: sd_notify; man-db, mandoc, dpkg-dev: the manual pages'
+# and the Debian package's tests, tests/integration/test_install.py).
 MATCHERD_PACKAGES=(
 	cmake gcc make pkg-config
 	libevent-dev libhiredis-dev libmsgpack-dev libpcre2-dev
 	libjansson-dev libinih-dev libcsv-dev libcmocka-dev libssl-dev
 	redis-server redis-tools
 	python3 python3-msgpack
+	libsystemd-dev man-db mandoc dpkg-dev
 )
 
 # Debian 12 packages of the end-to-end tests (tests/e2e/) only: the

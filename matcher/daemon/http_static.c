@@ -19,6 +19,7 @@
 #include "http_priv.h"
 #include "http_static.h"
 #include "log.h"
+#include "paths.h"
 #include "xmalloc.h"
 
 /* Largest file of the advisers' page served: the page is a few KiB. */
@@ -138,7 +139,7 @@ http_static_serve(const struct http_static *st, struct evhttp_request *req,
 void
 http_static_reconf(struct http_static *st, const char *www_dir)
 {
-	const char *dir = www_dir[0] != '\0' ? www_dir : MATCHERD_WWWDIR;
+	const char *dir = www_dir[0] != '\0' ? www_dir : paths_wwwdir();
 
 	if (realpath(dir, st->www) == NULL) {
 		log_info("HTTP: no advisers' page: %s: %s", dir,

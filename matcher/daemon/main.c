@@ -26,19 +26,20 @@
 #include "log.h"
 #include "matcherd.h"
 #include "offer_table.h"
+#include "paths.h"
 #include "rebuild.h"
 #include "retention.h"
 #include "rgpd.h"
 #include "referral.h"
 #include "refdata.h"
 #include "rules.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "store.h"
 #include "tls.h"
 #include "users.h"
 #include "xmalloc.h"
 
-#define DEFAULT_CONF "config/matcherd.conf"
 /* How long start-up waits for Redis before giving up. */
 #define REDIS_WAIT_S 30
 
@@ -111,7 +112,8 @@ load_conf(const char *path, int explicit, const struct overrides *ov)
 	return c;
 }
 
-static const char	*conf_path = DEFAULT_CONF;
+/* NULL until main() sets the default: paths_conffile() (paths.c). */
+static const char	*conf_path;
 static int		 conf_explicit;
 static struct overrides	 ov;
 static struct http	*http;
@@ -122,6 +124,7 @@ sig_stop(evutil_socket_t sig, short ev, void *arg)
 	struct matcherd *env = arg;
 
 	log_info("signal %d: shutting down", (int)sig);
+	sdnotify_stopping();
 	event_base_loopexit(env->base, NULL);
 }
 
@@ -132,7 +135,7 @@ sig_stop(evutil_socket_t sig, short ev, void *arg)
 static struct rules *
 load_rules(const struct conf *c, const struct refdata *ref)
 {
-	const char *path = c->rulesfile[0] ? c->rulesfile : MATCHERD_RULESFILE;
+	const char *path = c->rulesfile[0] ? c->rulesfile : paths_rulesfile();
 	struct rules *r;
 	char err[4096];
 
@@ -268,6 +271,15 @@ sig_reload(evutil_socket_t sig, short ev, void *arg)
 	log_info("configuration reloaded");
 }
 
+/* systemd is told of a reload whether it succeeds or not. */
+static void
+sig_hup(evutil_socket_t sig, short ev, void *arg)
+{
+	sdnotify_reloading();
+	sig_reload(sig, ev, arg);
+	sdnotify_ready();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -317,12 +329,14 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	if (conf_path == NULL)
+		conf_path = paths_conffile();
 
 	log_init(CONF_LOG_INFO);
 	memset(&env, 0, sizeof(env));
 	if ((env.conf = load_conf(conf_path, conf_explicit, &ov)) == NULL)
 		return 1;
-	datadir = env.conf->datadir[0] ? env.conf->datadir : MATCHERD_DATADIR;
+	datadir = env.conf->datadir[0] ? env.conf->datadir : paths_datadir();
 	if ((env.ref = refdata_load(datadir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -403,12 +417,13 @@ main(int argc, char *argv[])
 		    env.conf->http.listen.host, env.conf->http.listen.port);
 	ev_int = evsignal_new(env.base, SIGINT, sig_stop, &env);
 	ev_term = evsignal_new(env.base, SIGTERM, sig_stop, &env);
-	ev_hup = evsignal_new(env.base, SIGHUP, sig_reload, &env);
+	ev_hup = evsignal_new(env.base, SIGHUP, sig_hup, &env);
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_hup, NULL);
 	retention_start(&env);
 	log_info("matcherd ready");
+	sdnotify_ready();
 
 	event_base_dispatch(env.base);
 
