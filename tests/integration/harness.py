@@ -339,7 +339,10 @@ class RedisServer:
                     "--dir", self.tmpdir, "--logfile", self.logfile,
                     "--daemonize", "no", "--save", ""]
             if self.persist:
-                args += ["--appendonly", "yes", "--appendfsync", "always"]
+                # persist may name the appendfsync policy (aof_kill.py).
+                args += ["--appendonly", "yes", "--appendfsync",
+                         self.persist if isinstance(self.persist, str)
+                         else "always"]
             else:
                 args += ["--appendonly", "no"]
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,

@@ -114,7 +114,7 @@ class Soak:
         self.call(c, "referral.update",
                   {"offer": oid, "candidate": ref["candidate"],
                    "status": rnd.choice(MOVES)},
-                  allowed=("conflict", "invalid_argument"))
+                  allowed=("conflict", "invalid_argument", "not_found"))
 
     def subscriber(self, k):
         c = self.d.client()
