@@ -33,14 +33,35 @@ pack_fit(msgpack_packer *pk, char reasons[][SCORE_REASON_MAX],
 }
 
 void
+result_pack_scored(msgpack_packer *pk, const struct score_query *q,
+    const struct index *idx, uint32_t slot, const struct score_result *r)
+{
+	char reasons[SCORE_MAX_REASONS][SCORE_REASON_MAX];
+	enum reason_kind kinds[SCORE_MAX_REASONS];
+	int c, n;
+
+	mp_pack_kv_double(pk, "score", r->score);
+	mp_pack_kv_double(pk, "distance_km", round_to(r->distance_km, 10));
+	mp_pack_str(pk, "components");
+	msgpack_pack_map(pk, COMP_COUNT);
+	for (c = 0; c < COMP_COUNT; c++)
+		mp_pack_kv_double(pk, score_comp_name(c),
+		    round_to(r->comp[c], 1000));
+	n = score_reasons(q, idx, slot, r, reasons, kinds, SCORE_MAX_REASONS);
+	mp_pack_str(pk, "reasons");
+	msgpack_pack_array(pk, n);
+	for (c = 0; c < n; c++)
+		mp_pack_str(pk, reasons[c]);
+	pack_fit(pk, reasons, kinds, n);
+}
+
+void
 result_pack(msgpack_packer *pk, const struct offer *o, int closed,
     int64_t scored_at, const struct index *idx, const struct score_query *q,
     const struct match_result *mr, const struct result_context *ctx)
 {
-	char reasons[SCORE_MAX_REASONS][SCORE_REASON_MAX];
-	enum reason_kind kinds[SCORE_MAX_REASONS];
 	const struct suggestion *s;
-	int i, f, c, n;
+	int i, f;
 
 	msgpack_pack_map(pk, 8);
 	mp_pack_str(pk, "offer");
@@ -60,21 +81,7 @@ result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 		msgpack_pack_map(pk, 7);
 		mp_pack_kv_int(pk, "rank", i + 1);
 		mp_pack_kv_str(pk, "candidate", idx->recs[s->slot].id);
-		mp_pack_kv_double(pk, "score", s->r.score);
-		mp_pack_kv_double(pk, "distance_km",
-		    round_to(s->r.distance_km, 10));
-		mp_pack_str(pk, "components");
-		msgpack_pack_map(pk, COMP_COUNT);
-		for (c = 0; c < COMP_COUNT; c++)
-			mp_pack_kv_double(pk, score_comp_name(c),
-			    round_to(s->r.comp[c], 1000));
-		n = score_reasons(q, idx, s->slot, &s->r, reasons, kinds,
-		    SCORE_MAX_REASONS);
-		mp_pack_str(pk, "reasons");
-		msgpack_pack_array(pk, n);
-		for (c = 0; c < n; c++)
-			mp_pack_str(pk, reasons[c]);
-		pack_fit(pk, reasons, kinds, n);
+		result_pack_scored(pk, q, idx, s->slot, &s->r);
 	}
 	mp_pack_str(pk, "clause");
 	if (ctx != NULL && ctx->has_clause)

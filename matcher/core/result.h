@@ -28,6 +28,15 @@ struct result_context {
 	char		 possible_duplicate_of[RECORD_ID_MAX + 1];
 };
 
+/*
+ * One scored pair's five keys (score, distance_km, components, reasons,
+ * fit), into a map the caller opened: for an offer's suggestions and a
+ * person's offers (reverse.h) alike.
+ */
+void	result_pack_scored(msgpack_packer *pk, const struct score_query *q,
+	    const struct index *idx, uint32_t slot,
+	    const struct score_result *r);
+
 /* ctx may be NULL: no clause status, no possible duplicate. */
 void	result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	    int64_t scored_at, const struct index *idx,

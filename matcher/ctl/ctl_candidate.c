@@ -14,6 +14,7 @@
 #include "ctl_conn.h"
 #include "ctl_input.h"
 #include "ctl_output.h"
+#include "ctl_result.h"
 #include "ctl_server.h"
 
 int
@@ -76,6 +77,21 @@ int
 ctl_candidate_export(struct ctl *ctl, struct opts *o)
 {
 	return ctl_server_get(ctl, "candidate.export", o->pos[0]);
+}
+
+/* The open offers the person fits, best first (reverse match). */
+int
+ctl_candidate_match(struct ctl *ctl, struct opts *o)
+{
+	json_t *params, *res;
+
+	params = json_pack("{s:s}", "id", o->pos[0]);
+	if (o->limit > 0)
+		json_object_set_new(params, "limit", json_integer(o->limit));
+	res = ctl_conn_call(ctl, "candidate.match", params);
+	ctl_result_print_offers(ctl, res);
+	json_decref(res);
+	return 0;
 }
 
 /* "F1701 24m, F1704 6m" */

@@ -190,3 +190,48 @@ ctl_result_print(const struct ctl *ctl, const json_t *res)
 		free(text);
 	}
 }
+
+/* candidate.match's answer: counts, then one row per offer. */
+void
+ctl_result_print_offers(const struct ctl *ctl, const json_t *res)
+{
+	const json_t *offers, *h, *of;
+	char *text, *reasons;
+	size_t i;
+	int ow = 9, n, indent;
+	const char *id;
+
+	if (ctl->json) {
+		ctl_output_json(ctl, res);
+		return;
+	}
+	printf("offers for candidate %s\n", jtext(res, "candidate"));
+	print_counts(ctl, res);
+	offers = json_object_get(res, "offers");
+	if (json_array_size(offers) == 0) {
+		printf("  (no open offer fits)\n");
+		return;
+	}
+	json_array_foreach(offers, i, h) {
+		id = jstr(json_object_get(h, "offer"), "id");
+		if (id != NULL && (n = ctl_output_cols(id, strlen(id))) > ow)
+			ow = n > 24 ? 24 : n;
+	}
+	indent = 4 + 2 + ow + 2 + 5 + 2 + 5 + 2;
+	printf("%4s  %-*s  %5s  %5s  %s\n", "rank", ow, "offer", "score", "km",
+	    "title, employer; reasons");
+	json_array_foreach(offers, i, h) {
+		of = json_object_get(h, "offer");
+		printf("%4lld  ", jint(h, "rank"));
+		ctl_output_cell(jtext(of, "id"), ow, 1);
+		printf("  %5.1f  %5.1f  ",
+		    json_number_value(json_object_get(h, "score")),
+		    json_number_value(json_object_get(h, "distance_km")));
+		reasons = ctl_output_join(json_object_get(h, "reasons"), "; ");
+		text = ctl_output_format("%s, %s; %s", jtext(of, "title"),
+		    jtext(of, "employer"), reasons);
+		ctl_output_wrapped(text, indent, indent, ctl->width);
+		free(reasons);
+		free(text);
+	}
+}

@@ -14,5 +14,7 @@ void	ctl_result_print(const struct ctl *, const json_t *res);
 void	ctl_result_offer_header(const struct ctl *, const json_t *offer);
 /* Prints res and returns 1 if it says the offer was merged, else 0. */
 int	ctl_result_merged(const struct ctl *, const json_t *res);
+/* candidate.match's answer: the offers one person fits. */
+void	ctl_result_print_offers(const struct ctl *, const json_t *res);
 
 #endif

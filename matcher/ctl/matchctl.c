@@ -80,6 +80,8 @@ static const struct command commands[] = {
 	    "candidate erase ID request|objection|error|retention" },
 	{ "candidate", "export", ctl_candidate_export, 1, 1, 0,
 	    "candidate export ID" },
+	{ "candidate", "match", ctl_candidate_match, 1, 1, OPT_LIMIT,
+	    "candidate match ID [--limit N]" },
 	{ "candidate", "list", ctl_candidate_list, 0, 0,
 	    OPT_SECTOR | OPT_COUNT | OPT_ALL,
 	    "candidate list [--sector S] [--count N] [--all]" },

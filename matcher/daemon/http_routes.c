@@ -137,6 +137,9 @@ static const char *const f_resolve[] = { "action", NULL };
 static const struct query_param q_duplicates[] = {
 	{ "count", Q_INT }, { NULL, Q_STR }
 };
+static const struct query_param q_limit[] = {
+	{ "limit", Q_INT }, { NULL, Q_STR }
+};
 
 static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}", api_route,
@@ -149,6 +152,8 @@ static const struct route routes[] = {
 	    "candidate.list", q_candidate_list, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}/referrals", api_route,
 	    "candidate.referrals", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/candidates/{id}/offers", api_route,
+	    "candidate.match", q_limit, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}/export", api_route,
 	    "candidate.export", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_POST, "/api/candidates/{id}/erase", api_route,

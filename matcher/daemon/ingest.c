@@ -148,19 +148,29 @@ match_cb(void *arg, redisReply *r)
  * operation's, and the result's context, the operation's status on day
  * today.
  */
+int
+ingest_scored_offer(const struct matcherd *env, const struct offer *o,
+    struct offer *scored)
+{
+	const struct clause_op *cop;
+
+	if (!o->has_clause || o->clause.criteria != 0 ||
+	    (cop = clause_op_find(env->clauses, o->clause.operation)) == NULL)
+		return 0;
+	*scored = *o;
+	scored->clause.criteria = cop->criteria;
+	return 1;
+}
+
 static void
 match_context(struct matcherd *env, const struct offer *o, int32_t today,
     struct offer *scored, struct result_context *ctx)
 {
-	const struct clause_op *cop;
-
-	*scored = *o;
+	if (!ingest_scored_offer(env, o, scored))
+		*scored = *o;
 	memset(ctx, 0, sizeof(*ctx));
 	if (!o->has_clause)
 		return;
-	cop = clause_op_find(env->clauses, o->clause.operation);
-	if (cop != NULL && o->clause.criteria == 0)
-		scored->clause.criteria = cop->criteria;
 	ctx->has_clause = clause_status_of(env->clauses, o, today,
 	    &ctx->clause) == 0;
 }

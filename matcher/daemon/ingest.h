@@ -44,6 +44,13 @@ typedef void ingest_done(void *arg, const struct ingest_outcome *);
  */
 void	ingest_offer(struct matcherd *, const struct offer *o, int limit,
 	    int64_t now, int64_t deadline, ingest_done *done, void *arg);
+/*
+ * The offer as scored (docs/CLAUSE.md): a clause offer without criteria
+ * of its own takes its operation's.  1 and *scored filled if it differs
+ * from o, else 0 (score o itself).
+ */
+int	ingest_scored_offer(const struct matcherd *, const struct offer *o,
+	    struct offer *scored);
 /* Score a stored offer again (offer.match): no duplicate check. */
 void	ingest_rematch(struct matcherd *, const struct offer_entry *e,
 	    int limit, int64_t now, int64_t deadline, ingest_done *done,

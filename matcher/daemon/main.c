@@ -339,6 +339,7 @@ main(int argc, char *argv[])
 	datadir = env.conf->datadir[0] ? env.conf->datadir : paths_datadir();
 	if ((env.ref = refdata_load(datadir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
+		free(env.conf);
 		return 1;
 	}
 	/* The rules name ROME codes: they are checked against the data. */

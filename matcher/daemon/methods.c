@@ -12,6 +12,7 @@
 #include "method_feed.h"
 #include "method_offer.h"
 #include "method_referral.h"
+#include "method_reverse.h"
 #include "method_rgpd.h"
 #include "methods.h"
 #include "mpobj.h"
@@ -40,6 +41,7 @@ static const struct method methods[] = {
 	{ "candidate.export",	method_rgpd_export,		RA, ADV },
 	{ "candidate.get",	method_candidate_get,		RA, ADV },
 	{ "candidate.list",	method_candidate_list,		RA, ADV },
+	{ "candidate.match",	method_reverse_match,		A, ADV },
 	{ "candidate.put",	method_candidate_put,		W, ADV },
 	{ "candidate.referrals", method_candidate_referrals,	A, ADV },
 	{ "candidate.resolve",	method_candidate_resolve,	A, ADV },

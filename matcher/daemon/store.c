@@ -482,6 +482,22 @@ store_refuse(struct store *st, size_t bytes, redisReply **why)
 	return 0;
 }
 
+/*
+ * A command with a deadline goes to the socket now, not when the loop
+ * next polls: a caller that scores on for a while (feed.push maps and
+ * scores offers in chunks) would otherwise hold it past its deadline.
+ * The synchronous context's write reports an error without calling any
+ * callback; the async side sees it on its next event.
+ */
+static void
+store_write_now(struct store *st)
+{
+	int done = 0;
+
+	if (st->ac != NULL && !(st->ac->c.flags & REDIS_DISCONNECTING))
+		(void)redisBufferWrite(&st->ac->c, &done);
+}
+
 /* Send one vector; the caller checked store_refuse(). */
 static void
 send_argv(struct store *st, int argc, const char **argv, const size_t *lens,
@@ -515,6 +531,7 @@ send_argv(struct store *st, int argc, const char **argv, const size_t *lens,
 		call->listed = 1;
 		TAILQ_INSERT_TAIL(&st->timed, call, entry);
 		expire_arm(st, deadline);
+		store_write_now(st);
 	}
 }
 

@@ -27,6 +27,7 @@ CALLS = [
     ("candidate.erase", {"id": "c-none", "reason": "error"}, ADM),
     ("candidate.export", {"id": "c-bat"}, ADV),
     ("candidate.get", {"id": "c-bat"}, ADV),
+    ("candidate.match", {"id": "c-bat"}, ADV),
     ("candidate.list", {}, ADV),
     ("candidate.put", candidate("c-new"), ADV),
     ("candidate.referrals", {"id": "c-bat"}, ADV),
@@ -72,18 +73,7 @@ class Access(harness.MatcherdTestCase):
 
     def snapshot(self):
         """Every key and its content: what a refused call must not change."""
-        out = {}
-        for k in self.redis.keys("*"):
-            kind = self.redis.cli("TYPE", k).strip()
-            if kind == "hash":
-                out[k] = self.redis.cli_bytes("HGETALL", k)
-            elif kind == "zset":
-                out[k] = self.redis.cli_bytes("ZRANGE", k, "0", "-1")
-            elif kind == "list":
-                out[k] = self.redis.cli_bytes("LRANGE", k, "0", "-1")
-            else:
-                out[k] = kind
-        return out
+        return self.redis.snapshot()
 
     def test_unauthenticated_client_may_only_ping_and_auth(self):
         c = RpcClient(self.d.addr, token=None)
