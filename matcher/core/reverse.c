@@ -55,12 +55,12 @@ reverse_match(const struct index *idx, uint32_t slot,
 	if (limit > PROTO_LIMIT_MAX)
 		limit = PROTO_LIMIT_MAX;
 	for (h.i = 0; h.i < n; h.i++) {
+		/* The offer's match considers its sector's pool only. */
+		if (!(c->k.sectors & (1u << offers[h.i].offer->sector)))
+			continue;
 		score_prepare(&q, offers[h.i].offer, idx, m, today,
 		    offers[h.i].referred ? &slot : NULL,
 		    offers[h.i].referred ? 1 : 0);
-		/* The offer's match considers its sector's pool only. */
-		if (!(c->k.sectors & q.sector_bit))
-			continue;
 		out->considered++;
 		if ((f = score_candidate_full(&q, idx, slot, &h.r)) !=
 		    SCORE_ELIGIBLE) {

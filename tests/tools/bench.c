@@ -54,6 +54,7 @@
 #include "offer.h"
 #include "proto.h"
 #include "rank.h"
+#include "reverse.h"
 #include "refdata.h"
 #include "rpc.h"
 #include "rules.h"
@@ -163,6 +164,44 @@ plain_scan(const struct index *idx, const struct score_query *q)
 	return eligible;
 }
 
+/*
+ * The reverse match (candidate.match): the demo offers repeated to
+ * REVERSE_COPIES open offers, for the first REVERSE_PEOPLE candidates.
+ */
+#define REVERSE_COPIES	300
+#define REVERSE_PEOPLE	200
+
+static void
+bench_reverse(const struct index *idx, const struct offer *offers,
+    size_t noffers, const struct conf_matching *m, int32_t today)
+{
+	struct reverse_offer *ro;
+	struct reverse_result *rr;
+	size_t n = noffers * REVERSE_COPIES, i, k = 0;
+	double *lat, t;
+	uint32_t slot;
+
+	ro = calloc(n, sizeof(*ro));
+	rr = malloc(sizeof(*rr));
+	lat = calloc(REVERSE_PEOPLE, sizeof(double));
+	for (i = 0; i < n; i++)
+		ro[i].offer = &offers[i % noffers];
+	for (slot = 0; slot < idx->nrecs && k < REVERSE_PEOPLE; slot++) {
+		if (idx->recs[slot].id == NULL)
+			continue;
+		t = now_us();
+		reverse_match(idx, slot, ro, (uint32_t)n, m, today, 20, rr);
+		lat[k++] = now_us() - t;
+	}
+	if (k > 0)
+		printf("reverse match (candidate.match), %zu open offers, %zu "
+		    "candidates: p50 %.0f us, p99 %.0f us\n", n, k,
+		    pct(lat, k, 0.5), pct(lat, k, 0.99));
+	free(lat);
+	free(rr);
+	free(ro);
+}
+
 static int
 bench_score(int argc, char **argv)
 {
@@ -268,6 +307,7 @@ bench_score(int argc, char **argv)
 	    "p99 %.0f us; plain scan p50 %.0f us, p99 %.0f us\n", noffers,
 	    runs, pct(lat, k, 0.5), pct(lat, k, 0.99), pct(scan, k, 0.5),
 	    pct(scan, k, 0.99));
+	bench_reverse(idx, offers, noffers, &conf.matching, today);
 	free(lat);
 	free(scan);
 	free(mr);
