@@ -23,7 +23,7 @@
 
 static uint64_t pool_seed;
 
-static uint32_t
+static inline uint32_t
 pool_rand(int n)
 {
 	/* 64-bit LCG, high bits */
@@ -36,7 +36,7 @@ static const char *const pool_tags[] = { "caces-r489-3", "sst",
 static const char *const pool_jobs[] = { "F1701", "F1702", "F1703",
     "F1704", "G1602" };
 
-static void
+static inline void
 pool_cand(struct candidate *c, int i, int radius_add)
 {
 	char id[RECORD_ID_MAX + 1];
@@ -92,7 +92,7 @@ struct gap_pool {
 };
 
 /* Slots are insertion order (nothing deleted): the same across radii. */
-static struct gap_pool *
+static inline struct gap_pool *
 pool_new(uint64_t seed, int radius_add)
 {
 	struct gap_pool *p = calloc(1, sizeof(*p));
@@ -120,7 +120,7 @@ pool_new(uint64_t seed, int radius_add)
 	return p;
 }
 
-static void
+static inline void
 pool_free(struct gap_pool *p)
 {
 	index_free(p->idx);
@@ -128,7 +128,7 @@ pool_free(struct gap_pool *p)
 }
 
 /* score_candidate_full() of every live record for o under m. */
-static void
+static inline void
 pool_verdicts(const struct gap_pool *p, const struct offer *o,
     const struct conf_matching *m, int *verdict, struct score_result *res)
 {
@@ -146,7 +146,7 @@ pool_verdicts(const struct gap_pool *p, const struct offer *o,
 }
 
 /* How many live records o takes under m. */
-static uint32_t
+static inline uint32_t
 pool_eligible(const struct gap_pool *p, const struct offer *o,
     const struct conf_matching *m)
 {
@@ -160,7 +160,7 @@ pool_eligible(const struct gap_pool *p, const struct offer *o,
 }
 
 /* Offer o without its required skill i. */
-static void
+static inline void
 offer_without_skill(struct offer *o, int i)
 {
 	memmove(o->skills_required[i], o->skills_required[i + 1],
@@ -172,14 +172,14 @@ offer_without_skill(struct offer *o, int i)
 /* The offers of the random tests: every kind of requirement. */
 #define POOL_OFFERS 6
 
-static void
+static inline void
 pool_add_required(struct offer *o, const char *tag)
 {
 	snprintf(o->skills_required[o->nskills_required++], SKILL_MAX_LEN + 1,
 	    "%s", tag);
 }
 
-static void
+static inline void
 pool_offer(struct offer *o, int which)
 {
 	const struct refdata_department *d;
@@ -201,7 +201,7 @@ pool_offer(struct offer *o, int which)
 		o->contract = CONTRACT_ALTERNANCE;
 		pool_add_required(o, "habilitation-b0");
 		break;
-	case 2:		/* a clause, two licences */
+	case 2:		/* a clause and an age range, two licences */
 		snprintf(o->id, sizeof(o->id), "clause");
 		o->source = SOURCE_CLAUSE;
 		o->has_clause = 1;
@@ -210,6 +210,8 @@ pool_offer(struct offer *o, int which)
 		o->licences_required = LIC(B) | LIC(CE);
 		o->start = TODAY + 30;
 		o->max_km = 15;
+		o->age_min = 18;	/* both rules: lifting one keeps the other */
+		o->age_max = 45;
 		break;
 	case 3:		/* known by its department only */
 		snprintf(o->id, sizeof(o->id), "dept");
@@ -250,7 +252,7 @@ pool_offer(struct offer *o, int which)
 #define PLANTED_OTHER		8	/* walked, excluded by two things */
 #define PLANTED_WALKED		21
 
-static void
+static inline void
 planted_put(struct index *idx, const char *id, const char *tags)
 {
 	struct candidate c;
@@ -277,7 +279,7 @@ planted_put(struct index *idx, const char *id, const char *tags)
 	assert_int_not_equal(index_put(idx, &c, &created), INDEX_NONE);
 }
 
-static struct index *
+static inline struct index *
 planted_index(struct offer *o)
 {
 	static const struct { const char *id, *tags; } people[] = {
