@@ -21,7 +21,18 @@
 /* A radius_add that makes every radius RADIUS_MAX_KM: no distance rule. */
 #define POOL_ANY_RADIUS	(-1)
 
+/* The seeds of the brute-force tests. */
+static const uint64_t pool_seeds[] = { 20261208u, 7u, 0x5eed5eedu };
 static uint64_t pool_seed;
+
+static inline void
+pool_each_seed(void (*fn)(uint64_t))
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(pool_seeds) / sizeof(pool_seeds[0]); i++)
+		fn(pool_seeds[i]);
+}
 
 static inline uint32_t
 pool_rand(int n)

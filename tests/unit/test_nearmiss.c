@@ -225,24 +225,10 @@ random_pools(uint64_t seed)
 }
 
 static void
-test_brute_force_seed_1(void **state)
+test_brute_force(void **state)
 {
 	(void)state;
-	random_pools(20261208u);
-}
-
-static void
-test_brute_force_seed_2(void **state)
-{
-	(void)state;
-	random_pools(7u);
-}
-
-static void
-test_brute_force_seed_3(void **state)
-{
-	(void)state;
-	random_pools(0x5eed5eedu);
+	pool_each_seed(random_pools);
 }
 
 /* The random pools must fill every kind of group. */
@@ -256,7 +242,7 @@ test_random_pool_fills_groups(void **state)
 	struct offer o;
 
 	(void)state;
-	p = pool_new(20261208u, 0);
+	p = pool_new(pool_seeds[0], 0);
 	pool_offer(&o, 0);
 	nearmiss_params_default(&np);
 	r = near_miss(p->idx, &o, &np, p->referred, p->nreferred, &q);
@@ -517,9 +503,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_brute_force_seed_1),
-		cmocka_unit_test(test_brute_force_seed_2),
-		cmocka_unit_test(test_brute_force_seed_3),
+		cmocka_unit_test(test_brute_force),
 		cmocka_unit_test(test_random_pool_fills_groups),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_ties_in_id_order),
