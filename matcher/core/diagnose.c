@@ -33,8 +33,9 @@ visit(void *ctx, uint32_t slot, const struct cand_key *k, int code,
 	struct score_result res;
 	int f, kind, item, ri, s;
 
-	f = score_entry(w->q, w->idx, slot, k, code, months, -1.0, &res);
-	if (f == SCORE_ELIGIBLE) {
+	f = score_entry(w->q, w->idx, slot, k, code, months,
+	    GAP_VERDICT_ONLY, &res);
+	if (f < 0) {
 		w->out->eligible++;
 		return;
 	}
@@ -45,8 +46,8 @@ visit(void *ctx, uint32_t slot, const struct cand_key *k, int code,
 		ri = w->skill_req + item;
 	else
 		ri = kind >= 0 ? w->kind_req[kind] : -1;
-	if (ri < 0 || gap_score(&w->lifts[ri], w->idx, slot, k, code, months,
-	    &res) != SCORE_ELIGIBLE) {
+	if (ri < 0 || !gap_passes(&w->lifts[ri], w->idx, slot, k, code,
+	    months)) {
 		w->out->other++;
 		return;
 	}
@@ -54,8 +55,8 @@ visit(void *ctx, uint32_t slot, const struct cand_key *k, int code,
 	r->alone++;
 	/* A step relaxes the same requirement less: only these can pass. */
 	for (s = 0; s < r->nsteps; s++)
-		if (gap_score(&w->steps[ri][s], w->idx, slot, k, code, months,
-		    &res) == SCORE_ELIGIBLE)
+		if (gap_passes(&w->steps[ri][s], w->idx, slot, k, code,
+		    months))
 			r->added[s]++;
 }
 

@@ -94,15 +94,33 @@ gap_lift_no_distance(struct gap_lift *l, const struct score_query *q)
 	l->radius_add = GAP_RADIUS_ANY;
 }
 
-int
-gap_score(const struct gap_lift *l, const struct index *idx, uint32_t slot,
-    const struct cand_key *k, int code, int months, struct score_result *res)
+static int
+lifted(const struct gap_lift *l, const struct index *idx, uint32_t slot,
+    const struct cand_key *k, int code, int months, double floor,
+    struct score_result *res)
 {
 	struct cand_key view = *k;
 	int r = k->radius_km + l->radius_add;
 
 	view.radius_km = (uint16_t)(r > UINT16_MAX ? UINT16_MAX : r);
-	return score_entry(&l->q, idx, slot, &view, code, months, -1.0, res);
+	return score_entry(&l->q, idx, slot, &view, code, months, floor, res);
+}
+
+int
+gap_score(const struct gap_lift *l, const struct index *idx, uint32_t slot,
+    const struct cand_key *k, int code, int months, struct score_result *res)
+{
+	return lifted(l, idx, slot, k, code, months, -1.0, res);
+}
+
+int
+gap_passes(const struct gap_lift *l, const struct index *idx, uint32_t slot,
+    const struct cand_key *k, int code, int months)
+{
+	struct score_result res;
+
+	return lifted(l, idx, slot, k, code, months, GAP_VERDICT_ONLY,
+	    &res) < 0;
 }
 
 int

@@ -74,10 +74,20 @@ void	gap_lift_km(struct gap_lift *, const struct score_query *q,
    distance component of scores under it is meaningless. */
 void	gap_lift_no_distance(struct gap_lift *, const struct score_query *q);
 
+/*
+ * A floor no score reaches: score_entry() then settles every filter but
+ * scores nobody (SCORE_PRUNED for the eligible, as the ranker counts
+ * them), for the calls that need a verdict only.
+ */
+#define GAP_VERDICT_ONLY 1000.0
+
 /* score_entry() of the candidate under the lift, with no floor. */
 int	gap_score(const struct gap_lift *, const struct index *idx,
 	    uint32_t slot, const struct cand_key *k, int code, int months,
 	    struct score_result *res);
+/* 1 if the scorer takes the candidate under the lift; not scored. */
+int	gap_passes(const struct gap_lift *, const struct index *idx,
+	    uint32_t slot, const struct cand_key *k, int code, int months);
 
 /*
  * The requirement behind filter f (score_entry()'s answer for the

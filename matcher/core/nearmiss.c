@@ -70,8 +70,10 @@ visit(void *ctx, uint32_t slot, const struct cand_key *k, int code,
 	struct nearmiss_person np;
 	int f, kind, item, gi;
 
-	f = score_entry(q, w->idx, slot, k, code, months, -1.0, &np.r);
-	if (f == SCORE_ELIGIBLE) {
+	/* The verdict only: the eligible are not this tool's. */
+	f = score_entry(q, w->idx, slot, k, code, months, GAP_VERDICT_ONLY,
+	    &np.r);
+	if (f < 0) {
 		w->out->eligible++;
 		return;
 	}
