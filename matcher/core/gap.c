@@ -3,7 +3,6 @@
  * requirement a candidate misses, the walk over the domain, the names.
  * Every verdict is score_entry()'s; see gap.h.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,13 +196,16 @@ gap_walk(const struct index *idx, const struct score_query *q,
 static const char *const acronyms[] = { "sst", "oppbtp", "aipr", "fimo",
     "fco", "cqp", "pse1", "pse2", "ssiap" };
 
-/* Append src to buf at *off, upper-cased if upper; never overflows. */
+/*
+ * Append src to buf at *off, upper-cased if upper (ASCII: tags are, and
+ * no locale may change a label); never overflows.
+ */
 static void
 put(char *buf, size_t len, size_t *off, const char *src, int upper)
 {
 	for (; *src != '\0' && *off + 1 < len; src++)
-		buf[(*off)++] = upper ? (char)toupper((unsigned char)*src) :
-		    *src;
+		buf[(*off)++] = upper && *src >= 'a' && *src <= 'z' ?
+		    (char)(*src - 'a' + 'A') : *src;
 	buf[*off] = '\0';
 }
 
