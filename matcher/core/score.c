@@ -563,6 +563,18 @@ score_candidate_full(const struct score_query *q, const struct index *idx,
 	return score_candidate(q, idx, slot, res);
 }
 
+int
+score_has_skill(const struct cand_rec *c, int skill)
+{
+	return skill >= 0 && has_skill(c, skill);
+}
+
+double
+score_radius_limit(const struct score_query *q, int radius_km)
+{
+	return radius_limit(q, radius_km);
+}
+
 /* "4.2" -> "4,2": French decimal comma. */
 static void
 km_fr(double km, char *buf, size_t len)

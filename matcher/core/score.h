@@ -166,6 +166,18 @@ int	score_candidate_full(const struct score_query *q,
 	    const struct index *idx, uint32_t slot, struct score_result *res);
 
 /*
+ * Two pieces of the hard filters, for the advisers' tools (gap.c), which
+ * ask which requirement a candidate misses; whether the candidate passes
+ * stays score_entry()'s answer.
+ */
+/* 1 if c holds interned skill id `skill` (-1: nobody has it): the test of
+   the skills filter. */
+int	score_has_skill(const struct cand_rec *c, int skill);
+/* The distance filter's limit for a candidate of radius_km: the radius,
+   or the offer's max_km when smaller. */
+double	score_radius_limit(const struct score_query *q, int radius_km);
+
+/*
  * Candidate criteria with the derived ones (jeune_peu_qualifie, senior)
  * evaluated on day `on`.
  */
