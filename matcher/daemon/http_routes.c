@@ -140,6 +140,10 @@ static const struct query_param q_duplicates[] = {
 static const struct query_param q_limit[] = {
 	{ "limit", Q_INT }, { NULL, Q_STR }
 };
+static const struct query_param q_near_miss[] = {
+	{ "limit", Q_INT }, { "avail_days", Q_INT }, { "extra_km", Q_INT },
+	{ NULL, Q_STR }
+};
 
 static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}", api_route,
@@ -170,6 +174,10 @@ static const struct route routes[] = {
 	    "offer.resolve", NULL, BODY_FIELDS, f_resolve, 0 },
 	{ EVHTTP_REQ_POST, "/api/feeds/{format}", api_route,
 	    "feed.push", NULL, BODY_DOCUMENT, f_document, 0 },
+	{ EVHTTP_REQ_GET, "/api/offers/{id}/near-miss", api_route,
+	    "offer.near_miss", q_near_miss, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/offers/{id}/diagnosis", api_route,
+	    "offer.diagnose", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/match", api_route,
 	    "offer.match", NULL, BODY_FIELDS, f_match, 0 },
 	{ EVHTTP_REQ_POST, "/api/offers/{id}/close", api_route,

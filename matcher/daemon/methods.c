@@ -10,6 +10,7 @@
 #include "method_candidate.h"
 #include "method_clause.h"
 #include "method_feed.h"
+#include "method_gap.h"
 #include "method_offer.h"
 #include "method_referral.h"
 #include "method_reverse.h"
@@ -51,10 +52,12 @@ static const struct method methods[] = {
 	{ "clause.report",	method_clause_report,		0, ADV },
 	{ "feed.push",		method_feed_push,		W, PAR },
 	{ "offer.close",	method_offer_close,		W, PRO },
+	{ "offer.diagnose",	method_gap_diagnose,		0, PRO },
 	{ "offer.duplicates",	method_offer_duplicates,	R, ADV },
 	{ "offer.get",		method_offer_get,		RA, PRO },
 	{ "offer.list",		method_offer_list,		0, PRO },
 	{ "offer.match",	method_offer_match,		W, PRO },
+	{ "offer.near_miss",	method_gap_near_miss,		A, ADV },
 	{ "offer.put",		method_offer_put,		W, PRO },
 	{ "offer.resolve",	method_offer_resolve,		W, ADV },
 	{ "ping",		method_admin_ping,		P, ANY },

@@ -481,9 +481,9 @@ class RedisServer:
              "out[#out + 1] = k out[#out + 1] = t out[#out + 1] = v end "
              "return out")
 
-    def snapshot(self, skip_streams=True):
+    def snapshot(self):
         """Every key and its content in one call: {key: (type, content)},
-        hash fields sorted; streams by type only (skip_streams)."""
+        hash fields sorted; streams by type only."""
         flat = self.command("EVAL", self._DUMP, "0")
         out = {}
         for i in range(0, len(flat), 3):
