@@ -200,6 +200,7 @@ const AUDIT_ACTIONS = {
 	'candidate.put': () => 'Enregistrement de la fiche',
 	'candidate.delete': () => 'Suppression de la fiche',
 	'candidate.referrals': () => 'Consultation des mises en relation',
+	'candidate.match': () => 'Recherche des offres qui lui correspondent',
 	'candidate.resolve': () =>
 	    'Identification d\u2019après une référence partenaire',
 	'referral.update': (record) => 'Mise en relation modifiée' +
@@ -733,13 +734,17 @@ function renderOffer(data) {
 	    result.suggestions.map((s) => s.candidate) : []);
 	const others = (data.referrals || []).filter((r) =>
 	    !suggested.has(r.candidate));
+	const gaps = el('div', { id: 'offer-gaps' });
 	pane.replaceChildren(
 	    offerHeader(data),
 	    matchSummary(result, ctx),
 	    suggestionsSection(result, refs, ctx),
-	    otherReferralsSection(others, ctx));
+	    otherReferralsSection(others, ctx),
+	    gaps);
 	restoreNotes(pane, notes);
 	fillNames(pane);
+	if (ctx.open)
+		fillOfferGaps(gaps, data.offer.id, takeTicket('gaps'));
 	/* Opened: no longer new to this adviser. */
 	if (state.fresh.delete(data.offer.id))
 		renderOfferList();
@@ -971,6 +976,95 @@ function otherReferralsSection(others, ctx) {
 	    el('h3', null, 'Autres mises en relation (', others.length, ')'),
 	    el('ol', { class: 'cards' },
 		others.map((r) => otherReferralCard(r, ctx))));
+}
+
+/* ------------------------------------------------------------------------
+ * What an offer lacks: its diagnosis, and the people one short step away
+ * (docs/SCORING.md, "Near misses and diagnosis")
+ * ---------------------------------------------------------------------- */
+
+function diagnosisSection(d) {
+	return el('section', { class: 'diagnosis', id: 'offer-diagnosis',
+	    'aria-labelledby': 'diagnosis-title' },
+	    el('h3', { id: 'diagnosis-title' }, 'Diagnostic de l’offre'),
+	    el('p', null, d.text),
+	    d.requirements.length ? el('ul', { class: 'diagnosis-list' },
+		d.requirements.map((r) => el('li',
+		    { 'data-requirement': r.requirement }, r.text))) :
+	    el('p', { class: 'muted' }, 'Aucune exigence n’écarte personne.'));
+}
+
+function csvCell(v) {
+	const s = String(v === null || v === undefined ? '' : v);
+	return /[";\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+/* One group, as CSV for the training organisation (";", UTF-8 BOM). */
+function groupCsv(g) {
+	const rows = [['candidat', 'nom', 'score avec le pas franchi',
+	    'ce qui manque']];
+	for (const p of g.candidates)
+		rows.push([p.candidate, state.people.get(p.candidate) || '',
+		    fmtNumber(p.score, 1), p.text]);
+	return '\ufeff' + rows.map((r) => r.map(csvCell).join(';'))
+	    .join('\r\n') + '\r\n';
+}
+
+function exportGroup(offerId, g) {
+	const blob = new Blob([groupCsv(g)], { type: 'text/csv;charset=utf-8' });
+	const url = URL.createObjectURL(blob);
+	const a = el('a', { href: url, download: offerId + '-' + g.gap +
+	    (g.skill || g.licence ? '-' + (g.skill || g.licence) : '') +
+	    '.csv' });
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function nearMissSection(offerId, nm) {
+	const groups = nm.groups.map((g) => el('li', { class: 'near-miss-group',
+	    'data-gap': g.gap, 'data-item': g.skill || g.licence || '' },
+	    el('h4', null, g.text, ' (', g.count, ')'),
+	    el('ol', { class: 'near-miss-people' }, g.candidates.map((p) =>
+		el('li', null, candidateLink(p.candidate), ' : ',
+		    fmtNumber(p.score, 1), ' / 100, ', p.text))),
+	    el('button', { type: 'button', class: 'export-group',
+		onclick: () => exportGroup(offerId, g) }, 'Exporter en CSV')));
+	return el('section', { class: 'near-miss', id: 'offer-near-miss',
+	    'aria-labelledby': 'near-miss-title' },
+	    el('h3', { id: 'near-miss-title' },
+		'À un pas de l’offre (', nm.near, ')'),
+	    el('p', { class: 'muted' }, 'Écartés par une seule exigence ' +
+		'qu’une étape courte lève (formation, date, distance) : de ' +
+		'quoi préparer une opération emploi-formation.'),
+	    groups.length ? el('ol', { class: 'near-miss-groups' }, groups) :
+	    el('p', { class: 'muted' }, 'Personne n’est à un seul pas.'));
+}
+
+/*
+ * Both sections, each shown if the user's role may see it: a refusal
+ * (prospection staff see no people) leaves it out without a word.
+ */
+async function fillOfferGaps(box, offerId, ticket) {
+	const token = state.token;
+	const parts = [];
+	for (const [path, make] of [
+	    ['diagnosis', (d) => diagnosisSection(d)],
+	    ['near-miss', (d) => nearMissSection(offerId, d)]]) {
+		try {
+			parts.push(make(await request('GET',
+			    apiPath('offers', offerId, path), undefined, token)));
+		} catch (err) {
+			if (err.status !== 403)
+				parts.push(el('p', { class: 'muted' },
+				    describeError(err)));
+		}
+	}
+	if (token !== state.token || !isLatest('gaps', ticket))
+		return;
+	box.replaceChildren(...parts);
+	fillNames(box);
 }
 
 /* ------------------------------------------------------------------------
@@ -1416,15 +1510,42 @@ async function fillAudit(box, id, ticket) {
 		box.replaceChildren(...[content].flat().filter(Boolean));
 }
 
+/* The reverse match: the open offers the person fits, best first. */
+const PERSON_OFFERS = 10;
+
+function personOffersSection(r) {
+	const offerHref = (o) => '#/offres/' + encodeURIComponent(o.sector) +
+	    '/' + encodeURIComponent(o.id);
+	return el('section', { id: 'candidate-offers',
+	    'aria-labelledby': 'candidate-offers-title' },
+	    el('h2', { id: 'candidate-offers-title' },
+		'Offres pour cette personne (', r.eligible, ')'),
+	    r.offers.length ? el('ol', { class: 'cards' }, r.offers.map((h) =>
+		el('li', { class: 'card', 'data-offer': h.offer.id },
+		    el('div', { class: 'card-head' },
+			el('span', { class: 'rank' }, h.rank),
+			el('h4', { class: 'card-title' },
+			    el('a', { href: offerHref(h.offer) }, h.offer.title,
+				' (', h.offer.employer, ')')),
+			el('span', { class: 'score' },
+			    el('strong', null, fmtNumber(h.score, 1)), ' / 100')),
+		    el('p', { class: 'muted' }, fmtNumber(h.distance_km, 1),
+			' km : ', h.reasons.slice(0, 3).join(' ; '))))) :
+	    el('p', { class: 'muted' }, 'Aucune offre ouverte ne lui ' +
+		'correspond.'));
+}
+
 async function showCandidate(id) {
 	const box = $('candidate-detail');
 	const ticket = takeTicket('candidate');
 	$('candidate-title').textContent = 'Candidat ' + id;
 	paneMessage(box, 'Chargement…');
 	try {
-		const [c, refs] = await Promise.all([
+		const [c, refs, fits] = await Promise.all([
 			api('GET', apiPath('candidates', id)),
 			api('GET', apiPath('candidates', id, 'referrals')),
+			api('GET', withQuery(apiPath('candidates', id, 'offers'),
+			    { limit: PERSON_OFFERS })).catch(() => null),
 		]);
 		if (!isLatest('candidate', ticket))
 			return;
@@ -1438,6 +1559,7 @@ async function showCandidate(id) {
 		box.replaceChildren(candidateFacts(c),
 		    el('h2', null, 'Mises en relation (', list.length, ')'),
 		    candidateReferrals(list),
+		    fits ? personOffersSection(fits) : null,
 		    el('section', { id: 'candidate-audit',
 			'aria-labelledby': 'candidate-audit-title' },
 			el('h2', { id: 'candidate-audit-title' },

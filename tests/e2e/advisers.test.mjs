@@ -687,7 +687,9 @@ scenario('the candidate view lists who looked at the record, the ' +
 	assert.equal(cells[1], ADVISER + ' (vous)');
 	assert.equal(cells[2], 'conseiller·ère');
 	assert.ok(['Consultation de la fiche',
-	    'Consultation des mises en relation'].includes(cells[3]), cells[3]);
+	    'Consultation des mises en relation',
+	    'Recherche des offres qui lui correspondent'].includes(cells[3]),
+	    cells[3]);
 	assert.match(cells[0], /^\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}.*\d{2}:\d{2}:\d{2}$/);
 	const at = Date.parse(await newest.locator('time')
 	    .getAttribute('datetime'));
@@ -874,6 +876,54 @@ scenario('a sector the user does not have: the server\'s refusal is shown',
 	await p.close();
 	assert.deepEqual(consoleLines.filter((l) => l.includes(tokenOf(OTHER))),
 	    []);
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('an offer asking for a skill shows its diagnosis and the people ' +
+    'one step away, and a group exports as CSV', async () => {
+	const ID = 'o-e2e-formation';
+	let r = await api('POST', '/api/offers', offer(ID,
+	    { employer: 'Eiffage', skills_required: ['oppbtp'] }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const nm = await api('GET', '/api/offers/' + ID + '/near-miss');
+	assert.equal(nm.status, 200, JSON.stringify(nm.data));
+	const group = nm.data.groups.find((g) => g.skill === 'oppbtp');
+	assert.ok(group && group.count > 0, 'people lack only OPPBTP');
+	const diag = await api('GET', '/api/offers/' + ID + '/diagnosis');
+	assert.equal(diag.status, 200);
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/offres/batiment/${ID}`);
+	await signIn(p, ADVISER_TOKEN);
+	const section = p.locator('#offer-near-miss');
+	await section.waitFor();
+	assert.equal(await p.locator('#offer-diagnosis > p').first()
+	    .textContent(), diag.data.text);
+	const li = section.locator('.near-miss-group[data-item="oppbtp"]');
+	assert.equal(await li.locator('h4').textContent(),
+	    group.text + ' (' + group.count + ')');
+	assert.equal(await li.locator('.near-miss-people > li').count(),
+	    group.candidates.length);
+	const [download] = await Promise.all([
+		p.waitForEvent('download'),
+		li.getByRole('button', { name: 'Exporter en CSV' }).click(),
+	]);
+	const csv = fs.readFileSync(await download.path(), 'utf8');
+	const lines = csv.replace(/^\ufeff/, '').trim().split(/\r\n/);
+	assert.equal(lines[0],
+	    'candidat;nom;score avec le pas franchi;ce qui manque');
+	assert.equal(lines.length, group.candidates.length + 1);
+	assert.ok(lines[1].startsWith(group.candidates[0].candidate + ';'),
+	    lines[1]);
+	assert.equal(download.suggestedFilename(), ID + '-skill-oppbtp.csv');
+	/* The candidate view: the offers this person fits, the new one too. */
+	const who = group.candidates[0].candidate;
+	await p.goto(`${daemon.base}/#/candidat/${who}`);
+	await p.locator('#candidate-offers').waitFor();
+	const fits = await api('GET', '/api/candidates/' + who + '/offers');
+	assert.equal(fits.status, 200);
+	assert.equal(await p.locator('#candidate-offers li.card').count(),
+	    Math.min(10, fits.data.offers.length));
+	await p.close();
 	assert.deepEqual(pageErrors, [], 'no script error in the page');
 });
 
