@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the CSV reader (input: byte 0 picks candidates or
  * offers, the rest is the file, fed line by line as matchctl does).
- * Checked: every row is a record or a reason; a record written back with
+ * Checked: every row is a record or a reason; a record (its empty lists
+ * dropped, unless nothing is left) written back with
  * csvrec_write_record() imports again, and that import is a fixed point
  * (writing and reading it once more gives the same JSON).
  */
@@ -74,6 +75,27 @@ fuzz_csv_again(enum csvrec_kind kind, const json_t *rec, char sep)
 	return back;
 }
 
+/*
+ * Drop the empty lists and objects of rec, which write back as empty
+ * cells and come back absent (docs/CSV.md); the members left.
+ */
+static size_t
+fuzz_csv_prune(json_t *rec)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(rec, tmp, k, v) {
+		if (json_is_object(v))
+			(void)fuzz_csv_prune(v);
+		if ((json_is_array(v) && json_array_size(v) == 0) ||
+		    (json_is_object(v) && json_object_size(v) == 0))
+			json_object_del(rec, k);
+	}
+	return json_object_size(rec);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -88,6 +110,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kind = (data[0] & 1) ? CSVREC_OFFER : CSVREC_CANDIDATE;
 	sep = seps[(data[0] >> 1) % 3];
 	rec = fuzz_csv_read(kind, (const char *)data + 1, size - 1, &rc, &n);
+	/*
+	 * {} (a row of ignored columns only, or of empty lists) writes back
+	 * as an empty row, which is skipped: the daemon refuses it, id
+	 * missing.
+	 */
+	if (rec != NULL && fuzz_csv_prune(rec) == 0) {
+		json_decref(rec);
+		rec = NULL;
+	}
 	if (rec != NULL) {
 		rec2 = fuzz_csv_again(kind, rec, sep);
 		rec3 = fuzz_csv_again(kind, rec2, sep);

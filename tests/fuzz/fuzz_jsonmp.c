@@ -4,7 +4,8 @@
  * odd, a msgpack object (what they print).  Checked: JSON packs to an
  * object that converts back to an equal JSON value; msgpack converts or
  * is refused with a reason, and jsonmp_write() prints what json_dumps()
- * prints of jsonmp_to_json() (whenever no map repeats a key).
+ * prints of jsonmp_to_json() (whenever no map repeats a key and no key
+ * is a map or an array).
  */
 #include "fuzz_common.h"
 
@@ -14,19 +15,32 @@
 
 #define FUZZ_JSONMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(JSONMP_PRECISION))
 
-/* Map entries of o and its children, and objects' members of j. */
+/*
+ * Map entries of o and its children, and objects' members of j.  A key
+ * that is itself a map or an array becomes text, with its own repeated
+ * keys in it or not: SIZE_MAX, no comparison.
+ */
 static size_t
 fuzz_jsonmp_entries_mp(const msgpack_object *o)
 {
-	size_t n = 0;
+	const msgpack_object_kv *kv;
+	size_t n = 0, sub;
 	uint32_t i;
 
 	if (o->type == MSGPACK_OBJECT_ARRAY)
-		for (i = 0; i < o->via.array.size; i++)
-			n += fuzz_jsonmp_entries_mp(&o->via.array.ptr[i]);
+		for (i = 0; i < o->via.array.size && n != SIZE_MAX; i++) {
+			sub = fuzz_jsonmp_entries_mp(&o->via.array.ptr[i]);
+			n = sub == SIZE_MAX ? SIZE_MAX : n + sub;
+		}
 	else if (o->type == MSGPACK_OBJECT_MAP)
-		for (i = 0; i < o->via.map.size; i++)
-			n += 1 + fuzz_jsonmp_entries_mp(&o->via.map.ptr[i].val);
+		for (i = 0; i < o->via.map.size && n != SIZE_MAX; i++) {
+			kv = &o->via.map.ptr[i];
+			if (kv->key.type == MSGPACK_OBJECT_MAP ||
+			    kv->key.type == MSGPACK_OBJECT_ARRAY)
+				return SIZE_MAX;
+			sub = fuzz_jsonmp_entries_mp(&kv->val);
+			n = sub == SIZE_MAX ? SIZE_MAX : n + 1 + sub;
+		}
 	return n;
 }
 
