@@ -796,10 +796,16 @@ cb_row(int c, void *arg)
 
 	if (in->row_line == 0)
 		in->row_line = in->lineno;
-	if (!in->have_header)
-		header_row(in);
-	else
-		data_row(in);
+	/*
+	 * Once the header is refused the file is: a row that follows on the
+	 * same line (after a lone CR) has no columns to be read with.
+	 */
+	if (in->error[0] == '\0') {
+		if (!in->have_header)
+			header_row(in);
+		else
+			data_row(in);
+	}
 	row_clear(in);
 }
 

@@ -172,7 +172,9 @@ set_member(json_t *obj, const msgpack_object *k, json_t *v, int depth,
 		json_decref(v);
 		return -1;
 	}
-	text = json_dumps(kj, JSON_ENCODE_ANY | JSON_COMPACT);
+	/* As jsonmp_write() prints it: the same key either way. */
+	text = json_dumps(kj, JSON_ENCODE_ANY | JSON_COMPACT |
+	    JSON_REAL_PRECISION(JSONMP_PRECISION));
 	json_decref(kj);
 	if (text == NULL) {
 		json_decref(v);

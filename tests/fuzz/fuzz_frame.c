@@ -1,9 +1,6 @@
 /*
- * libFuzzer harness for proto/frame.c (not part of the build):
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iproto \
- *       tests/fuzz/fuzz_frame.c proto/frame.c -lmsgpackc -o fuzz_frame
- *   ./fuzz_frame -max_len=4096
+ * libFuzzer target: proto/frame.c (built by scripts/fuzz, see
+ * docs/FUZZING.md).
  *
  * The first input byte picks the bound and the chunk sizes; the rest is
  * the stream.  Checked: the resumable scanner agrees with stateless scans

@@ -233,6 +233,28 @@ test_header_errors(void **state)
 	assert_int_equal(r.n, 0);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_csvrec (tests/fuzz/regressions/csvrec/): a
+ * lone CR ends a row inside one line, so a row followed the refused
+ * header in the same csv_parse() call and was read with no id column
+ * (row[-1]).  The file is refused, and no row comes out.
+ */
+static void
+test_header_refused_then_row(void **state)
+{
+	struct run r;
+
+	(void)state;
+	feed(CSVREC_CANDIDATE, "couleur;id\rc-1;bleu\n", &r);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.n, 0);
+	assert_non_null(strstr(r.error, "unknown column \"couleur\""));
+	feed(CSVREC_OFFER, "titre\ro-1\ro-2\n", &r);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.n, 0);
+	assert_non_null(strstr(r.error, "no id column"));
+}
+
 static void
 test_bounds(void **state)
 {
@@ -405,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_offer_english_comma),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_header_errors),
+		cmocka_unit_test(test_header_refused_then_row),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_candidate_identity),

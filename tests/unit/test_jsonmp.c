@@ -465,6 +465,41 @@ test_msgpack_only_types(void **state)
 	refused(&o);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_jsonmp (tests/fuzz/regressions/jsonmp/): a key
+ * that is a real was written with 17 digits by jsonmp_to_json() and 15
+ * by jsonmp_write(), so matchctl and the HTTP API named it differently.
+ */
+static void
+test_real_keys(void **state)
+{
+	msgpack_object o, inner;
+	msgpack_object_kv pairs[2], ipair;
+	char *s;
+
+	(void)state;
+	pairs[0].key.type = MSGPACK_OBJECT_FLOAT64;
+	pairs[0].key.via.f64 = 0.1;
+	pairs[0].val.type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+	pairs[0].val.via.u64 = 1;
+	/* The fuzzer's key, in a map key too. */
+	ipair.key.type = MSGPACK_OBJECT_FLOAT64;
+	ipair.key.via.f64 = 1.9991400436128938e-306;
+	ipair.val.type = MSGPACK_OBJECT_NIL;
+	inner.type = MSGPACK_OBJECT_ARRAY;
+	inner.via.array.size = 1;
+	inner.via.array.ptr = &ipair.key;
+	pairs[1].key = inner;
+	pairs[1].val.type = MSGPACK_OBJECT_NIL;
+	o.type = MSGPACK_OBJECT_MAP;
+	o.via.map.size = 2;
+	o.via.map.ptr = pairs;
+	s = dump(&o);
+	assert_string_equal(s,
+	    "{\"0.1\":1,\"[1.99914004361289e-306]\":null}");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -477,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_pack_depth),
 		cmocka_unit_test(test_to_json_depth),
 		cmocka_unit_test(test_msgpack_only_types),
+		cmocka_unit_test(test_real_keys),
 		cmocka_unit_test(test_write_reals),
 		cmocka_unit_test(test_write_strings),
 		cmocka_unit_test(test_write_records),
