@@ -157,9 +157,16 @@ class Soak:
                 s.close()
 
     def sampler(self, every):
-        while self.running():
-            self.rss.append((time.monotonic(), self.d.rss_kb()))
-            time.sleep(every)
+        """Resident memory, with the referrals the daemon holds: the data
+        grows while offers are scored again, and memory with it."""
+        c = self.d.client()
+        try:
+            while self.running():
+                refs = sum(c.call("stats")["referrals"].values())
+                self.rss.append((time.monotonic(), self.d.rss_kb(), refs))
+                time.sleep(every)
+        finally:
+            c.close()
 
     def run(self, writers=3, subscribers=3, every=5.0):
         boot = self.d.client()
@@ -191,13 +198,19 @@ class Soak:
                   self.slow_drops)
         if self.rss:
             t0 = self.rss[0][0]
-            out.write("resident memory (s, MB): %s\n" % " ".join(
-                "%d:%.1f" % (t - t0, kb / 1024) for t, kb in self.rss))
-            warm = self.rss[len(self.rss) // 5][1]
-            last = max(kb for _, kb in self.rss[-max(1, len(self.rss) // 3):])
-            out.write("after warm-up %.1f MB, highest of the last third "
-                      "%.1f MB (%+.1f%%)\n" % (warm / 1024, last / 1024,
-                                               100.0 * (last - warm) / warm))
+            out.write("resident memory (s, MB, referrals held): %s\n" %
+                      " ".join("%d:%.1f:%d" % (t - t0, kb / 1024, refs)
+                               for t, kb, refs in self.rss))
+            _, warm, warm_refs = self.rss[len(self.rss) // 5]
+            _, last, last_refs = self.rss[-1]
+            grown = max(0, last_refs - warm_refs)
+            out.write("after warm-up %.1f MB with %d referrals; at the end "
+                      "%.1f MB with %d (%+.1f%%; %s)\n" % (
+                          warm / 1024, warm_refs, last / 1024, last_refs,
+                          100.0 * (last - warm) / warm,
+                          "%.0f bytes per referral added" % (
+                              (last - warm) * 1024.0 / grown) if grown
+                          else "no referral added"))
         for f in self.failures:
             out.write("FAILURE: %s\n" % f)
 
