@@ -151,6 +151,39 @@ str_ptr(const msgpack_object_str *s)
 	return s->size == 0 ? "" : s->ptr;
 }
 
+/*
+ * 1 (with err) if key k, printed as its JSON text, holds a map whose key
+ * is no string: that key would be printed as escaped JSON inside the
+ * text, and keys inside keys double their text at each level.
+ */
+static int
+jsonmp_key_nested(const msgpack_object *k, int depth, char *err,
+    size_t errlen)
+{
+	uint32_t i;
+
+	if (depth >= JSONMP_MAX_DEPTH)
+		return 0;	/* the printers refuse it for its depth */
+	if (k->type == MSGPACK_OBJECT_ARRAY) {
+		for (i = 0; i < k->via.array.size; i++)
+			if (jsonmp_key_nested(&k->via.array.ptr[i], depth + 1,
+			    err, errlen))
+				return 1;
+	} else if (k->type == MSGPACK_OBJECT_MAP) {
+		for (i = 0; i < k->via.map.size; i++) {
+			if (k->via.map.ptr[i].key.type != MSGPACK_OBJECT_STR) {
+				snprintf(err, errlen, "a map key holds a map "
+				    "whose key is not a string");
+				return 1;
+			}
+			if (jsonmp_key_nested(&k->via.map.ptr[i].val,
+			    depth + 1, err, errlen))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* The object key for k: a str as is, anything else as its JSON text. */
 static int
 set_member(json_t *obj, const msgpack_object *k, json_t *v, int depth,
@@ -168,7 +201,8 @@ set_member(json_t *obj, const msgpack_object *k, json_t *v, int depth,
 		}
 		return 0;
 	}
-	if ((kj = to_json(k, depth, err, errlen)) == NULL) {
+	if (jsonmp_key_nested(k, depth, err, errlen) ||
+	    (kj = to_json(k, depth, err, errlen)) == NULL) {
 		json_decref(v);
 		return -1;
 	}
@@ -181,6 +215,7 @@ set_member(json_t *obj, const msgpack_object *k, json_t *v, int depth,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+
 	rc = json_object_set_new(obj, text, v);
 	free(text);
 	if (rc == -1)
@@ -491,6 +526,8 @@ write_key(struct jsonmp_buf *b, const msgpack_object *k, int depth,
 	if (k->type == MSGPACK_OBJECT_STR)
 		return write_string(b, k->via.str.ptr, k->via.str.size, err,
 		    errlen);
+	if (jsonmp_key_nested(k, depth, err, errlen))
+		return -1;
 	rc = write_json(&text, k, depth, err, errlen);
 	if (rc == 0)
 		rc = write_string(b, text.data, text.len, err, errlen);

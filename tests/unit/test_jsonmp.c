@@ -500,6 +500,52 @@ test_real_keys(void **state)
 	free(s);
 }
 
+/*
+ * Keys inside keys inside keys (the fuzzer's timeout): each level escapes
+ * the quotes of the one inside, doubling the text; both printers refuse a
+ * map key holding a map whose key is no string, instead of building
+ * gigabytes.
+ */
+static void
+test_nested_keys_are_bounded(void **state)
+{
+	msgpack_object_kv pairs[JSONMP_MAX_DEPTH];
+	msgpack_object top;
+	struct jsonmp_buf b = { NULL, 0, 0 };
+	char err[128], *s;
+	json_t *j;
+	int i;
+
+	(void)state;
+	/* pairs[i] is a map of one pair whose key is the map of pairs[i+1]. */
+	for (i = JSONMP_MAX_DEPTH - 1; i >= 0; i--) {
+		if (i == JSONMP_MAX_DEPTH - 1) {
+			pairs[i].key.type = MSGPACK_OBJECT_STR;
+			pairs[i].key.via.str.ptr = "\"quoted\"";
+			pairs[i].key.via.str.size = 8;
+		} else {
+			pairs[i].key.type = MSGPACK_OBJECT_MAP;
+			pairs[i].key.via.map.size = 1;
+			pairs[i].key.via.map.ptr = &pairs[i + 1];
+		}
+		pairs[i].val.type = MSGPACK_OBJECT_NIL;
+	}
+	top.type = MSGPACK_OBJECT_MAP;
+	top.via.map.size = 1;
+	top.via.map.ptr = &pairs[12];
+	j = jsonmp_to_json(&top, err, sizeof(err));
+	assert_null(j);
+	assert_non_null(strstr(err, "whose key is not a string"));
+	assert_int_equal(jsonmp_write(&b, &top, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "whose key is not a string"));
+	free(b.data);
+	/* One level (a map key holding string keys) is printed as before. */
+	top.via.map.ptr = &pairs[JSONMP_MAX_DEPTH - 2];
+	s = dump(&top);
+	assert_string_equal(s, "{\"{\\\"\\\\\\\"quoted\\\\\\\"\\\":null}\":null}");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -513,6 +559,7 @@ main(void)
 		cmocka_unit_test(test_to_json_depth),
 		cmocka_unit_test(test_msgpack_only_types),
 		cmocka_unit_test(test_real_keys),
+		cmocka_unit_test(test_nested_keys_are_bounded),
 		cmocka_unit_test(test_write_reals),
 		cmocka_unit_test(test_write_strings),
 		cmocka_unit_test(test_write_records),
