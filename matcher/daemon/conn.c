@@ -94,7 +94,8 @@ static void	conn_abort(struct conn *, const char *);
 static int	conn_grow(struct conn *);
 static void	conn_shrink(struct conn *);
 static void	conn_release_input(struct conn *);
-static void	conn_output_check(struct matcherd *);
+static int	conn_output_check(struct matcherd *, struct conn *);
+static void	conn_output_check_soon(struct matcherd *);
 static void	conn_flush(struct conn *);
 static void	conn_finish(struct conn *);
 static void	conn_stream_error(struct conn *, enum rpc_errcode,
@@ -305,8 +306,8 @@ conn_input_over(struct conn *c, size_t more)
 		victim = NULL;
 		TAILQ_FOREACH(o, &conns, entry)
 			if (!o->closing && o->icap > CONN_IBUF_MIN &&
-			    (victim == NULL || o->msg_started <
-			    victim->msg_started))
+			    o->msg_started != 0 && (victim == NULL ||
+			    o->msg_started < victim->msg_started))
 				victim = o;
 		if (victim == NULL || victim == c)
 			victim = c;
@@ -367,14 +368,16 @@ conn_release_input(struct conn *c)
 
 /*
  * Over the output budget: drop the clients with the most output waiting
- * (the slowest readers) until under it.
+ * (the slowest readers) until under it.  Returns 1 if self was dropped
+ * (it may be freed: not to be touched).
  */
-static void
-conn_output_check(struct matcherd *env)
+static int
+conn_output_check(struct matcherd *env, struct conn *self)
 {
 	size_t budget = (size_t)env->conf->output_budget_mb << 20, n, most;
 	struct conn *o, *victim;
 	char why[128];
+	int dropped = 0;
 
 	while (conn_output_total > budget) {
 		victim = NULL;
@@ -386,14 +389,41 @@ conn_output_check(struct matcherd *env)
 				victim = o;
 			}
 		if (victim == NULL)
-			return;
+			break;
 		snprintf(why, sizeof(why), "the server's output budget "
 		    "(output_budget_mb %d) is spent and this client has the "
 		    "most waiting (%zu bytes)", env->conf->output_budget_mb,
 		    most);
+		dropped |= victim == self;
 		conn_abort(victim, why);
 		conn_freed_bytes(most);
 	}
+	return dropped;
+}
+
+/*
+ * The same check after the current publication: a push must not drop
+ * other subscribers while notify.c walks its list of them.
+ */
+static int conn_check_pending;
+
+static void
+conn_output_check_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	conn_check_pending = 0;
+	(void)conn_output_check(arg, NULL);
+}
+
+static void
+conn_output_check_soon(struct matcherd *env)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (conn_check_pending)
+		return;
+	if (event_base_once(env->base, -1, EV_TIMEOUT, conn_output_check_cb,
+	    env, &now) == 0)
+		conn_check_pending = 1;
 }
 
 /*
@@ -694,8 +724,7 @@ conn_flush(struct conn *c)
 		free(req->buf);
 		free(req);
 	}
-	conn_output_check(c->env);
-	if (c->closing)
+	if (conn_output_check(c->env, c) || c->closing)
 		return;
 	if (!c->throttled &&
 	    evbuffer_get_length(out) > c->env->conf->output_high_water) {
@@ -729,7 +758,8 @@ conn_push_suggestions(void *arg, const char *payload, size_t len)
 	evbuffer_add(out, sb.data, sb.size);
 	evbuffer_add(out, payload, len);
 	msgpack_sbuffer_destroy(&sb);
-	conn_output_check(c->env);
+	if (conn_output_total > (size_t)c->env->conf->output_budget_mb << 20)
+		conn_output_check_soon(c->env);
 }
 
 void

@@ -207,8 +207,13 @@ static void
 guard_timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct http_guard *g = arg;
+	bufferevent_event_cb cb;
 	char msg[96];
 
+	/* evhttp let the connection go (the client closed): nothing to do. */
+	bufferevent_getcb(g->bev, NULL, NULL, &cb, NULL);
+	if (cb == NULL)
+		return;
 	if (g->state == GUARD_REFUSED) {
 		guard_refused_tick(g);
 		return;
@@ -229,9 +234,14 @@ guard_body_length(const char *head, size_t hlen, size_t *len)
 	static const char cl[] = "content-length:", te[] = "transfer-encoding:";
 	const char *p = head, *end = head + hlen, *eol, *v;
 	unsigned long long n;
-	int seen = 0;
+	int seen = 0, bodyless;
 
 	*len = 0;
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	/* evhttp reads no body after these: it would read one as a request. */
+	bodyless = (end - p > 5 && memcmp(p, "HEAD ", 5) == 0) ||
+	    (end - p > 6 && memcmp(p, "TRACE ", 6) == 0);
 	while (p < end && (eol = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p = eol + 1;
 		if ((size_t)(end - p) > sizeof(te) - 1 &&
@@ -259,18 +269,27 @@ guard_body_length(const char *head, size_t hlen, size_t *len)
 		seen = 1;
 		*len = (size_t)n;
 	}
-	return 0;
+	return bodyless && *len > 0 ? 400 : 0;
 }
 
-/* The head's end ("\r\n\r\n") in g->head from byte from on, or 0. */
+/*
+ * The head's end in g->head from byte from on, or 0: an empty line, as
+ * evhttp reads lines (CRLF or a bare LF): "\n\n" or "\n\r\n".
+ */
 static size_t
 guard_head_end(const struct http_guard *g, size_t from)
 {
 	size_t i;
 
-	for (i = from > 3 ? from - 3 : 0; i + 4 <= g->hlen; i++)
-		if (memcmp(g->head + i, "\r\n\r\n", 4) == 0)
-			return i + 4;
+	for (i = from > 2 ? from - 2 : 0; i + 1 < g->hlen; i++) {
+		if (g->head[i] != '\n')
+			continue;
+		if (g->head[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < g->hlen && g->head[i + 1] == '\r' &&
+		    g->head[i + 2] == '\n')
+			return i + 3;
+	}
 	return 0;
 }
 
@@ -287,11 +306,17 @@ guard_head(struct http_guard *g, const char *p, size_t n)
 
 	if (g->hlen == 0)
 		guard_arm(g, g->lim->request_timeout_s * 1000);
+	/* A reload may have lowered the bound below what is held. */
+	if (g->hlen >= g->lim->max_headers + GUARD_HEAD_SLACK)
+		goto too_long;
 	room = g->lim->max_headers + GUARD_HEAD_SLACK - g->hlen;
 	if (n > room)
 		n = room;
 	if (g->hlen + n > g->hcap) {
+		/* Never below what is held: the bound may have been lowered. */
 		g->hcap = g->lim->max_headers + GUARD_HEAD_SLACK;
+		if (g->hcap < g->hlen + n)
+			g->hcap = g->hlen + n;
 		g->head = xreallocarray(g->head, g->hcap, 1);
 	}
 	memcpy(g->head + g->hlen, p, n);
@@ -300,6 +325,7 @@ guard_head(struct http_guard *g, const char *p, size_t n)
 	if ((end = guard_head_end(g, from)) == 0) {
 		if (g->hlen < g->lim->max_headers + GUARD_HEAD_SLACK)
 			return (ssize_t)n;
+too_long:
 		snprintf(msg, sizeof(msg), "the request line and headers pass "
 		    "%zu bytes", g->lim->max_headers);
 		http_guard_refuse(g, 431, "too_large", msg);

@@ -33,13 +33,16 @@ static size_t	txn_script_len;
 const char *
 redis_txn_script(size_t *len)
 {
-	size_t n;
+	size_t n, k;
 
 	if (txn_script_len == 0) {
 		n = (size_t)snprintf(txn_script, sizeof(txn_script),
 		    "#!lua\n");
-		n += lua_deadline_check(txn_script + n,
-		    sizeof(txn_script) - n, 1);
+		if ((k = lua_deadline_check(txn_script + n,
+		    sizeof(txn_script) - n, 1)) == 0)
+			fatalx("the transaction script's deadline check does "
+			    "not fit");
+		n += k;
 		if (n + sizeof(txn_body) > sizeof(txn_script))
 			fatalx("the transaction script does not fit");
 		memcpy(txn_script + n, txn_body, sizeof(txn_body));

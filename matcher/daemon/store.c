@@ -3,6 +3,7 @@
  * It knows nothing of candidates or offers: records.c builds the
  * commands, rebuild.c loads the data at start-up.
  */
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 
 #include <stdio.h>
@@ -368,6 +369,25 @@ call_cb(redisAsyncContext *ac, void *r, void *privdata)
 }
 
 /*
+ * Every reply already in the socket, read now: hiredis reads 16 KiB at a
+ * time, and a reply that came in time must not lose to the deadline.
+ * Bounded, so that a Redis flooding replies cannot hold the loop.
+ */
+#define STORE_READ_ROUNDS	256
+
+static void
+store_read_waiting(struct store *st)
+{
+	int i, n;
+
+	for (i = 0; i < STORE_READ_ROUNDS && st->ac != NULL; i++) {
+		if (ioctl(st->ac->c.fd, FIONREAD, &n) == -1 || n <= 0)
+			break;
+		redisAsyncHandleRead(st->ac);
+	}
+}
+
+/*
  * Tell the owners of commands past their deadline, once, after reading
  * whatever Redis has already answered: a reply in the socket wins.
  */
@@ -379,8 +399,7 @@ expire_cb(evutil_socket_t fd, short ev, void *arg)
 	int64_t now, soonest = 0;
 	store_cb *cb;
 
-	if (st->ac != NULL)
-		redisAsyncHandleRead(st->ac);
+	store_read_waiting(st);
 	now = store_now_us();
 	st->expire_at_us = 0;
 	for (call = TAILQ_FIRST(&st->timed); call != NULL; call = next) {
@@ -404,6 +423,9 @@ expire_cb(evutil_socket_t fd, short ev, void *arg)
 
 		if (wait < EXPIRE_TICK_US)
 			wait = EXPIRE_TICK_US;
+		/* A callback above may have armed it sooner (expire_arm). */
+		if (st->expire_at_us != 0 && st->expire_at_us <= now + wait)
+			return;
 		tv.tv_sec = wait / 1000000;
 		tv.tv_usec = wait % 1000000;
 		st->expire_at_us = now + wait;

@@ -147,6 +147,32 @@ class HttpLimits(harness.MatcherdTestCase):
         finally:
             s.close()
 
+    def test_bare_lf_heads_and_bodyless_methods(self):
+        """evhttp ends a head at an empty line of CRLF or bare LF, and
+        reads no body after HEAD or TRACE: the guard reads them alike, so
+        a body it would skip cannot hide a request from it."""
+        s = self.connect()
+        try:
+            s.sendall(b"GET /api/stats HTTP/1.1\nHost: localhost\n" +
+                      AUTH.replace(b"\r\n", b"\n") + b"\n")
+            self.assertTrue(read_one(s).startswith(b"HTTP/1.1 200"))
+            time.sleep(1.5)  # past request_timeout_s: no 408 for it
+            s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: localhost\r\n" +
+                      AUTH + b"\r\n")
+            self.assertTrue(read_one(s).startswith(b"HTTP/1.1 200"))
+        finally:
+            s.close()
+        s = self.connect()
+        try:
+            s.sendall(b"HEAD /api/stats HTTP/1.1\r\nHost: localhost\r\n" +
+                      AUTH + b"Content-Length: 60\r\n\r\n" +
+                      b"POST /api/offers HTTP/1.1\r\nContent-Length: 9\r\n\r\n")
+            status, err, _ = read_reply(s)
+            self.assertEqual(status, 400)
+            self.assertEqual(err["code"], "invalid_argument")
+        finally:
+            s.close()
+
     def test_one_address_cannot_take_every_connection(self):
         held = [self.connect() for _ in range(4)]
         try:
