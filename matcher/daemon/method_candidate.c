@@ -80,8 +80,7 @@ static const redisReply *
 exec_replies(struct pending *p, const redisReply *r, size_t n,
     const char *what)
 {
-	size_t i;
-
+	/* "EXEC" checks every command's reply too (store_reply_check). */
 	if (methods_reply_ok(p, r, "EXEC") == -1)
 		return NULL;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
@@ -89,9 +88,6 @@ exec_replies(struct pending *p, const redisReply *r, size_t n,
 		    "unexpected reply of Redis to %s", what);
 		return NULL;
 	}
-	for (i = 0; i < n; i++)
-		if (methods_reply_ok(p, r->element[i], what) == -1)
-			return NULL;
 	return r;
 }
 
