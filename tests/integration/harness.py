@@ -891,6 +891,10 @@ class Matcherd:
         if self.proc.poll() is not None:
             raise AssertionError("matcherd exited with status %s" %
                                  self.proc.returncode)
+        # Our own daemon said so: a free port may have been taken by
+        # another test's daemon, which would answer the ping instead.
+        if "matcherd ready" not in self.log().split("==== run ")[-1]:
+            return False
         try:
             with RpcClient(self.addr, timeout=2.0, token=None,
                            tls=self.tls) as c:
