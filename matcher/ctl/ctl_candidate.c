@@ -83,12 +83,10 @@ ctl_candidate_export(struct ctl *ctl, struct opts *o)
 int
 ctl_candidate_match(struct ctl *ctl, struct opts *o)
 {
-	json_t *params, *res;
+	json_t *res;
 
-	params = json_pack("{s:s}", "id", o->pos[0]);
-	if (o->limit > 0)
-		json_object_set_new(params, "limit", json_integer(o->limit));
-	res = ctl_conn_call(ctl, "candidate.match", params);
+	res = ctl_conn_call_id_limit(ctl, "candidate.match", o->pos[0],
+	    o->limit);
 	ctl_result_print_offers(ctl, res);
 	json_decref(res);
 	return 0;

@@ -542,6 +542,17 @@ ctl_conn_call_id(struct ctl *ctl, const char *method, const char *id)
 	return ctl_conn_call(ctl, method, json_pack("{s:s}", "id", id));
 }
 
+json_t *
+ctl_conn_call_id_limit(struct ctl *ctl, const char *method, const char *id,
+    int limit)
+{
+	json_t *params = json_pack("{s:s}", "id", id);
+
+	if (limit > 0)
+		json_object_set_new(params, "limit", json_integer(limit));
+	return ctl_conn_call(ctl, method, params);
+}
+
 void
 ctl_conn_close(struct ctl *ctl)
 {

@@ -61,6 +61,9 @@ json_t		*ctl_conn_call(struct ctl *, const char *method,
 /* A request on one record: method {"id": id}. */
 json_t		*ctl_conn_call_id(struct ctl *, const char *method,
 		    const char *id);
+/* method {"id": id, "limit": limit}, limit left out when 0 (--limit). */
+json_t		*ctl_conn_call_id_limit(struct ctl *, const char *method,
+		    const char *id, int limit);
 
 /* The steps of a call, for pipelined puts and for watch. */
 int		 ctl_conn_pack(msgpack_sbuffer *, uint32_t msgid,

@@ -125,12 +125,9 @@ ctl_offer_get(struct ctl *ctl, struct opts *o)
 int
 ctl_offer_match(struct ctl *ctl, struct opts *o)
 {
-	json_t *params, *res;
+	json_t *res;
 
-	params = json_pack("{s:s}", "id", o->pos[0]);
-	if (o->limit > 0)
-		json_object_set_new(params, "limit", json_integer(o->limit));
-	res = ctl_conn_call(ctl, "offer.match", params);
+	res = ctl_conn_call_id_limit(ctl, "offer.match", o->pos[0], o->limit);
 	ctl_result_print(ctl, res);
 	json_decref(res);
 	return 0;

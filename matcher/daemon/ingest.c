@@ -154,10 +154,10 @@ ingest_scored_offer(const struct matcherd *env, const struct offer *o,
 {
 	const struct clause_op *cop;
 
+	*scored = *o;
 	if (!o->has_clause || o->clause.criteria != 0 ||
 	    (cop = clause_op_find(env->clauses, o->clause.operation)) == NULL)
 		return 0;
-	*scored = *o;
 	scored->clause.criteria = cop->criteria;
 	return 1;
 }
@@ -166,8 +166,7 @@ static void
 match_context(struct matcherd *env, const struct offer *o, int32_t today,
     struct offer *scored, struct result_context *ctx)
 {
-	if (!ingest_scored_offer(env, o, scored))
-		*scored = *o;
+	(void)ingest_scored_offer(env, o, scored);
 	memset(ctx, 0, sizeof(*ctx));
 	if (!o->has_clause)
 		return;

@@ -45,9 +45,9 @@ typedef void ingest_done(void *arg, const struct ingest_outcome *);
 void	ingest_offer(struct matcherd *, const struct offer *o, int limit,
 	    int64_t now, int64_t deadline, ingest_done *done, void *arg);
 /*
- * The offer as scored (docs/CLAUSE.md): a clause offer without criteria
- * of its own takes its operation's.  1 and *scored filled if it differs
- * from o, else 0 (score o itself).
+ * The offer as scored (docs/CLAUSE.md) into *scored: o, where a clause
+ * offer without criteria of its own takes its operation's.  Returns 1 if
+ * that made it differ from o, else 0.
  */
 int	ingest_scored_offer(const struct matcherd *, const struct offer *o,
 	    struct offer *scored);

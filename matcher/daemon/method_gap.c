@@ -33,8 +33,7 @@ gap_prepare(struct matcherd *env, struct pending *p,
 	size_t nref = offer_table_referred_slots(e, env->idx, referred);
 
 	*scored = xmalloc(sizeof(**scored));
-	if (!ingest_scored_offer(env, &e->offer, *scored))
-		**scored = e->offer;
+	(void)ingest_scored_offer(env, &e->offer, *scored);
 	score_prepare(q, *scored, env->idx, &env->conf->matching,
 	    date_of_time(pending_now(p)), *referred, nref);
 }

@@ -20,15 +20,8 @@ WINDOW = 32
 
 
 def run(policy, acked_target):
-    tmp = harness.mkdtemp("matcherd-aof-")
-    redis = harness.RedisServer(persist=policy,
-                                tmpdir=os.path.join(tmp, "redis"))
-    os.mkdir(redis.tmpdir)
-    redis.start()
-    os.mkdir(os.path.join(tmp, "matcherd"))
-    d = harness.Matcherd(redis, tmpdir=os.path.join(tmp, "matcherd"))
-    try:
-        d.start()
+    with harness.private_daemon("matcherd-aof-", persist=policy) as (redis,
+                                                                     d):
         c = d.client()
         acked, inflight, i = set(), {}, 0
         t0 = time.monotonic()
@@ -52,10 +45,6 @@ def run(policy, acked_target):
               "redis (%.0f offer.put/s)" % (policy, len(acked), lost, rate))
         c.close()
         return lost
-    finally:
-        d.kill()
-        redis.cleanup()
-        harness.shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():

@@ -21,6 +21,7 @@ Environment:
 """
 
 import atexit
+import contextlib
 import datetime
 import hashlib
 import http.client
@@ -1033,6 +1034,28 @@ def write_config(path, settings=(), text=None):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+@contextlib.contextmanager
+def private_daemon(prefix, settings=(), persist=False):
+    """A private redis-server and matcherd, started, for the bench scripts
+    (soak.py, aof_kill.py, idle_conns.py): yields (redis, daemon), then
+    kills both and removes their files.  settings as for write_config()."""
+    tmp = mkdtemp(prefix)
+    redis = RedisServer(persist=persist, tmpdir=os.path.join(tmp, "redis"))
+    os.mkdir(redis.tmpdir)
+    os.mkdir(os.path.join(tmp, "matcherd"))
+    config = write_config(os.path.join(tmp, "matcherd.conf"), settings) \
+        if settings else CONFIG
+    d = Matcherd(redis, config=config, tmpdir=os.path.join(tmp, "matcherd"))
+    try:
+        redis.start()
+        d.start()
+        yield redis, d
+    finally:
+        d.kill()
+        redis.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------

@@ -217,14 +217,7 @@ class Soak:
 
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1800
-    tmp = harness.mkdtemp("matcherd-soak-")
-    redis = harness.RedisServer(tmpdir=os.path.join(tmp, "redis"))
-    os.mkdir(redis.tmpdir)
-    redis.start()
-    os.mkdir(os.path.join(tmp, "matcherd"))
-    d = harness.Matcherd(redis, tmpdir=os.path.join(tmp, "matcherd"))
-    try:
-        d.start()
+    with harness.private_daemon("matcherd-soak-") as (_, d):
         soak = Soak(d, seconds).run()
         soak.report()
         status = d.stop()
@@ -232,10 +225,6 @@ def main():
         print("matcherd exit status on SIGTERM: %s; sanitizer report: %s" %
               (status, "yes" if leaks else "none"))
         return 1 if soak.failures or status != 0 or leaks else 0
-    finally:
-        d.kill()
-        redis.cleanup()
-
 
 if __name__ == "__main__":
     sys.exit(main())
