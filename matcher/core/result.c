@@ -13,6 +13,12 @@ round_to(double v, double scale)
 	return round(v * scale) / scale;
 }
 
+double
+result_round_km(double km)
+{
+	return round_to(km, 10);
+}
+
 /*
  * "fit": the reasons of kind REASON_FIT, the only ones a view outside the
  * advisers' may show (view.c).
@@ -41,7 +47,7 @@ result_pack_scored(msgpack_packer *pk, const struct score_query *q,
 	int c, n;
 
 	mp_pack_kv_double(pk, "score", r->score);
-	mp_pack_kv_double(pk, "distance_km", round_to(r->distance_km, 10));
+	mp_pack_kv_double(pk, "distance_km", result_round_km(r->distance_km));
 	mp_pack_str(pk, "components");
 	msgpack_pack_map(pk, COMP_COUNT);
 	for (c = 0; c < COMP_COUNT; c++)

@@ -37,6 +37,9 @@ void	result_pack_scored(msgpack_packer *pk, const struct score_query *q,
 	    const struct index *idx, uint32_t slot,
 	    const struct score_result *r);
 
+/* A distance as results give it: km to 0.1. */
+double	result_round_km(double km);
+
 /* ctx may be NULL: no clause status, no possible duplicate. */
 void	result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	    int64_t scored_at, const struct index *idx,

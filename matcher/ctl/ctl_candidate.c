@@ -92,6 +92,56 @@ ctl_candidate_match(struct ctl *ctl, struct opts *o)
 	return 0;
 }
 
+/* Follow or stop following a person: one line says which holds now. */
+static int
+follow_change(struct ctl *ctl, const char *method, const char *id)
+{
+	json_t *res;
+
+	res = ctl_conn_call_id(ctl, method, id);
+	if (ctl->json)
+		ctl_output_json(ctl, res);
+	else
+		printf("%s %s candidate %s%s\n", jtext(res, "user"),
+		    json_is_true(json_object_get(res, "following")) ?
+		    "follows" : "does not follow", id,
+		    json_is_true(json_object_get(res, "changed")) ? "" :
+		    " (unchanged)");
+	json_decref(res);
+	return 0;
+}
+
+int
+ctl_candidate_follow(struct ctl *ctl, struct opts *o)
+{
+	return follow_change(ctl, "candidate.follow", o->pos[0]);
+}
+
+int
+ctl_candidate_unfollow(struct ctl *ctl, struct opts *o)
+{
+	return follow_change(ctl, "candidate.unfollow", o->pos[0]);
+}
+
+/* The people the signed-in user follows, one id a line. */
+int
+ctl_candidate_following(struct ctl *ctl, struct opts *o)
+{
+	const json_t *v;
+	json_t *res;
+	size_t i;
+
+	(void)o;
+	res = ctl_conn_call(ctl, "candidate.following", NULL);
+	if (ctl->json)
+		ctl_output_json(ctl, res);
+	else
+		json_array_foreach(json_object_get(res, "candidates"), i, v)
+			printf("%s\n", jtext(v, "candidate"));
+	json_decref(res);
+	return 0;
+}
+
 /* "F1701 24m, F1704 6m" */
 static char *
 jobs_text(const json_t *jobs)

@@ -208,6 +208,31 @@ ctl_offer_close(struct ctl *ctl, struct opts *o)
 	return 0;
 }
 
+/* A followed person or a referral move: one line (JSON with --json). */
+static void
+watch_event(struct ctl *ctl, const char *event, json_t *ev)
+{
+	const json_t *offer = json_object_get(ev, "offer");
+	json_t *line;
+
+	if (ctl->json) {
+		line = json_pack("{s:s, s:O}", "event", event, "payload", ev);
+		ctl_output_json(ctl, line);
+		json_decref(line);
+		return;
+	}
+	if (strcmp(event, "followed") == 0)
+		printf("followed: %s ranked %lld by offer %s (%s), score %.1f, "
+		    "%.1f km\n", jtext(ev, "candidate"), jint(ev, "rank"),
+		    jtext(offer, "id"), jtext(offer, "title"),
+		    json_number_value(json_object_get(ev, "score")),
+		    json_number_value(json_object_get(ev, "distance_km")));
+	else if (strcmp(event, "referral") == 0)
+		printf("referral: offer %s, candidate %s: %s -> %s by %s\n",
+		    jtext(ev, "offer"), jtext(ev, "candidate"),
+		    jtext(ev, "from"), jtext(ev, "status"), jtext(ev, "user"));
+}
+
 int
 ctl_offer_watch(struct ctl *ctl, struct opts *o)
 {
@@ -239,12 +264,14 @@ ctl_offer_watch(struct ctl *ctl, struct opts *o)
 	memset(&r, 0, sizeof(r));
 	while (ctl_conn_recv(c, &r) == 1) {
 		ctl_conn_check_notification(&r);
-		if (r.type != RPC_NOTIFICATION ||
-		    strcmp(r.method, "suggestions") != 0)
+		if (r.type != RPC_NOTIFICATION)
 			continue;
-		ctl_result_print(ctl, r.payload);
-		if (!ctl->json)
-			putchar('\n');
+		if (strcmp(r.method, "suggestions") == 0) {
+			ctl_result_print(ctl, r.payload);
+			if (!ctl->json)
+				putchar('\n');
+		} else
+			watch_event(ctl, r.method, r.payload);
 		fflush(stdout);
 	}
 	ctl_conn_reply_clear(&r);

@@ -266,7 +266,7 @@ conn_request(struct conn *c, uint32_t msgid)
 	req->conn = c;
 	req->msgid = msgid;
 	req->p = pending_new(c->env, conn_req_sink, req);
-	pending_set_subscriber(req->p, c, conn_push_suggestions);
+	pending_set_subscriber(req->p, c, conn_push);
 	pending_set_session(req->p, &c->session);
 	TAILQ_INSERT_TAIL(&c->queue, req, entry);
 	return req->p;
@@ -737,10 +737,9 @@ conn_flush(struct conn *c)
 }
 
 void
-conn_push_suggestions(void *arg, const char *payload, size_t len)
+conn_push(void *arg, const char *method, const char *payload, size_t len)
 {
 	struct conn *c = arg;
-	const char *method = "suggestions";
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	struct evbuffer *out = bufferevent_get_output(c->bev);

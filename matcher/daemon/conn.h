@@ -34,10 +34,10 @@ void		 conn_buffers(size_t *input, size_t *output);
 const char	*conn_peer(const struct conn *);
 /*
  * notify.c delivery callback (owner is the conn): queue the notification
- * [2, "suggestions", [result]].  A client whose unsent output passes the
+ * [2, event, [payload]].  A client whose unsent output passes the
  * high-water mark is closed rather than buffered without end.
  */
-void		 conn_push_suggestions(void *conn, const char *result,
+void		 conn_push(void *conn, const char *event, const char *payload,
 		    size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "matcherd.h"
 #include "erase.h"
+#include "followers.h"
 #include "records.h"
 #include "records_rgpd.h"
 #include "rpc.h"
@@ -212,6 +213,8 @@ erase_apply(struct erase_op *op)
 		if (strcmp(t->hires[i].candidate, op->id) == 0)
 			snprintf(t->hires[i].candidate,
 			    sizeof(t->hires[i].candidate), "%s", op->anon);
+	/* Nobody follows an erased person. */
+	followers_forget(op->env, op->id);
 }
 
 static void

@@ -2,7 +2,9 @@
  * Server-Sent Events streams.  A stream is a reply evhttp keeps open
  * (evhttp_send_reply_start) and a notify.c subscriber: each match result
  * published for its sectors and sources goes out as one "suggestions"
- * event, converted to JSON once for all the streams that get it.
+ * event, and the follows and referral moves of its user as "followed" and
+ * "referral" events (notify.h), each converted to JSON once for all the
+ * streams that get it.
  */
 #include <sys/queue.h>
 
@@ -52,6 +54,7 @@ struct http_events {
 	 * The last match result pushed and its event frame: one publish
 	 * reaches every stream with the same bytes, converted once.
 	 */
+	const char		*frame_event;	/* a NOTIFY_ name */
 	char			*frame_mp;
 	size_t			 frame_mplen;
 	char			*frame;
@@ -111,22 +114,24 @@ stream_send(struct http_stream *s, const char *data, size_t len)
 	evbuffer_drain(chunk, evbuffer_get_length(chunk));
 }
 
-/* The event frame of a packed match result; NULL if it has none. */
+/* The frame of an event and its packed payload; NULL if it has none. */
 static const char *
-sse_frame(struct http_events *ev, const char *mp, size_t len, size_t *flen)
+sse_frame(struct http_events *ev, const char *event, const char *mp,
+    size_t len, size_t *flen)
 {
-	static const char head[] = "event: suggestions\ndata: ";
 	struct jsonmp_buf b = { NULL, 0, 0 };
 	char err[64];
 
-	if (ev->frame != NULL && ev->frame_mplen == len &&
-	    memcmp(ev->frame_mp, mp, len) == 0) {
+	if (ev->frame != NULL && strcmp(ev->frame_event, event) == 0 &&
+	    ev->frame_mplen == len && memcmp(ev->frame_mp, mp, len) == 0) {
 		*flen = ev->framelen;
 		return ev->frame;
 	}
 	/* Compact JSON has no newline: the data is one line. */
-	if (jsonmp_append(&b, head, sizeof(head) - 1, err,
-	    sizeof(err)) == -1 || http_packed_json(mp, len, &b, NULL) == -1 ||
+	if (jsonmp_append(&b, "event: ", 7, err, sizeof(err)) == -1 ||
+	    jsonmp_append(&b, event, strlen(event), err, sizeof(err)) == -1 ||
+	    jsonmp_append(&b, "\ndata: ", 7, err, sizeof(err)) == -1 ||
+	    http_packed_json(mp, len, &b, NULL) == -1 ||
 	    jsonmp_append(&b, "\n\n", 2, err, sizeof(err)) == -1) {
 		free(b.data);
 		return NULL;
@@ -138,13 +143,15 @@ sse_frame(struct http_events *ev, const char *mp, size_t len, size_t *flen)
 	ev->frame_mp = xmalloc(len);
 	memcpy(ev->frame_mp, mp, len);
 	ev->frame_mplen = len;
+	ev->frame_event = event;
 	*flen = ev->framelen;
 	return ev->frame;
 }
 
 /* notify.c delivery callback. */
 static void
-stream_deliver(void *owner, const char *result, size_t len)
+stream_deliver(void *owner, const char *event, const char *payload,
+    size_t len)
 {
 	struct http_stream *s = owner;
 	const char *frame;
@@ -152,7 +159,7 @@ stream_deliver(void *owner, const char *result, size_t len)
 
 	if (stream_backlog(s))
 		return;
-	if ((frame = sse_frame(s->ev, result, len, &flen)) != NULL)
+	if ((frame = sse_frame(s->ev, event, payload, len, &flen)) != NULL)
 		stream_send(s, frame, flen);
 }
 
@@ -182,7 +189,7 @@ http_events_tick(struct http_events *ev)
 
 void
 http_events_open(struct http_events *ev, struct evhttp_request *req,
-    uint32_t sectors, uint32_t sources)
+    uint32_t sectors, uint32_t sources, const struct session *session)
 {
 	struct evkeyvalq *hdr = evhttp_request_get_output_headers(req);
 	struct http_stream *s;
@@ -218,7 +225,8 @@ http_events_open(struct http_events *ev, struct evhttp_request *req,
 	bufferevent_setwatermark(bev, EV_READ, 0, SSE_INPUT_MAX);
 	bufferevent_enable(bev, EV_READ);
 	evhttp_connection_set_closecb(s->evcon, stream_closecb, s);
-	notify_subscribe(ev->env, s, sectors, sources, stream_deliver, NULL);
+	notify_subscribe(ev->env, s, sectors, sources, stream_deliver,
+	    session, NULL);
 }
 
 unsigned int

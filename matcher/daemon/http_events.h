@@ -12,15 +12,17 @@ struct evhttp_request;
 struct http;
 struct http_events;
 struct matcherd;
+struct session;
 
 struct http_events	*http_events_new(struct http *, struct matcherd *);
 /*
  * Answer req with a stream of the suggestions of those sectors and
- * sources (bitmasks), or 503 at [http] max_streams.
+ * sources (bitmasks), and the other events of session's user (notify.h),
+ * or 503 at [http] max_streams.
  */
 void			 http_events_open(struct http_events *,
 			    struct evhttp_request *, uint32_t sectors,
-			    uint32_t sources);
+			    uint32_t sources, const struct session *);
 /* Every second: the keep-alive comments, when they are due. */
 void			 http_events_tick(struct http_events *);
 /* The streams open now. */

@@ -137,6 +137,10 @@ static const char *const f_resolve[] = { "action", NULL };
 static const struct query_param q_duplicates[] = {
 	{ "count", Q_INT }, { NULL, Q_STR }
 };
+static const struct query_param q_digest[] = {
+	{ "sectors", Q_LIST }, { "hours", Q_INT }, { "count", Q_INT },
+	{ NULL, Q_STR }
+};
 static const struct query_param q_limit[] = {
 	{ "limit", Q_INT }, { NULL, Q_STR }
 };
@@ -158,6 +162,12 @@ static const struct route routes[] = {
 	    "candidate.referrals", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}/offers", api_route,
 	    "candidate.match", q_limit, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_PUT, "/api/candidates/{id}/follow", api_route,
+	    "candidate.follow", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_DELETE, "/api/candidates/{id}/follow", api_route,
+	    "candidate.unfollow", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/following", api_route,
+	    "candidate.following", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}/export", api_route,
 	    "candidate.export", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_POST, "/api/candidates/{id}/erase", api_route,
@@ -184,6 +194,8 @@ static const struct route routes[] = {
 	    "offer.close", NULL, BODY_FIELDS, f_reason, 0 },
 	{ EVHTTP_REQ_PATCH, "/api/referrals/{offer}/{candidate}", api_route,
 	    "referral.update", NULL, BODY_FIELDS, f_referral, 0 },
+	{ EVHTTP_REQ_GET, "/api/digest", api_route,
+	    "digest", q_digest, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/stats", api_route,
 	    "stats", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/clause/operations", api_route,
@@ -778,7 +790,7 @@ events_route(struct http_routes *rs, struct evhttp_request *req,
 	json_decref(params);
 	if (s.authenticated)
 		sectors &= s.sectors;
-	http_events_open(rs->events, req, sectors, sources);
+	http_events_open(rs->events, req, sectors, sources, &s);
 }
 
 static void

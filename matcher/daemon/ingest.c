@@ -10,6 +10,7 @@
 
 #include "clause.h"
 #include "dates.h"
+#include "followers.h"
 #include "ingest.h"
 #include "log.h"
 #include "matcherd.h"
@@ -38,6 +39,7 @@ struct ingest_op {
 	char			*result;	/* packed match result */
 	size_t			 resultlen;
 	char			(*suggested)[RECORD_ID_MAX + 1];
+	struct score_result	*scores;	/* of each suggested */
 	int			 nsuggested;
 	struct offer_merged	 merged;
 };
@@ -79,6 +81,7 @@ op_finish(struct ingest_op *op, int code, const char *field,
 	op->done(op->arg, &out);
 	free(op->result);
 	free(op->suggested);
+	free(op->scores);
 	free(op);
 }
 
@@ -121,7 +124,7 @@ match_cb(void *arg, redisReply *r)
 	struct ingest_op *op = arg;
 	struct matcherd *env = op->env;
 	struct offer_entry *e;
-	char msg[128];
+	char msg[128], *fresh;
 	int i, code;
 
 	if (store_reply_check(r, "EXEC", &code, msg, sizeof(msg)) != 0) {
@@ -131,14 +134,23 @@ match_cb(void *arg, redisReply *r)
 		return;
 	}
 	e = offer_table_put(env->offers, &op->offer, op->created_at);
+	fresh = xcalloc(op->nsuggested + 1, 1);
 	for (i = 0; i < op->nsuggested; i++)
-		if (offer_table_ref_find(e, op->suggested[i]) == NULL)
+		if (offer_table_ref_find(e, op->suggested[i]) == NULL) {
 			offer_table_ref_set(env->offers, e, op->suggested[i],
 			    REFERRAL_SUGGESTED, op->now);
+			fresh[i] = 1;
+		}
 	env->stats.offers_scored++;
 	env->stats.suggestions += op->nsuggested;
 	notify_publish(env, op->offer.sector, op->offer.source, op->result,
 	    op->resultlen);
+	/* Followers hear of a person the offer suggests for the first time. */
+	for (i = 0; i < op->nsuggested; i++)
+		if (fresh[i])
+			followers_ranked(env, &op->offer, op->suggested[i],
+			    i + 1, &op->scores[i]);
+	free(fresh);
 	op_finish(op, -1, NULL, NULL, op->result, op->resultlen);
 }
 
@@ -214,9 +226,13 @@ match_rank(struct ingest_op *op, const struct offer_entry *e, int limit)
 	op->nsuggested = mr->ntop;
 	op->suggested = xreallocarray(NULL, mr->ntop ? mr->ntop : 1,
 	    sizeof(*op->suggested));
-	for (i = 0; i < mr->ntop; i++)
+	op->scores = xreallocarray(NULL, mr->ntop ? mr->ntop : 1,
+	    sizeof(*op->scores));
+	for (i = 0; i < mr->ntop; i++) {
 		snprintf(op->suggested[i], sizeof(op->suggested[i]), "%s",
 		    env->idx->recs[mr->top[i].slot].id);
+		op->scores[i] = mr->top[i].r;
+	}
 	free(referred);
 	free(scored);
 	free(mr);

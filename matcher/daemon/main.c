@@ -20,6 +20,7 @@
 #include "clause.h"
 #include "conf.h"
 #include "conn.h"
+#include "follows.h"
 #include "notify.h"
 #include "http.h"
 #include "index.h"
@@ -390,6 +391,7 @@ main(int argc, char *argv[])
 	env.idx = index_new(env.ref);
 	env.offers = offer_table_new();
 	env.clauses = clause_table_new();
+	env.follows = follows_new();
 	if (referral_lua_script(env.referral_script,
 	    sizeof(env.referral_script)) == 0)
 		fatalx("referral script does not fit its buffer");
@@ -441,6 +443,7 @@ main(int argc, char *argv[])
 	event_base_free(env.base);
 	offer_table_free(env.offers);
 	clause_table_free(env.clauses);
+	follows_free(env.follows);
 	index_free(env.idx);
 	rules_free(env.rules);
 	users_free(env.users);

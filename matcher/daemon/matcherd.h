@@ -21,6 +21,7 @@ struct store;
 struct server;
 struct rules;
 struct clause_table;
+struct follows;
 struct users;
 
 struct matcherd {
@@ -33,6 +34,7 @@ struct matcherd {
 	struct offer_table		*offers;
 	/* Clause operations and hires; rebuild.c makes it, at start-up. */
 	struct clause_table	*clauses;
+	struct follows		*follows;	/* follows.h */
 	struct store		*store;
 	struct server		*server;
 	struct stats		 stats;

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "matcherd.h"
 #include "method_candidate.h"
+#include "followers.h"
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
@@ -239,10 +240,11 @@ get_cb(void *arg, redisReply *r)
 		    "stored record of %s is corrupt", op->id);
 	} else {
 		pending_buf_init(&b);
-		method_candidate_pack_identity(&b.pk, &obj, r->element[1], 1);
+		method_candidate_pack_identity(&b.pk, &obj, r->element[1], 2);
 		slot = index_find(op->env->idx, op->id);
 		mp_pack_kv_int(&b.pk, "open_referrals", slot == INDEX_NONE ?
 		    0 : op->env->idx->recs[slot].open_referrals);
+		followers_pack(&b.pk, op->env, op->id);
 		pending_buf_answer(&b, op->p);
 	}
 	msgpack_zone_destroy(&zone);
@@ -262,6 +264,7 @@ delete_cb(void *arg, redisReply *r)
 			    "no candidate %s", op->id);
 		} else {
 			index_delete(op->env->idx, op->id);
+			followers_forget(op->env, op->id);
 			answer_id_bool(op->p, op->id, "deleted", 1);
 		}
 	}

@@ -9,7 +9,9 @@
 #include "method_admin.h"
 #include "method_candidate.h"
 #include "method_clause.h"
+#include "method_digest.h"
 #include "method_feed.h"
+#include "method_follow.h"
 #include "method_gap.h"
 #include "method_offer.h"
 #include "method_referral.h"
@@ -40,16 +42,20 @@ static const struct method methods[] = {
 	{ "candidate.delete",	method_candidate_delete,	W, ADV },
 	{ "candidate.erase",	method_rgpd_erase,		W, ADM },
 	{ "candidate.export",	method_rgpd_export,		RA, ADV },
+	{ "candidate.follow",	method_follow_follow,		W, ADV },
+	{ "candidate.following", method_follow_following,	0, ADV },
 	{ "candidate.get",	method_candidate_get,		RA, ADV },
 	{ "candidate.list",	method_candidate_list,		RA, ADV },
 	{ "candidate.match",	method_reverse_match,		A, ADV },
 	{ "candidate.put",	method_candidate_put,		W, ADV },
 	{ "candidate.referrals", method_candidate_referrals,	A, ADV },
 	{ "candidate.resolve",	method_candidate_resolve,	A, ADV },
+	{ "candidate.unfollow",	method_follow_unfollow,		W, ADV },
 	{ "clause.get",		method_clause_get,		0, ADV },
 	{ "clause.list",	method_clause_list,		0, ADV },
 	{ "clause.put",		method_clause_put,		W, ADM },
 	{ "clause.report",	method_clause_report,		0, ADV },
+	{ "digest",		method_digest,			A, ADV },
 	{ "feed.push",		method_feed_push,		W, PAR },
 	{ "offer.close",	method_offer_close,		W, PRO },
 	{ "offer.diagnose",	method_gap_diagnose,		0, PRO },

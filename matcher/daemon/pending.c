@@ -94,6 +94,9 @@ void
 pending_login(struct pending *p, const struct user *u)
 {
 	session_login(&p->session, u);
+	/* Pushes were another user's: subscribe again as this one. */
+	if (p->sub_owner != NULL)
+		notify_unsubscribe(p->env, p->sub_owner);
 	if (p->owner_session != NULL)
 		*p->owner_session = p->session;
 }
@@ -102,6 +105,8 @@ void
 pending_logout(struct pending *p)
 {
 	session_clear(&p->session);
+	if (p->sub_owner != NULL)
+		notify_unsubscribe(p->env, p->sub_owner);
 	if (p->owner_session != NULL)
 		*p->owner_session = p->session;
 }
@@ -183,7 +188,7 @@ pending_subscribe(struct pending *p, uint32_t sectors, uint32_t sources,
 	if (p->sub_owner == NULL)
 		return -1;
 	notify_subscribe(p->env, p->sub_owner, sectors, sources,
-	    p->sub_deliver, view);
+	    p->sub_deliver, &p->session, view);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "clause.h"
 #include "dates.h"
 #include "domain.h"
+#include "follows.h"
 #include "hex.h"
 #include "log.h"
 #include "matcherd.h"
@@ -24,6 +25,7 @@
 #include "offer_table.h"
 #include "pseudo.h"
 #include "records.h"
+#include "records_follow.h"
 #include "rebuild.h"
 #include "referral.h"
 #include "xmalloc.h"
@@ -155,6 +157,26 @@ load_hire(struct matcherd *env, const char *what, const redisReply *f,
 	}
 }
 
+/* One follow: field = "candidate\tuser", value = since. */
+static void
+load_follow(struct matcherd *env, const char *what, const redisReply *f,
+    const redisReply *v, struct rebuild_counts *n)
+{
+	char why[RECORDS_WHY_MAX];
+	struct follow fw;
+
+	if (records_follow_decode(f, v, &fw, why) == -1)
+		skipped(what, f, why, n);
+	/* A person gone while the pair stayed (a failed HDEL): dropped. */
+	else if (index_find(env->idx, fw.candidate) == INDEX_NONE)
+		n->follows_orphan++;
+	else if (follows_add(env->follows, fw.candidate, fw.user,
+	    fw.since) == -1)
+		skipped(what, f, "too many follows", n);
+	else
+		n->follows++;
+}
+
 /* What a scan reads: the command for a cursor. */
 typedef void scan_cmd_fn(struct redis_cmd *, const char *prefix, int arg,
     const char *cursor);
@@ -215,6 +237,27 @@ scan_hash(struct matcherd *env, redisContext *rc, scan_cmd_fn *cmd, int arg,
 			    r->element[1]->element[i + 1], n);
 		freeReplyObject(r);
 	} while (strcmp(cursor, "0") != 0);
+	return 0;
+}
+
+static void
+scan_follows(struct redis_cmd *c, const char *prefix, int b,
+    const char *cursor)
+{
+	records_follow_scan(c, prefix, b, cursor);
+}
+
+static int
+load_follows(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
+{
+	int b;
+
+	for (b = 0; b < RECORDS_CAND_BUCKETS; b++)
+		if (scan_hash(env, rc, scan_follows, b, load_follow, n) == -1)
+			return -1;
+	if (n->follows_orphan > 0)
+		log_warnx("follows: %lu name a person no longer held, ignored",
+		    n->follows_orphan);
 	return 0;
 }
 
@@ -458,9 +501,9 @@ rebuild_from_redis(struct matcherd *env, int wait_s,
 	freeReplyObject(call(rc, &c));
 	if (load_secret(env, rc) == 0 && load_candidates(env, rc, n) == 0 &&
 	    load_offers(env, rc, n) == 0 && load_merged(env, rc, n) == 0 &&
-	    load_clauses(env, rc, n) == 0) {
-		log_info("loaded %lu clause operations and %lu clause hires",
-		    n->operations, n->hires);
+	    load_clauses(env, rc, n) == 0 && load_follows(env, rc, n) == 0) {
+		log_info("loaded %lu clause operations, %lu clause hires and "
+		    "%lu follows", n->operations, n->hires, n->follows);
 		if (n->undated > 0)
 			log_info("%lu candidates were stored without updated_on: "
 			    "their retention period counts from today",

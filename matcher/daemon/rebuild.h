@@ -15,6 +15,8 @@ struct rebuild_counts {
 	unsigned long	referrals;
 	unsigned long	operations;	/* clause operations */
 	unsigned long	hires;		/* clause hires */
+	unsigned long	follows;
+	unsigned long	follows_orphan;	/* of a person not held */
 	unsigned long	skipped;
 	/* Records older than updated_on: dated from this start (RGPD.md). */
 	unsigned long	undated;

@@ -43,10 +43,15 @@ records_key_cand_bucket_n(char *buf, const char *prefix, int bucket)
 }
 
 int
+records_cand_bucket(const char *id)
+{
+	return (int)(hash_fnv1a(id, strlen(id)) & (RECORDS_CAND_BUCKETS - 1));
+}
+
+int
 records_key_cand_bucket(char *buf, const char *prefix, const char *id)
 {
-	return records_key_cand_bucket_n(buf, prefix,
-	    (int)(hash_fnv1a(id, strlen(id)) & (RECORDS_CAND_BUCKETS - 1)));
+	return records_key_cand_bucket_n(buf, prefix, records_cand_bucket(id));
 }
 
 int
@@ -150,8 +155,8 @@ cmd_referral_value(struct redis_cmd *c, int status, int64_t at)
 }
 
 /* HSCAN key cursor COUNT n */
-static void
-scan_cmd(struct redis_cmd *c, const char *key, const char *cursor)
+void
+records_hscan(struct redis_cmd *c, const char *key, const char *cursor)
 {
 	redis_cmd_init(c, "HSCAN");
 	cmd_key(c, key);
@@ -354,7 +359,7 @@ records_candidate_scan(struct redis_cmd *c, const char *prefix, int b,
 	char key[RECORDS_KEY_MAX];
 
 	records_key_cand_bucket_n(key, prefix, b);
-	scan_cmd(c, key, cursor);
+	records_hscan(c, key, cursor);
 }
 
 int
@@ -873,7 +878,7 @@ records_clause_ops_scan(struct redis_cmd *c, const char *prefix,
 	char key[RECORDS_KEY_MAX];
 
 	records_key_clause_ops(key, prefix);
-	scan_cmd(c, key, cursor);
+	records_hscan(c, key, cursor);
 }
 
 void
@@ -883,7 +888,7 @@ records_clause_hires_scan(struct redis_cmd *c, const char *prefix,
 	char key[RECORDS_KEY_MAX];
 
 	records_key_clause_hires(key, prefix, sector_name(sector));
-	scan_cmd(c, key, cursor);
+	records_hscan(c, key, cursor);
 }
 
 int

@@ -40,6 +40,10 @@ struct store;
 #define RECORDS_WHY_MAX 400
 
 int	records_key_meta(char *buf, const char *prefix);
+/* The bucket of a candidate id, 0 .. RECORDS_CAND_BUCKETS - 1. */
+int	records_cand_bucket(const char *id);
+/* HSCAN of key from cursor, as every scan of the rebuild reads. */
+void	records_hscan(struct redis_cmd *, const char *key, const char *cursor);
 int	records_key_cand_bucket(char *buf, const char *prefix, const char *id);
 int	records_key_cand_bucket_n(char *buf, const char *prefix, int bucket);
 int	records_key_offer_sectors(char *buf, const char *prefix);
