@@ -32,6 +32,7 @@
 #include "ctl_candidate.h"
 #include "ctl_clause.h"
 #include "ctl_conn.h"
+#include "ctl_digest.h"
 #include "ctl_export.h"
 #include "ctl_offer.h"
 #include "ctl_output.h"
@@ -107,6 +108,8 @@ static const struct command commands[] = {
 	    "offer match ID [--limit N]" },
 	{ "offer", "close", ctl_offer_close, 1, 1, OPT_REASON,
 	    "offer close ID [--reason TEXT]" },
+	{ "digest", NULL, ctl_digest, 0, 0, OPT_SECTOR | OPT_COUNT,
+	    "digest [--sector S]... [--count N]" },
 	{ "watch", NULL, ctl_offer_watch, 0, 0, OPT_SECTOR | OPT_SOURCE,
 	    "watch [--sector S]... [--source S]..." },
 	{ "referral", NULL, ctl_offer_referral, 3, 3, OPT_NOTE,

@@ -103,6 +103,12 @@ class Digest(harness.MatcherdTestCase):
             with self.assertRaises(RpcError) as e:
                 self.c.call("digest", bad)
             self.assertEqual(e.exception.code, "invalid_argument", bad)
+        out = harness.matchctl(self.d.addr, "digest", "--sector",
+                               "batiment", "--count", "1")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("new offers: 2 (first 1)", out.stdout)
+        self.assertIn("waiting for an answer: 3 (first 1)", out.stdout)
+        self.assertIn("hires: 1\n  c-3 on o-new", out.stdout)
         with self.assertRaises(RpcError) as e:
             RpcClient(self.d.addr, token=token_of("partner")).call("digest")
         self.assertEqual(e.exception.code, "forbidden")
