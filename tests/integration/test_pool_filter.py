@@ -230,6 +230,28 @@ class PoolFilter(HttpCase):
             self.assertRpcError("invalid_argument", field, "candidate.list",
                                 params)
 
+    def test_matchctl_candidate_list_filters(self):
+        f = {"rome": "F17", "licence": ["B"], "criteria": ["rsa", "qpv"],
+             "commune": "59183", "within_km": 12}
+        want = self.expected(f)
+        r = harness.matchctl(
+            self.d.addr, "candidate", "list", "--filter", "rome=F17",
+            "--filter", "licence=B", "--filter=criteria=rsa,qpv",
+            "--filter", "commune=59183", "--filter", "within_km=12",
+            "--count", "4", "--all")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(line.split()[0] for line in
+                                r.stdout.splitlines()), want)
+        self.assertIn("%d candidates match" % len(want), r.stderr)
+        for bad in ("colour=red", "rome", "within_km=far"):
+            r = harness.matchctl(self.d.addr, "candidate", "list",
+                                 "--filter", bad)
+            self.assertEqual(r.returncode, 64, (bad, r.stderr))
+        r = harness.matchctl(self.d.addr, "candidate", "list",
+                             "--filter", "rome=Z99")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("rome", r.stderr)
+
 
 if __name__ == "__main__":
     harness.main()
