@@ -37,6 +37,7 @@ struct opts {
 	int		 npos;
 	json_t		*sectors;	/* arrays of strings, from repeats */
 	json_t		*sources;
+	json_t		*filters;	/* candidate list: "NAME=VALUE" */
 	long		 count;		/* -1 when absent */
 	long		 limit;
 	int		 all;

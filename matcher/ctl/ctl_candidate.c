@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -198,6 +199,60 @@ print_candidate_row(const struct ctl *ctl, const json_t *cand, void *arg)
 	free(jobs);
 }
 
+/* The filters of candidate.list (proto/PROTOCOL.md) --filter names. */
+static const char *const list_filters[] = {
+	"status", "rome", "licence", "skill", "criteria", "available_by",
+	"commune", "within_km", "updated_since", "q", NULL
+};
+
+/*
+ * --filter NAME=VALUE into params: lists split at commas, within_km an
+ * integer, the rest strings; the server checks the values.
+ */
+static void
+add_filters(json_t *params, const json_t *filters)
+{
+	const char *f, *eq, *v;
+	json_t *val, *list;
+	char name[16], *end;
+	size_t i, k, len;
+	long n;
+
+	json_array_foreach(filters, i, val) {
+		f = json_string_value(val);
+		if ((eq = strchr(f, '=')) == NULL ||
+		    (size_t)(eq - f) >= sizeof(name))
+			ctl_usage();
+		memcpy(name, f, (size_t)(eq - f));
+		name[eq - f] = '\0';
+		v = eq + 1;
+		for (k = 0; list_filters[k] != NULL &&
+		    strcmp(list_filters[k], name) != 0; k++)
+			;
+		if (list_filters[k] == NULL || json_object_get(params,
+		    name) != NULL)
+			ctl_die(EXIT_USAGE, "--filter %s: unknown or given twice", name);
+		if (strcmp(name, "within_km") == 0) {
+			n = strtol(v, &end, 10);
+			if (*v == '\0' || *end != '\0')
+				ctl_die(EXIT_USAGE, "--filter within_km: an integer");
+			json_object_set_new(params, name, json_integer(n));
+		} else if (strcmp(name, "status") == 0 ||
+		    strcmp(name, "licence") == 0 ||
+		    strcmp(name, "criteria") == 0) {
+			list = json_array();
+			for (; ; v += len + 1) {
+				len = strcspn(v, ",");
+				json_array_append_new(list, json_stringn(v, len));
+				if (v[len] == '\0')
+					break;
+			}
+			json_object_set_new(params, name, list);
+		} else
+			json_object_set_new(params, name, json_string(v));
+	}
+}
+
 /*
  * Call each for the candidates of candidate.list (one sector at most),
  * following the cursors when all is set.  Returns the number seen.
@@ -222,7 +277,11 @@ ctl_candidate_each(struct ctl *ctl, const struct opts *o, int all,
 			    json_integer(o->count));
 		if (cursor != NULL)
 			json_object_set_new(params, "cursor", cursor);
+		add_filters(params, o->filters);
 		res = ctl_conn_call(ctl, "candidate.list", params);
+		if (o->filters != NULL && cursor == NULL && !ctl->json)
+			fprintf(stderr, "matchctl: %lld candidates match\n",
+			    jint(res, "total"));
 		cands = json_object_get(res, "candidates");
 		json_array_foreach(cands, i, cand) {
 			each(ctl, cand, arg);

@@ -55,7 +55,8 @@ enum {
 	OPT_FORMAT = 0x80,
 	OPT_OPERATION = 0x100,
 	OPT_CONTRACTOR = 0x200,
-	OPT_BEHIND = 0x400
+	OPT_BEHIND = 0x400,
+	OPT_FILTER = 0x800
 };
 
 struct command {
@@ -90,8 +91,9 @@ static const struct command commands[] = {
 	{ "candidate", "following", ctl_candidate_following, 0, 0, 0,
 	    "candidate following" },
 	{ "candidate", "list", ctl_candidate_list, 0, 0,
-	    OPT_SECTOR | OPT_COUNT | OPT_ALL,
-	    "candidate list [--sector S] [--count N] [--all]" },
+	    OPT_SECTOR | OPT_COUNT | OPT_ALL | OPT_FILTER,
+	    "candidate list [--sector S] [--filter NAME=VALUE]... [--count N] "
+	    "[--all]" },
 	{ "offer", "put", ctl_offer_put, 1, 1, OPT_LIMIT,
 	    "offer put FILE|- [--limit N]" },
 	{ "offer", "get", ctl_offer_get, 1, 1, 0, "offer get ID" },
@@ -145,6 +147,7 @@ static const struct optdef {
 	{ "operation", OPT_OPERATION },
 	{ "contractor", OPT_CONTRACTOR },
 	{ "behind", OPT_BEHIND },
+	{ "filter", OPT_FILTER },
 };
 
 static const struct command *last_command;
@@ -285,6 +288,9 @@ parse_opts(struct ctl *ctl, const struct command *cmd, int argc,
 			break;
 		case OPT_SOURCE:
 			add_string(&o->sources, val);
+			break;
+		case OPT_FILTER:
+			add_string(&o->filters, val);
 			break;
 		case OPT_COUNT:
 			o->count = parse_count(val);

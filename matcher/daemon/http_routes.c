@@ -107,6 +107,10 @@ static route_fn api_route, events_route, metrics_route, session_route;
 
 static const struct query_param q_candidate_list[] = {
 	{ "sector", Q_STR }, { "cursor", Q_STR }, { "count", Q_INT },
+	{ "offset", Q_INT }, { "status", Q_LIST }, { "rome", Q_STR },
+	{ "licence", Q_LIST }, { "skill", Q_STR }, { "criteria", Q_LIST },
+	{ "available_by", Q_STR }, { "commune", Q_STR },
+	{ "within_km", Q_INT }, { "updated_since", Q_STR }, { "q", Q_STR },
 	{ NULL, Q_STR }
 };
 static const struct query_param q_offer_list[] = {

@@ -18,6 +18,8 @@
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
+#include "pool_params.h"
+#include "poolfilter.h"
 #include "proto.h"
 #include "pseudo.h"
 #include "records.h"
@@ -29,6 +31,8 @@
 
 /* Default page of candidate.list. */
 #define LIST_COUNT_DEFAULT 50
+/* Past a million people an offset is a mistake, not a page number. */
+#define LIST_OFFSET_MAX 1000000
 
 struct cand_op {
 	struct matcherd		*env;
@@ -39,6 +43,8 @@ struct cand_op {
 	char			 id[RECORD_ID_MAX + 1];
 	uint32_t		 next;		/* list: INDEX_NONE at the end */
 	size_t			 listed;	/* list: candidates read */
+	uint32_t		 total;		/* list: matches in all */
+	uint32_t		 before;	/* list: matches before the page */
 };
 
 int
@@ -336,7 +342,7 @@ list_cb(void *arg, redisReply *r)
 		n += r->element[i]->type == REDIS_REPLY_STRING;
 	msgpack_zone_init(&zone, 4096);
 	pending_buf_init(&b);
-	msgpack_pack_map(&b.pk, 2);
+	msgpack_pack_map(&b.pk, 4);
 	mp_pack_str(&b.pk, "candidates");
 	msgpack_pack_array(&b.pk, n);
 	for (i = 0; i < 2 * op->listed; i += 2) {
@@ -356,37 +362,65 @@ list_cb(void *arg, redisReply *r)
 		snprintf(cursor, sizeof(cursor), "%u", op->next);
 		mp_pack_str(&b.pk, cursor);
 	}
+	mp_pack_kv_int(&b.pk, "total", op->total);
+	mp_pack_kv_int(&b.pk, "offset", op->before);
 	msgpack_zone_destroy(&zone);
 	pending_buf_answer(&b, op->p);
 done:
 	cand_op_done(op);
 }
 
+/* The cursor (a slot) and the offset: one way of paging at a time. */
+static int
+list_position(struct pending *p, const msgpack_object *params,
+    uint32_t *cursor, int *offset)
+{
+	char cbuf[16], *end;
+	unsigned long v;
+
+	*cursor = 0;
+	if (params_text(p, params, "cursor", cbuf, sizeof(cbuf)) == -1 ||
+	    params_int(p, params, "offset", 0, LIST_OFFSET_MAX, 0,
+	    offset) == -1)
+		return -1;
+	if (cbuf[0] == '\0')
+		return 0;
+	v = strtoul(cbuf, &end, 10);
+	if (*end != '\0' || v > UINT32_MAX - 1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "cursor",
+		    "cursor must be a value returned by candidate.list");
+		return -1;
+	}
+	if (*offset != 0) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "offset",
+		    "offset and cursor do not go together");
+		return -1;
+	}
+	*cursor = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * candidate.list: the filters select among the user's sectors, one pass
+ * counts them all and picks the page (poolfilter.h); only the page is
+ * read from Redis, and only its people get an audit entry.
+ */
 void
 method_candidate_list(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
+	struct pool_filter f;
 	struct cand_op *op;
 	struct redis_cmd c;
-	char cbuf[16], *end;
-	uint32_t sectors = 0, slot, cursor = 0;
-	unsigned long v;
-	int count, n;
+	uint32_t sectors = 0, cursor, slots[PROTO_LIMIT_MAX], n, i;
+	const char *id;
+	int count, offset;
 
 	if (params_one(p, params, "sector", &vocab_sector, &sectors) == -1 ||
-	    params_text(p, params, "cursor", cbuf, sizeof(cbuf)) == -1)
-		return;
-	if (cbuf[0] != '\0') {
-		v = strtoul(cbuf, &end, 10);
-		if (*end != '\0' || v > UINT32_MAX - 1) {
-			pending_error(p, RPC_ERR_INVALID_ARGUMENT, "cursor",
-			    "cursor must be a value returned by candidate.list");
-			return;
-		}
-		cursor = (uint32_t)v;
-	}
-	if (params_int(p, params, "count", 1, PROTO_LIMIT_MAX,
-	    LIST_COUNT_DEFAULT, &count) == -1)
+	    list_position(p, params, &cursor, &offset) == -1 ||
+	    params_int(p, params, "count", 1, PROTO_LIMIT_MAX,
+	    LIST_COUNT_DEFAULT, &count) == -1 ||
+	    pool_params_decode(env, p, params, &f) == -1)
 		return;
 	/* A sector asked for must be the user's; none: all of the user's. */
 	if (sectors != 0 && methods_sectors_ok(env, p, sectors,
@@ -394,32 +428,31 @@ method_candidate_list(struct matcherd *env, struct pending *p,
 		return;
 	if (sectors == 0 && methods_sectors(env, p) != UINT32_MAX)
 		sectors = methods_sectors(env, p);
+	f.sectors = sectors;
 	op = cand_op_new(env, p);
+	n = poolfilter_page(env->idx, &f, date_of_time(pending_now(p)), cursor,
+	    (uint32_t)offset, (uint32_t)count, slots, &op->total, &op->before,
+	    &op->next);
+	op->listed = n;
 	store_begin(env->store);
-	slot = index_next(env->idx, cursor, sectors);
-	for (n = 0; n < count && slot != INDEX_NONE; n++) {
-		records_candidate_get(&c, store_prefix(env->store),
-		    env->idx->recs[slot].id);
+	for (i = 0; i < n; i++) {
+		id = env->idx->recs[slots[i]].id;
+		records_candidate_get(&c, store_prefix(env->store), id);
 		store_queue(env->store, &c);
-		records_ident_get(&c, store_prefix(env->store),
-		    env->idx->recs[slot].id);
+		records_ident_get(&c, store_prefix(env->store), id);
 		store_queue(env->store, &c);
-		slot = index_next(env->idx, slot + 1, sectors);
 	}
-	op->next = slot;
-	op->listed = (size_t)n;
 	/*
 	 * The identities are read: each person's trail says so, in the same
 	 * transaction (the page's « Consultations » lists it).
 	 */
-	for (slot = index_next(env->idx, cursor, sectors); n-- > 0;
-	    slot = index_next(env->idx, slot + 1, sectors)) {
+	for (i = 0; i < n; i++) {
+		id = env->idx->recs[slots[i]].id;
 		records_audit_add(&c, store_prefix(env->store), pending_now(p),
 		    pending_session(p)->authenticated ? pending_session(p)->user :
 		    "", pending_session(p)->authenticated ?
 		    users_role_name(pending_session(p)->role) : "",
-		    "candidate.list", env->idx->recs[slot].id,
-		    env->idx->recs[slot].id, NULL);
+		    "candidate.list", id, id, NULL);
 		store_queue(env->store, &c);
 	}
 	store_commit(env->store, pending_deadline(p), list_cb, op);

@@ -15,7 +15,8 @@
  * The view follows the location hash, so a reload shows the same thing,
  * read again from the server:
  *   #/offres/SECTOR[/OFFER]   the open offers of a candidathèque, one opened
- *   #/candidats/SECTOR        the candidathèque itself
+ *   #/candidats/SECTOR[?FILTERS]  the candidathèque, searched and paged
+ *                             by the server (candidate.list filters, page)
  *   #/candidat/ID             one candidate, their referrals and who looked
  *                             at or wrote the record (the audit trail)
  *   #/stats                   statistics
@@ -136,6 +137,9 @@ const CANDIDATE_STATUS = {
 	training: 'En formation',
 	paused: 'En pause',
 };
+
+/* The permis a search may ask for (proto/PROTOCOL.md, licences). */
+const POOL_LICENCES = { B: 'B', BE: 'BE', C: 'C', CE: 'CE', D: 'D', AM: 'AM' };
 
 const CRITERIA = {
 	rsa: 'RSA',
@@ -1255,31 +1259,88 @@ function fold(s) {
 	    .toLowerCase();
 }
 
-function readFilters() {
-	return {
-		name: fold($('f-name').value.trim()),
-		rome: $('f-rome').value.trim().toUpperCase(),
-		commune: $('f-commune').value.trim(),
-		status: $('f-status').value,
-		available: $('f-available').value,
-		criterion: $('f-criterion').value,
-	};
+/*
+ * The search form and the address: each filter is a parameter of
+ * candidate.list (docs/HTTP.md) kept in the hash after the sector,
+ * #/candidats/batiment?status=available&rome=F17&page=2, so a reload or
+ * the way back from a candidate shows the same page.  The server filters,
+ * counts and pages; the page shows what it got.
+ */
+const POOL_FIELDS = {
+	q: 'f-q', rome: 'f-rome', commune: 'f-commune', within_km: 'f-within',
+	status: 'f-status', available_by: 'f-available', licence: 'f-licence',
+	criteria: 'f-criterion', skill: 'f-skill',
+	updated_since: 'f-updated', count: 'f-page',
+};
+/*
+ * Names are not in the index (proto/PROTOCOL.md, candidate.list): the
+ * name field narrows the page shown, here, and stays out of the address.
+ */
+function nameShown(c) {
+	const f = fold($('f-name').value.trim());
+	return !f || fold(personName(c) + ' ' + c.id).includes(f);
 }
 
-function matchesFilters(c, f) {
-	if (f.name && !fold(personName(c) + ' ' + c.id).includes(f.name))
-		return false;
-	if (f.rome && !(c.jobs || []).some((j) => j.rome.startsWith(f.rome)))
-		return false;
-	if (f.commune && !String(c.commune || '').startsWith(f.commune))
-		return false;
-	if (f.status && c.status !== f.status)
-		return false;
-	if (f.available && c.available_from && c.available_from > f.available)
-		return false;
-	if (f.criterion && !(c.criteria || []).includes(f.criterion))
-		return false;
-	return true;
+/* A commune without a distance: the default radius of a candidate. */
+const POOL_DEFAULT_KM = 15;
+const POOL_COUNTS = ['20', '50', '200'];
+
+/* The filters of the hash's query, only known names and sane values. */
+function poolQuery(query) {
+	const f = {};
+	for (const name of Object.keys(POOL_FIELDS)) {
+		const v = (query && query.get(name) || '').trim();
+		if (v && v.length <= 64)
+			f[name] = v;
+	}
+	if (f.count && !POOL_COUNTS.includes(f.count))
+		delete f.count;
+	const page = Number(query && query.get('page'));
+	f.page = Number.isInteger(page) && page > 1 ? page : 1;
+	return f;
+}
+
+/* The form's values, as the hash keeps them. */
+function readFilters() {
+	const f = {};
+	for (const [name, id] of Object.entries(POOL_FIELDS)) {
+		const v = $(id).value.trim();
+		if (v)
+			f[name] = name === 'rome' ? v.toUpperCase() : v;
+	}
+	if (f.count === '50')
+		delete f.count;
+	return f;
+}
+
+/* The field being typed in is left alone: it is what the hash says. */
+function fillFilters(f) {
+	for (const [name, id] of Object.entries(POOL_FIELDS))
+		if (document.activeElement !== $(id) || !Object.keys(f).length)
+			$(id).value = f[name] || (name === 'count' ? '50' : '');
+}
+
+function poolHash(sector, f, page) {
+	const q = new URLSearchParams();
+	for (const name of Object.keys(POOL_FIELDS))
+		if (f[name])
+			q.set(name, f[name]);
+	if (page > 1)
+		q.set('page', String(page));
+	const s = q.toString();
+	return '#/candidats/' + encodeURIComponent(sector) + (s ? '?' + s : '');
+}
+
+/* The parameters of GET /api/candidates for page `page` of f. */
+function poolParams(sector, f, page) {
+	const count = Number(f.count || 50);
+	const p = { sector, count, offset: (page - 1) * count };
+	for (const name of Object.keys(POOL_FIELDS))
+		if (name !== 'count' && f[name])
+			p[name] = f[name];
+	if (p.commune && !p.within_km)
+		p.within_km = POOL_DEFAULT_KM;
+	return p;
 }
 
 function jobsText(jobs) {
@@ -1319,66 +1380,96 @@ function candidateRow(c) {
 function renderCandidates() {
 	const cands = state.cands;
 	const info = $('candidates-info');
-	const more = $('candidates-more');
+	$('candidates-prev').disabled = true;
+	$('candidates-next').disabled = true;
 	if (!state.sector) {
 		$('candidate-rows').replaceChildren();
+		$('candidates-total').textContent = '';
+		$('candidates-range').textContent = '';
 		info.textContent = 'Choisissez une candidathèque.';
-		more.hidden = true;
-		$('candidates-end').hidden = true;
 		return;
 	}
-	const f = readFilters();
-	const shown = cands.items.filter((c) => matchesFilters(c, f));
-	$('candidate-rows').replaceChildren(...shown.map(candidateRow));
-	info.textContent = label(SECTORS, state.sector) + ' : ' +
-	    plural(shown.length, 'candidat affiché', 'candidats affichés') +
-	    ' sur ' + plural(cands.items.length, 'chargé', 'chargés') +
-	    (cands.cursor ? ' (la suite n’est pas encore chargée).' : '.');
-	more.hidden = !cands.cursor;
-	more.disabled = false;
-	$('candidates-end').hidden = !cands.loaded || Boolean(cands.cursor);
+	if (!cands.loaded) {
+		info.textContent = 'Recherche…';
+		return;
+	}
+	$('candidate-rows').replaceChildren(...cands.items.filter(nameShown)
+	    .map(candidateRow));
+	$('candidates-total').textContent = plural(cands.total, 'personne',
+	    'personnes');
+	info.textContent = 'dans la candidathèque ' +
+	    label(SECTORS, state.sector) + (Object.keys(cands.filters)
+	    .some((k) => k !== 'count') ? ' avec ces filtres.' : '.');
+	const first = cands.offset + 1;
+	const last = cands.offset + cands.items.length;
+	$('candidates-range').textContent = cands.items.length ?
+	    fmtNumber(first, 0) + '\u2013' + fmtNumber(last, 0) + ' sur ' +
+	    fmtNumber(cands.total, 0) : cands.total ? 'Au-delà de la dernière page.' :
+	    'Aucune personne ne correspond.';
+	$('candidates-prev').disabled = cands.page <= 1;
+	$('candidates-next').disabled = last >= cands.total;
 }
 
 function resetCandidates() {
-	state.cands = { sector: state.sector, items: [], cursor: null,
-	    loaded: false };
+	state.cands = { sector: null, key: null, filters: {}, page: 1,
+	    items: [], total: 0, offset: 0, loaded: false };
 }
 
+/* Ask the server for the page the address names. */
 async function loadCandidatePage() {
 	const cands = state.cands;
 	const ticket = takeTicket('cands');
-	$('candidates-more').disabled = true;
 	try {
-		const data = await api('GET', withQuery('/api/candidates', {
-			sector: cands.sector,
-			count: Number($('f-page').value),
-			cursor: cands.cursor,
-		}));
+		const data = await api('GET', withQuery('/api/candidates',
+		    poolParams(cands.sector, cands.filters, cands.page)));
 		if (!isLatest('cands', ticket) || cands !== state.cands)
 			return;
-		cands.items.push(...(data.candidates || []));
-		for (const c of data.candidates || [])
+		cands.items = data.candidates || [];
+		for (const c of cands.items)
 			state.people.set(c.id, personName(c));
-		cands.cursor = data.cursor || null;
+		cands.total = data.total || 0;
+		cands.offset = data.offset || 0;
 		cands.loaded = true;
 		renderCandidates();
 	} catch (err) {
-		if (isLatest('cands', ticket)) {
-			$('candidates-more').disabled = false;
+		if (isLatest('cands', ticket) && cands === state.cands) {
+			$('candidate-rows').replaceChildren();
+			$('candidates-total').textContent = '';
+			$('candidates-range').textContent = '';
 			$('candidates-info').textContent = describeError(err);
 		}
 	}
 }
 
-async function showCandidates() {
-	if (state.cands.sector !== state.sector || !state.cands.loaded) {
-		resetCandidates();
+async function showCandidates(query) {
+	const f = poolQuery(query);
+	const key = poolHash(state.sector || '', f, f.page);
+	fillFilters(f);
+	if (state.cands.key === key && state.cands.loaded) {
 		renderCandidates();
-		if (state.sector)
-			await loadCandidatePage();
 		return;
 	}
+	resetCandidates();
+	Object.assign(state.cands, { sector: state.sector, key, page: f.page,
+	    filters: f });
+	delete state.cands.filters.page;
 	renderCandidates();
+	if (state.sector)
+		await loadCandidatePage();
+}
+
+/* A change of the form: its first page, in the address. */
+function onPoolFilters() {
+	if (state.view !== 'candidates' || !state.sector)
+		return;
+	const hash = poolHash(state.sector, readFilters(), 1);
+	if (location.hash !== hash)
+		location.hash = hash;
+}
+
+function poolPage(delta) {
+	const c = state.cands;
+	location.hash = poolHash(c.sector, c.filters, Math.max(1, c.page + delta));
 }
 
 function fillSelect(select, map) {
@@ -1890,8 +1981,8 @@ const VIEWS = {
 function parseRoute() {
 	let parts;
 	try {
-		parts = location.hash.replace(/^#\/?/, '').split('/')
-		    .map(decodeURIComponent);
+		parts = location.hash.replace(/^#\/?/, '').split('?')[0]
+		    .split('/').map(decodeURIComponent);
 	} catch (e) {
 		parts = [];
 	}
@@ -1902,14 +1993,18 @@ function parseRoute() {
 		return { view, id: parts[1] || '' };
 	if (view === 'stats')
 		return { view };
-	return { view, sector: parts[1] || '', id: parts[2] || '' };
+	/* #/candidats/SECTOR?filters: the search (showCandidates). */
+	const query = new URLSearchParams(location.hash.split('?')[1] || '');
+	return { view, sector: parts[1] || '', id: parts[2] || '', query };
 }
 
 function updateNav() {
 	const s = state.sector ? '/' + encodeURIComponent(state.sector) : '';
 	$('nav-offers').setAttribute('href', '#/offres' + s);
 	$('nav-candidates').setAttribute('href', '#/candidats' + s);
-	$('candidate-back').setAttribute('href', '#/candidats' + s);
+	$('candidate-back').setAttribute('href', state.cands.key &&
+	    state.cands.sector === state.sector ? state.cands.key :
+	    '#/candidats' + s);
 	const current = { offers: 'nav-offers', candidates: 'nav-candidates',
 	    candidate: 'nav-candidates', stats: 'nav-stats' }[state.view];
 	for (const id of ['nav-offers', 'nav-candidates', 'nav-stats']) {
@@ -1949,7 +2044,7 @@ function route() {
 	if (r.sector === '' && sector) {
 		/* #/offres alone: the sector last chosen, in the address. */
 		location.replace('#/' + location.hash.replace(/^#\/?/, '')
-		    .split('/')[0] + '/' + encodeURIComponent(sector));
+		    .split(/[/?]/)[0] + '/' + encodeURIComponent(sector));
 		return;
 	}
 	setSector(sector);
@@ -1957,7 +2052,7 @@ function route() {
 	if (r.view === 'offers')
 		showOffers(r.id);
 	else if (r.view === 'candidates')
-		showCandidates();
+		showCandidates(r.query);
 	else if (r.view === 'candidate')
 		showCandidate(r.id);
 	else
@@ -1979,18 +2074,30 @@ function onSectorChange() {
 function init() {
 	fillSelect($('f-status'), CANDIDATE_STATUS);
 	fillSelect($('f-criterion'), CRITERIA);
+	fillSelect($('f-licence'), POOL_LICENCES);
 	$('sector').addEventListener('change', onSectorChange);
 	$('flash-close').addEventListener('click', clearFlash);
-	$('candidate-filters').addEventListener('input', renderCandidates);
-	$('candidate-filters').addEventListener('submit',
-	    (ev) => ev.preventDefault());
-	$('candidate-filters').addEventListener('reset',
-	    () => setTimeout(renderCandidates, 0));
-	$('f-page').addEventListener('change', () => {
-		resetCandidates();
-		loadCandidatePage();
+	$('candidate-filters').addEventListener('input',
+	    debounce(onPoolFilters, 400));
+	$('candidate-filters').addEventListener('change', onPoolFilters);
+	$('candidate-filters').addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		onPoolFilters();
 	});
-	$('candidates-more').addEventListener('click', loadCandidatePage);
+	/*
+	 * Not the native reset: a hashchange already queued (a blur's change)
+	 * would fill the form again before a deferred read of the cleared one.
+	 */
+	$('candidate-filters').addEventListener('reset', (ev) => {
+		ev.preventDefault();
+		fillFilters({});
+		$('f-name').value = '';
+		renderCandidates();
+		onPoolFilters();
+	});
+	$('f-name').addEventListener('input', renderCandidates);
+	$('candidates-prev').addEventListener('click', () => poolPage(-1));
+	$('candidates-next').addEventListener('click', () => poolPage(1));
 	$('stats-refresh').addEventListener('click', showStats);
 	$('signin-form').addEventListener('submit', onSignIn);
 	$('sign-out').addEventListener('click', signOut);

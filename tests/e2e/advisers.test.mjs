@@ -553,38 +553,47 @@ scenario('the match can be run again from the page', async () => {
 	    .getAttribute('data-candidate'), BEST);
 });
 
-scenario('the candidathèque pages with the cursor and filters in the page',
+scenario('the candidathèque pages and filters on the server',
     async () => {
 	await page.getByRole('link', { name: 'Candidathèque' }).click();
 	await page.locator('#candidate-rows tr').first().waitFor();
 	await page.selectOption('#f-page', '20');
-	await assertEventually(async () =>
-	    (await page.locator('#candidate-rows tr').count()) === 20,
-	    'a first page of 20');
-	const more = page.getByRole('button', { name: 'Charger la suite' });
-	await more.click();
-	await page.locator('#candidates-end').waitFor();
-	assert.equal(await page.locator('#candidate-rows tr').count(), 30);
-	assert.ok(await more.isHidden());
-
 	const rows = () => page.locator('#candidate-rows tr').count();
-	await page.getByLabel('Métier (code ROME)').fill('G1602');
-	assert.equal(await rows(), 2);
-	await page.getByLabel('Métier (code ROME)').fill('');
+	const range = () => page.locator('#candidates-range').textContent();
+	await assertEventually(async () => (await range()) === '1\u201320 sur 30',
+	    'a first page of 20');
+	assert.equal(await rows(), 20);
+	await page.getByRole('button', { name: 'Page suivante' }).click();
+	await assertEventually(async () => (await range()) === '21\u201330 sur 30',
+	    'the second page');
+	assert.equal(await rows(), 10);
+	assert.ok(await page.getByRole('button', { name: 'Page suivante' })
+	    .isDisabled());
+
+	/* Each filter asks the server again, from the first page. */
+	const total = () => page.locator('#candidates-total').textContent();
+	const shows = (n) => assertEventually(async () => (await total()) ===
+	    (n === 1 ? '1 personne' : n + ' personnes') && (await rows()) === n,
+	    n + ' shown');
+	await page.getByLabel('Métier (code ROME ou domaine)').fill('G1602');
+	await shows(2);
+	await page.getByLabel('Métier (code ROME ou domaine)').fill('');
 	await page.getByLabel('Commune (code INSEE)').fill('62193');
-	assert.equal(await rows(), 1);
+	await page.getByLabel('À moins de (km)').fill('10');
+	await shows(1);
+	/* The reset puts "Par page" back to 50 too. */
 	await page.getByRole('button', { name: 'Effacer les filtres' }).click();
-	await assertEventually(async () => (await rows()) === 30,
-	    'filters cleared');
+	await shows(30);
 	await page.getByLabel('Statut').selectOption('placed');
-	assert.equal(await rows(), 1);
+	await shows(1);
 	await page.getByLabel('Statut').selectOption('');
 	await page.getByLabel('Critère').selectOption('qpv');
-	assert.equal(await rows(), 1);
+	await shows(1);
 	await page.getByLabel('Disponible au').fill('2030-01-01');
-	assert.equal(await rows(), 1);
+	await shows(1);
 	await page.getByLabel('Critère').selectOption('');
-	assert.equal(await rows(), 29);
+	await assertEventually(async () => (await total()) === '29 personnes',
+	    '29 available by 2030');
 
 	await page.locator(`#candidate-rows a`, { hasText: BEST }).click();
 	await page.locator('#candidate-title', { hasText: BEST }).waitFor();
@@ -643,15 +652,16 @@ scenario('the adviser sees the person\'s name beside the id, in the offer, ' +
 	assert.equal(await page.locator('#candidate-detail b').count(), 0);
 
 	/* The candidathèque: names in the rows, and found by name. */
+	const byName = 'Nom ou prénom (page affichée)';
 	await page.locator('#candidate-back').click();
 	await page.locator('#candidate-rows tr').first().waitFor();
 	const rows = () => page.locator('#candidate-rows tr').count();
-	await page.getByLabel('Nom ou prénom').fill('zephirine');
+	await page.getByLabel(byName).fill('zephirine');
 	await assertEventually(async () => (await rows()) === 1,
 	    'one person found by name');
 	assert.equal(await page.locator('#candidate-rows .person-name')
 	    .textContent(), BEST_NAME);
-	await page.getByLabel('Nom ou prénom').fill('CARPENTIER');
+	await page.getByLabel(byName).fill('CARPENTIER');
 	assert.equal(await page.locator('#candidate-rows tr').getAttribute(
 	    'data-candidate'), NAMED);
 	await page.getByRole('button', { name: 'Effacer les filtres' }).click();
@@ -923,6 +933,79 @@ scenario('an offer asking for a skill shows its diagnosis and the people ' +
 	assert.equal(fits.status, 200);
 	assert.equal(await p.locator('#candidate-offers li.card').count(),
 	    Math.min(10, fits.data.offers.length));
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+/*
+ * The candidathèque search: filters and page in the address, the total
+ * and the range from the server, a reload that keeps them.  The fixture
+ * holds 26 people with permis B (every one but c-dk-05, -10, -15, -20),
+ * 5 of them RSA (the best one and c-dk-04, -08, -12, -16).
+ */
+scenario('the candidathèque search keeps its filters and page in the ' +
+    'address and pages through the server\'s total', async () => {
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/candidats/batiment?licence=B&count=20`);
+	await signIn(p, ADVISER_TOKEN);
+	const range = () => p.locator('#candidates-range').textContent();
+	const total = () => p.locator('#candidates-total').textContent();
+	const ids = () => p.locator('#candidate-rows tr')
+	    .evaluateAll((trs) => trs.map((tr) => tr.dataset.candidate));
+	await assertEventually(async () => (await range()) ===
+	    '1\u201320 sur 26', 'the first page of 26');
+	assert.equal(await total(), '26 personnes');
+	assert.equal(await p.getByLabel('Permis').inputValue(), 'B');
+	assert.equal(await p.getByLabel('Par page').inputValue(), '20');
+	const first = await ids();
+	const next = p.getByRole('button', { name: 'Page suivante' });
+	const prev = p.getByRole('button', { name: 'Page précédente' });
+	assert.ok(await prev.isDisabled());
+	await next.click();
+	await assertEventually(async () => (await range()) ===
+	    '21\u201326 sur 26', 'the second page');
+	assert.ok(await next.isDisabled());
+	assert.match(p.url(), /[#?&]page=2(&|$)/);
+	const second = await ids();
+	/* Every one once, and just those the API finds. */
+	const all = await api('GET', '/api/candidates?sector=batiment&licence=B' +
+	    '&count=200');
+	assert.equal(all.data.total, 26);
+	assert.deepEqual([...first, ...second].sort(),
+	    all.data.candidates.map((c) => c.id).sort());
+	assert.equal(new Set([...first, ...second]).size, 26);
+	/* The page asked the server for that page, filters and all. */
+	assert.ok(requestUrls.some((u) => u.includes('/api/candidates?') &&
+	    u.includes('licence=B') && u.includes('offset=20')),
+	    'GET /api/candidates with the filters and the offset');
+
+	/* A reload shows the same page of the same search. */
+	await p.reload();
+	await assertEventually(async () => (await range()) ===
+	    '21\u201326 sur 26', 'the second page after a reload');
+	assert.deepEqual(await ids(), second);
+	assert.equal(await p.getByLabel('Permis').inputValue(), 'B');
+
+	/* Another filter: back to its first page. */
+	await p.getByLabel('Critère').selectOption('rsa');
+	await assertEventually(async () => (await total()) === '5 personnes',
+	    'five with RSA');
+	assert.equal(await range(), '1\u20135 sur 5');
+	assert.match(p.url(), /criteria=rsa/);
+	assert.doesNotMatch(p.url(), /page=/);
+	assert.deepEqual((await ids()).sort(), [BEST, 'c-dk-04', 'c-dk-08',
+	    'c-dk-12', 'c-dk-16'].sort());
+	/* Nobody: said, and no page to turn. */
+	await p.getByLabel('Identifiant').fill('nobody-at-all');
+	await assertEventually(async () => (await range()) ===
+	    'Aucune personne ne correspond.', 'an empty search');
+	assert.equal(await total(), '0 personnes');
+	assert.ok(await next.isDisabled() && await prev.isDisabled());
+	/* A bad value is the server's message, not a blank table. */
+	await p.getByLabel('Identifiant').fill('');
+	await p.getByLabel('Métier (code ROME ou domaine)').fill('Z99');
+	await assertEventually(async () => /rome/i.test(await p
+	    .locator('#candidates-info').textContent()), 'the error shown');
 	await p.close();
 	assert.deepEqual(pageErrors, [], 'no script error in the page');
 });
