@@ -14,7 +14,6 @@
 #include "log.h"
 #include "matcherd.h"
 #include "method_candidate.h"
-#include "method_referral.h"
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
@@ -22,6 +21,7 @@
 #include "pseudo.h"
 #include "records.h"
 #include "referral.h"
+#include "referral_view.h"
 #include "rgpd.h"
 #include "store.h"
 #include "users.h"
@@ -484,7 +484,7 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 	mp_pack_str(&b.pk, "referrals");
 	msgpack_pack_array(&b.pk, n);
 	for (i = 0; i < n; i++) {
-		msgpack_pack_map(&b.pk, 8 + METHOD_REFERRAL_FOLLOWUP_FIELDS);
+		msgpack_pack_map(&b.pk, 8 + REFERRAL_VIEW_FOLLOWUP_FIELDS);
 		mp_pack_kv_str(&b.pk, "offer", v[i].e->offer.id);
 		mp_pack_kv_str(&b.pk, "title", v[i].e->offer.title);
 		mp_pack_kv_str(&b.pk, "employer", v[i].e->offer.employer[0] ?
@@ -496,7 +496,7 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 		mp_pack_kv_str(&b.pk, "status", referral_name(v[i].r->status));
 		mp_pack_kv_bool(&b.pk, "open", referral_is_open(v[i].r->status));
 		mp_pack_kv_int(&b.pk, "updated_at", v[i].r->updated_at);
-		method_referral_pack_followup(env, &b.pk, v[i].r->status,
+		referral_view_pack_followup(env, &b.pk, v[i].r->status,
 		    v[i].r->updated_at, date_of_time(pending_now(p)),
 		    offer_table_hired_elsewhere(hired, nhired, id,
 		    v[i].e->offer.id));

@@ -13,12 +13,12 @@
 #include "log.h"
 #include "matcherd.h"
 #include "method_offer.h"
-#include "method_referral.h"
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
 #include "records.h"
 #include "referral.h"
+#include "referral_view.h"
 #include "store.h"
 #include "view.h"
 #include "xmalloc.h"
@@ -217,11 +217,11 @@ pack_referrals(struct matcherd *env, msgpack_packer *pk, const char *offer,
 		/* records_referral_decode() checked it is an id. */
 		memcpy(cand, refs->element[i]->str, refs->element[i]->len);
 		cand[refs->element[i]->len] = '\0';
-		msgpack_pack_map(pk, 3 + METHOD_REFERRAL_FOLLOWUP_FIELDS);
+		msgpack_pack_map(pk, 3 + REFERRAL_VIEW_FOLLOWUP_FIELDS);
 		mp_pack_kv_str(pk, "candidate", cand);
 		mp_pack_kv_str(pk, "status", referral_name(status));
 		mp_pack_kv_int(pk, "updated_at", at);
-		method_referral_pack_followup(env, pk, status, at, today,
+		referral_view_pack_followup(env, pk, status, at, today,
 		    offer_table_hired_elsewhere(hired, nhired, cand, offer));
 	}
 	free(hired);

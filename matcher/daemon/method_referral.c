@@ -19,14 +19,13 @@
 #include "pending.h"
 #include "records.h"
 #include "referral.h"
+#include "referral_applied.h"
 #include "referral_sweep.h"
+#include "referral_view.h"
 #include "score.h"
-#include "records_rgpd.h"
 #include "store.h"
 #include "xmalloc.h"
 
-/* What a hire that fills an offer closes it with (PROTOCOL.md). */
-#define POURVUE_REASON	"pourvue"
 
 struct referral_op {
 	struct matcherd	*env;
@@ -55,65 +54,6 @@ no_referral(struct pending *p, const char *candidate, const char *offer)
 {
 	pending_error(p, RPC_ERR_NOT_FOUND, "candidate",
 	    "candidate %s has no referral on offer %s", candidate, offer);
-}
-
-static uint32_t
-hires_of(const struct offer_entry *e)
-{
-	uint32_t i, n = 0;
-
-	for (i = 0; i < e->nrefs; i++)
-		n += e->refs[i].status == REFERRAL_HIRED;
-	return n;
-}
-
-void
-method_referral_applied(struct matcherd *env, const struct referral_applied *m,
-    int64_t deadline, store_cb *done, void *arg)
-{
-	struct offer_entry *e;
-	uint32_t slot;
-
-	if ((e = offer_table_get(env->offers, m->offer)) != NULL)
-		offer_table_ref_set(env->offers, e, m->candidate, m->to, m->now);
-	/* The script wrote the hire with the move. */
-	if (m->hire != NULL)
-		clause_hire_add(env->clauses, m->hire);
-	if ((slot = index_find(env->idx, m->candidate)) != INDEX_NONE) {
-		if (!referral_is_open(m->from) && referral_is_open(m->to))
-			index_referral_opened(env->idx, slot,
-			    date_of_time(m->now));
-		else if (referral_is_open(m->from) && !referral_is_open(m->to))
-			index_referral_closed(env->idx, slot);
-	}
-	/*
-	 * Filled: closed as offer.close would.  The person's other
-	 * referrals show hired_elsewhere, derived from this hire.
-	 */
-	if (m->to == REFERRAL_HIRED && e != NULL && !e->closed &&
-	    hires_of(e) >= (uint32_t)(e->offer.positions > 0 ?
-	    e->offer.positions : 1)) {
-		method_offer_close_entry(env, e, POURVUE_REASON, m->now,
-		    deadline, done, arg);
-		return;
-	}
-	if (done != NULL)
-		done(arg, NULL);
-}
-
-void
-method_referral_pack_followup(struct matcherd *env, msgpack_packer *pk,
-    int status, int64_t updated_at, int32_t today,
-    const char *hired_elsewhere)
-{
-	mp_pack_kv_bool(pk, "stale", referral_is_stale(status, updated_at,
-	    today, env->conf->referral_stale_days));
-	mp_pack_kv_int(pk, "days_without_move",
-	    referral_days_without_move(updated_at, today));
-	/* A final referral needs no more follow-up. */
-	mp_pack_kv_str(pk, "hired_elsewhere",
-	    referral_transition_ok(status, REFERRAL_WITHDRAWN) ?
-	    hired_elsewhere : NULL);
 }
 
 /* r: the reply to closing the offer it filled, NULL if it did not. */
@@ -148,7 +88,7 @@ static void
 referral_cb(void *arg, redisReply *r)
 {
 	struct referral_op *op = arg;
-	struct referral_applied m;
+	struct referral_applied_move m;
 	int from;
 
 	if (methods_reply_ok(op->p, r, "referral.update") == -1)
@@ -177,7 +117,7 @@ referral_cb(void *arg, redisReply *r)
 	m.note = op->note;
 	m.now = op->now;
 	m.hire = op->has_hire ? &op->hire : NULL;
-	method_referral_applied(op->env, &m, pending_deadline(op->p),
+	referral_applied(op->env, &m, pending_deadline(op->p),
 	    update_done, op);
 	return;
 done:
@@ -307,27 +247,6 @@ fail:
  */
 #define REFERRAL_HISTORY_READ_MAX	20000
 
-void
-method_referral_pack_move(msgpack_packer *pk, const struct referral_hist *h)
-{
-	msgpack_pack_map(pk, 5);
-	mp_pack_kv_int(pk, "at", h->at);
-	mp_pack_str(pk, "from");
-	mp_pack_strn(pk, h->from, h->from_len);
-	mp_pack_str(pk, "to");
-	mp_pack_strn(pk, h->to, h->to_len);
-	mp_pack_str(pk, "user");
-	if (h->user != NULL)
-		mp_pack_strn(pk, h->user, h->user_len);
-	else
-		msgpack_pack_nil(pk);
-	mp_pack_str(pk, "note");
-	if (h->note != NULL)
-		mp_pack_strn(pk, h->note, h->note_len);
-	else
-		msgpack_pack_nil(pk);
-}
-
 struct history_op {
 	struct pending	*p;
 	char		 offer[RECORD_ID_MAX + 1];
@@ -377,7 +296,7 @@ history_cb(void *arg, redisReply *r)
 		if (skip > 0)
 			skip--;
 		else
-			method_referral_pack_move(&b.pk, &h);
+			referral_view_pack_move(&b.pk, &h);
 	}
 	pending_buf_answer(&b, op->p);
 done:

@@ -12,7 +12,6 @@
 #include "erase.h"
 #include "matcherd.h"
 #include "method_candidate.h"
-#include "method_referral.h"
 #include "method_rgpd.h"
 #include "mpobj.h"
 #include "params.h"
@@ -20,6 +19,7 @@
 #include "records.h"
 #include "records_rgpd.h"
 #include "referral.h"
+#include "referral_view.h"
 #include "retention.h"
 #include "store.h"
 #include "users.h"
@@ -123,7 +123,7 @@ pack_history_entry(msgpack_packer *pk, const char *id, const redisReply *v,
 	    memcmp(h.candidate, id, h.candidate_len) != 0)
 		return 0;
 	if (!dry)
-		method_referral_pack_move(pk, &h);
+		referral_view_pack_move(pk, &h);
 	return 1;
 }
 

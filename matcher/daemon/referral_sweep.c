@@ -9,9 +9,9 @@
 #include "dates.h"
 #include "log.h"
 #include "matcherd.h"
-#include "method_referral.h"
 #include "records.h"
 #include "referral.h"
+#include "referral_applied.h"
 #include "referral_sweep.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -72,7 +72,7 @@ moved_cb(void *arg, redisReply *r)
 {
 	struct due *d = arg;
 	struct sweep *sw = d->sw;
-	struct referral_applied m;
+	struct referral_applied_move m;
 	int from;
 
 	sw->inflight--;
@@ -91,7 +91,7 @@ moved_cb(void *arg, redisReply *r)
 		m.user = REFERRAL_SWEEP_USER;
 		m.note = sw->note;
 		m.now = sw->now;
-		method_referral_applied(sw->env, &m,
+		referral_applied(sw->env, &m,
 		    store_deadline_us(sw->env->store), NULL, NULL);
 		break;
 	case 0:
