@@ -2,7 +2,9 @@
  * referral.update: the move is checked here against the offer table, and
  * again atomically by the referral script (referral_lua_script()), which
  * also writes the history line and a clause offer's hire.
- * referral.history reads the offer's history list back.
+ * referral.history reads the offer's history list back; referral.sweep
+ * runs the expiry sweep (referral_sweep.h) now.  What a move changes in
+ * memory afterwards is referral_applied(), for both movers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,6 @@
 #include "score.h"
 #include "store.h"
 #include "xmalloc.h"
-
 
 struct referral_op {
 	struct matcherd	*env;
