@@ -172,6 +172,13 @@ static const struct key keys[] = {
 	    "730", "days without an update or an open referral after which "
 	    "the daily sweep erases a candidate" },
 
+	{ "referrals", "stale_days", KT_INT, F(referral_stale_days), 1, 3650,
+	    "30", "days without a move after which a suggested, validated "
+	    "or sent referral is flagged unanswered (sans reponse)" },
+	{ "referrals", "expire_days", KT_INT, F(referral_expire_days), 1,
+	    3650, "60", "days without a move after which the daily sweep "
+	    "withdraws such a referral; more than stale_days" },
+
 	{ "log", "level", KT_LOGLEVEL, F(log_level), 0, 0, "info",
 	    "least severe message logged: error, warn, info or debug" },
 
@@ -882,6 +889,12 @@ check_rules(struct parse *p)
 	    "youth_age_max")) >= 0)
 		add_error(p, line, "youth_age_min (%d) is greater than "
 		    "youth_age_max (%d)", m->youth_age_min, m->youth_age_max);
+	if (p->c->referral_expire_days <= p->c->referral_stale_days &&
+	    (line = rule_line(p, "referrals", "stale_days",
+	    "expire_days")) >= 0)
+		add_error(p, line, "expire_days (%d) is not greater than "
+		    "stale_days (%d)", p->c->referral_expire_days,
+		    p->c->referral_stale_days);
 	i = w->job | w->experience | w->distance | w->skills | w->level |
 	    w->priority | w->fairness | w->barriers;
 	if (i == 0 && (line = rule_line(p, "weights", "job", "barriers")) >= 0)

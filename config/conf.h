@@ -111,6 +111,8 @@ struct conf {
 	char		 contacts[CONF_SECTORS][CONF_CONTACT_MAX + 1];
 	struct conf_tls	 tls;
 	int		 rgpd_retention_days;
+	int		 referral_stale_days;	/* [referrals] */
+	int		 referral_expire_days;
 	int		 log_level;		/* enum conf_loglevel */
 	struct conf_matching matching;
 };

@@ -409,3 +409,42 @@ offer_table_next(const struct offer_table *t, uint32_t *pos)
 	}
 	return NULL;
 }
+
+size_t
+offer_table_hired(const struct offer_table *t, struct offer_hired **out)
+{
+	struct offer_entry *e;
+	size_t n = 0, cap;
+	uint32_t pos = 0, i;
+
+	cap = t->referrals[REFERRAL_HIRED] ? t->referrals[REFERRAL_HIRED] : 1;
+	*out = xreallocarray(NULL, cap, sizeof(**out));
+	while ((e = offer_table_next(t, &pos)) != NULL)
+		for (i = 0; i < e->nrefs; i++) {
+			if (e->refs[i].status != REFERRAL_HIRED)
+				continue;
+			if (n == cap) {
+				cap *= 2;
+				*out = xreallocarray(*out, cap, sizeof(**out));
+			}
+			(*out)[n].candidate = e->refs[i].candidate;
+			(*out)[n].offer = e->offer.id;
+			(*out)[n++].at = e->refs[i].updated_at;
+		}
+	return n;
+}
+
+const char *
+offer_table_hired_elsewhere(const struct offer_hired *h, size_t n,
+    const char *candidate, const char *offer)
+{
+	const struct offer_hired *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(h[i].candidate, candidate) == 0 &&
+		    strcmp(h[i].offer, offer) != 0 &&
+		    (best == NULL || h[i].at > best->at))
+			best = &h[i];
+	return best != NULL ? best->offer : NULL;
+}

@@ -139,6 +139,26 @@ int		 offer_table_unpack_merged(const char *id, const char *data,
 void		 offer_table_pack_merged_list(msgpack_packer *,
 		    const struct offer_entry *e);
 
+/*
+ * The hires of the table, for the flag "hired elsewhere" (proto/PROTOCOL.md,
+ * Referral follow-up): derived at read time from the hired referrals, so
+ * it needs no state of its own and an erasure or a restart cannot leave
+ * it wrong.  *out is allocated (the caller frees it); its pointers live
+ * as long as the table is unchanged.
+ */
+struct offer_hired {
+	const char	*candidate;
+	const char	*offer;
+	int64_t		 at;
+};
+size_t		 offer_table_hired(const struct offer_table *,
+		    struct offer_hired **out);
+/*
+ * The offer, other than offer, candidate was hired on last, or NULL.
+ */
+const char	*offer_table_hired_elsewhere(const struct offer_hired *,
+		    size_t n, const char *candidate, const char *offer);
+
 /* Iterate: the entry after position *pos (start at 0), or NULL. */
 struct offer_entry *offer_table_next(const struct offer_table *, uint32_t *pos);
 

@@ -12,6 +12,7 @@
 #define MATCHER_REFERRAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define REFERRAL_LIST(X)						\
 	X(SUGGESTED, "suggested")					\
@@ -35,6 +36,32 @@ const char	*referral_name(int status);
 int		 referral_transition_ok(int from, int to);
 /* Open referrals count against the candidate (fairness). */
 int		 referral_is_open(int status);
+
+/*
+ * Follow-up (proto/PROTOCOL.md, Referral follow-up).  A referral waits
+ * for an answer while suggested, validated or sent.  Days since its last
+ * move on day today (dates.h), never negative.  Stale: waiting that many
+ * days or more ([referrals] stale_days; expire_days for the sweep).
+ */
+int		 referral_awaits_answer(int status);
+int32_t		 referral_days_without_move(int64_t updated_at, int32_t today);
+int		 referral_is_stale(int status, int64_t updated_at, int32_t today,
+		    int days);
+
+/*
+ * One line of an offer's history list (docs/REDIS.md): "at|candidate|
+ * from|to|user|note", or without the user as written before it was kept
+ * ("at|candidate|from|to|note").  Fields point into the line; user is
+ * NULL for the old shape or an empty user, note NULL when empty.
+ */
+struct referral_hist {
+	int64_t		 at;
+	const char	*candidate, *from, *to, *user, *note;
+	size_t		 candidate_len, from_len, to_len, user_len, note_len;
+};
+/* 0, or -1 when the line is not a history line. */
+int		 referral_hist_parse(const char *line, size_t len,
+		    struct referral_hist *);
 
 /*
  * The Lua script for EVAL: KEYS[1] the offer's referral hash, KEYS[2] its

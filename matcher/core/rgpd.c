@@ -121,7 +121,8 @@ rgpd_result_without(const char *buf, size_t len, const char *candidate,
  * person, 5 the hire's field (or ""), 6 its anonymous field, 7 its
  * anonymous value.  The referral keeps its status and date under the
  * anonymous id; history entries lose the person and the adviser's note,
- * which may name them.  The result is replaced only if it is still the
+ * which may name them, and keep the staff user who made the move when
+ * the line has one (both shapes of referral.h's referral_hist).  The result is replaced only if it is still the
  * one read: a newer one was computed without the person.  Returns
  * {referrals, history entries, results, hires} changed.
  */
@@ -139,8 +140,11 @@ static const char lua_script[] =
 	"  local at, who, from, to = string.match(e,"
 	" '^([^|]*)|([^|]*)|([^|]*)|([^|]*)')\n"
 	"  if who == cand then\n"
+	"    local user = string.match(e,"
+	" '^[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)|')\n"
 	"    redis.call('LSET', KEYS[2], i - 1,"
-	" at .. '|' .. anon .. '|' .. from .. '|' .. to .. '|')\n"
+	" at .. '|' .. anon .. '|' .. from .. '|' .. to .. '|' .."
+	" (user and (user .. '|') or ''))\n"
 	"    nh = nh + 1\n"
 	"  end\n"
 	"end\n"

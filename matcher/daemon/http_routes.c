@@ -200,6 +200,8 @@ static const struct route routes[] = {
 	    "referral.update", NULL, BODY_FIELDS, f_referral, 0 },
 	{ EVHTTP_REQ_GET, "/api/digest", api_route,
 	    "digest", q_digest, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/referrals/{offer}/{candidate}/history",
+	    api_route, "referral.history", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/stats", api_route,
 	    "stats", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/clause/operations", api_route,

@@ -29,6 +29,7 @@
 #include "offer_table.h"
 #include "paths.h"
 #include "rebuild.h"
+#include "referral_sweep.h"
 #include "retention.h"
 #include "rgpd.h"
 #include "referral.h"
@@ -425,6 +426,7 @@ main(int argc, char *argv[])
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_hup, NULL);
 	retention_start(&env);
+	referral_sweep_start(&env);
 	log_info("matcherd ready");
 	sdnotify_ready();
 
@@ -432,6 +434,7 @@ main(int argc, char *argv[])
 
 	/* Orderly teardown, so the leak checker stays quiet. */
 	retention_stop();
+	referral_sweep_stop();
 	server_free(env.server);
 	http_free(http);
 	conn_free_all();

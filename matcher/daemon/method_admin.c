@@ -147,7 +147,7 @@ method_admin_stats(struct matcherd *env, struct pending *p,
 	int i;
 
 	pending_buf_init(&b);
-	msgpack_pack_map(&b.pk, 17);
+	msgpack_pack_map(&b.pk, 18);
 	mp_pack_kv_int(&b.pk, "candidates", env->idx->live);
 	pack_counts(&b.pk, "candidates_by_sector", &vocab_sector,
 	    env->idx->sector_live);
@@ -166,6 +166,11 @@ method_admin_stats(struct matcherd *env, struct pending *p,
 		    env->offers->referrals[i]);
 	pack_referrals_by_sector(env, &b.pk);
 	pack_clause_stats(env, &b.pk);
+	mp_pack_str(&b.pk, "referral_sweep");
+	msgpack_pack_map(&b.pk, 3);
+	mp_pack_kv_int(&b.pk, "sweeps", env->stats.referral_sweeps);
+	mp_pack_kv_int(&b.pk, "last", env->stats.referral_sweep_last);
+	mp_pack_kv_int(&b.pk, "expired", env->stats.referrals_expired);
 	mp_pack_kv_int(&b.pk, "offers_scored", env->stats.offers_scored);
 	mp_pack_kv_int(&b.pk, "suggestions", env->stats.suggestions);
 	mp_pack_kv_double(&b.pk, "scoring_mean_us",

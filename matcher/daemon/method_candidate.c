@@ -24,6 +24,7 @@
 #include "pseudo.h"
 #include "records.h"
 #include "referral.h"
+#include "referral_view.h"
 #include "rgpd.h"
 #include "store.h"
 #include "users.h"
@@ -483,11 +484,13 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
 	struct cand_referral *v = NULL;
+	struct offer_hired *hired;
 	const struct offer_ref *r;
 	struct offer_entry *e;
 	struct pending_buf b;
 	char id[RECORD_ID_MAX + 1];
 	uint32_t pos = 0, n = 0, cap = 0, i;
+	size_t nhired;
 
 	if (params_id(p, params, "id", id) == -1)
 		return;
@@ -510,13 +513,14 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 	}
 	if (n > 0)
 		qsort(v, n, sizeof(*v), cmp_referral_newest);
+	nhired = offer_table_hired(env->offers, &hired);
 	pending_buf_init(&b);
 	msgpack_pack_map(&b.pk, 2);
 	mp_pack_kv_str(&b.pk, "candidate", id);
 	mp_pack_str(&b.pk, "referrals");
 	msgpack_pack_array(&b.pk, n);
 	for (i = 0; i < n; i++) {
-		msgpack_pack_map(&b.pk, 8);
+		msgpack_pack_map(&b.pk, 8 + REFERRAL_VIEW_FOLLOWUP_FIELDS);
 		mp_pack_kv_str(&b.pk, "offer", v[i].e->offer.id);
 		mp_pack_kv_str(&b.pk, "title", v[i].e->offer.title);
 		mp_pack_kv_str(&b.pk, "employer", v[i].e->offer.employer[0] ?
@@ -528,7 +532,12 @@ method_candidate_referrals(struct matcherd *env, struct pending *p,
 		mp_pack_kv_str(&b.pk, "status", referral_name(v[i].r->status));
 		mp_pack_kv_bool(&b.pk, "open", referral_is_open(v[i].r->status));
 		mp_pack_kv_int(&b.pk, "updated_at", v[i].r->updated_at);
+		referral_view_pack_followup(env, &b.pk, v[i].r->status,
+		    v[i].r->updated_at, date_of_time(pending_now(p)),
+		    offer_table_hired_elsewhere(hired, nhired, id,
+		    v[i].e->offer.id));
 	}
+	free(hired);
 	free(v);
 	pending_buf_answer(&b, p);
 }

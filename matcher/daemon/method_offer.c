@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "frame.h"
 #include "ingest.h"
 #include "log.h"
@@ -17,6 +18,7 @@
 #include "pending.h"
 #include "records.h"
 #include "referral.h"
+#include "referral_view.h"
 #include "store.h"
 #include "view.h"
 #include "xmalloc.h"
@@ -186,11 +188,17 @@ pack_raw_or_nil(msgpack_packer *pk, const redisReply *r)
 	pk->callback(pk->data, r->str, r->len);
 }
 
-/* The referrals of offer.get, as Redis holds them (bad values skipped). */
+/*
+ * The referrals of offer.get, as Redis holds them (bad values skipped),
+ * with their follow-up flags on day today.
+ */
 static void
-pack_referrals(msgpack_packer *pk, const redisReply *refs)
+pack_referrals(struct matcherd *env, msgpack_packer *pk, const char *offer,
+    const redisReply *refs, int32_t today)
 {
-	size_t i, n = 0;
+	struct offer_hired *hired;
+	char cand[RECORD_ID_MAX + 1];
+	size_t i, n = 0, nhired;
 	int64_t at;
 	int status;
 
@@ -198,6 +206,7 @@ pack_referrals(msgpack_packer *pk, const redisReply *refs)
 	    i + 1 < refs->elements; i += 2)
 		n += records_referral_decode(refs->element[i],
 		    refs->element[i + 1], &status, &at) == 0;
+	nhired = offer_table_hired(env->offers, &hired);
 	mp_pack_str(pk, "referrals");
 	msgpack_pack_array(pk, n);
 	for (i = 0; refs->type == REDIS_REPLY_ARRAY &&
@@ -205,12 +214,17 @@ pack_referrals(msgpack_packer *pk, const redisReply *refs)
 		if (records_referral_decode(refs->element[i],
 		    refs->element[i + 1], &status, &at) == -1)
 			continue;
-		msgpack_pack_map(pk, 3);
-		mp_pack_str(pk, "candidate");
-		mp_pack_strn(pk, refs->element[i]->str, refs->element[i]->len);
+		/* records_referral_decode() checked it is an id. */
+		memcpy(cand, refs->element[i]->str, refs->element[i]->len);
+		cand[refs->element[i]->len] = '\0';
+		msgpack_pack_map(pk, 3 + REFERRAL_VIEW_FOLLOWUP_FIELDS);
+		mp_pack_kv_str(pk, "candidate", cand);
 		mp_pack_kv_str(pk, "status", referral_name(status));
 		mp_pack_kv_int(pk, "updated_at", at);
+		referral_view_pack_followup(env, pk, status, at, today,
+		    offer_table_hired_elsewhere(hired, nhired, cand, offer));
 	}
+	free(hired);
 }
 
 static void
@@ -253,7 +267,8 @@ get_cb(void *arg, redisReply *r)
 		view_pack(&b.pk, &v, ro.result->str, ro.result->len);
 	else
 		pack_raw_or_nil(&b.pk, ro.result);
-	pack_referrals(&b.pk, r->element[1]);
+	pack_referrals(op->env, &b.pk, op->id, r->element[1],
+	    date_of_time(pending_now(op->p)));
 	pending_buf_answer(&b, op->p);
 done:
 	offer_op_done(op);
@@ -274,16 +289,52 @@ method_offer_get(struct matcherd *env, struct pending *p,
 	store_commit(env->store, pending_deadline(p), get_cb, op);
 }
 
+struct closing {
+	struct matcherd	*env;
+	char		 id[RECORD_ID_MAX + 1];
+	store_cb	*done;
+	void		*arg;
+};
+
+static void
+closing_cb(void *arg, redisReply *r)
+{
+	struct closing *cl = arg;
+	struct offer_entry *e;
+
+	if (r != NULL && r->type != REDIS_REPLY_ERROR &&
+	    (e = offer_table_get(cl->env->offers, cl->id)) != NULL)
+		offer_table_set_closed(cl->env->offers, e, 1);
+	if (cl->done != NULL)
+		cl->done(cl->arg, r);
+	free(cl);
+}
+
+void
+method_offer_close_entry(struct matcherd *env, const struct offer_entry *e,
+    const char *reason, int64_t now, int64_t deadline, store_cb *done,
+    void *arg)
+{
+	struct closing *cl;
+	struct redis_cmd c;
+
+	cl = xcalloc(1, sizeof(*cl));
+	cl->env = env;
+	snprintf(cl->id, sizeof(cl->id), "%s", e->offer.id);
+	cl->done = done;
+	cl->arg = arg;
+	records_offer_close(&c, store_prefix(env->store), &e->offer, reason,
+	    now);
+	store_send(env->store, &c, deadline, closing_cb, cl);
+}
+
 static void
 close_cb(void *arg, redisReply *r)
 {
 	struct offer_op *op = arg;
-	struct offer_entry *e;
 	struct pending_buf b;
 
 	if (methods_reply_ok(op->p, r, "offer.close") == 0) {
-		if ((e = offer_table_get(op->env->offers, op->id)) != NULL)
-			offer_table_set_closed(op->env->offers, e, 1);
 		pending_buf_init(&b);
 		msgpack_pack_map(&b.pk, 3);
 		mp_pack_kv_str(&b.pk, "id", op->id);
@@ -300,7 +351,6 @@ method_offer_close(struct matcherd *env, struct pending *p,
 {
 	struct offer_entry *e;
 	struct offer_op *op;
-	struct redis_cmd c;
 
 	if ((e = method_offer_param(env, p, params, "id")) == NULL)
 		return;
@@ -310,9 +360,8 @@ method_offer_close(struct matcherd *env, struct pending *p,
 		offer_op_done(op);
 		return;
 	}
-	records_offer_close(&c, store_prefix(env->store), &e->offer,
-	    op->reason, pending_now(p));
-	store_send(env->store, &c, pending_deadline(p), close_cb, op);
+	method_offer_close_entry(env, e, op->reason, pending_now(p),
+	    pending_deadline(p), close_cb, op);
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include "methods.h"
 #include "offer_table.h"
+#include "store.h"
 
 method_fn	method_offer_put;
 method_fn	method_offer_match;
@@ -22,6 +23,15 @@ method_fn	method_offer_resolve;
  */
 struct offer_entry *method_offer_param(struct matcherd *, struct pending *,
 		    const msgpack_object *params, const char *key);
+/*
+ * Close e with reason, as offer.close does: the offer's hash in Redis,
+ * then (when Redis took it) the offer table.  done (NULL: none) gets
+ * Redis's reply to judge and answer.  offer.close and an offer
+ * filled by its hires ("pourvue", method_referral_applied()) close so.
+ */
+void		 method_offer_close_entry(struct matcherd *,
+		    const struct offer_entry *e, const char *reason,
+		    int64_t now, int64_t deadline, store_cb *done, void *arg);
 /* Newest first, then by id: the order of every offer listing. */
 int		 method_offer_cmp_newest(const void *, const void *);
 

@@ -19,6 +19,7 @@
 #include "records.h"
 #include "records_rgpd.h"
 #include "referral.h"
+#include "referral_view.h"
 #include "retention.h"
 #include "store.h"
 #include "users.h"
@@ -109,45 +110,20 @@ export_done(struct export_op *op)
 	free(op);
 }
 
-/* One history entry of the person: "at|candidate|from|to|note". */
+/* One history entry of the person (referral.h's two line shapes). */
 static int
 pack_history_entry(msgpack_packer *pk, const char *id, const redisReply *v,
     int dry)
 {
-	const char *f[5], *s, *end;
-	size_t len[5];
-	int k = 0;
+	struct referral_hist h;
 
-	if (v->type != REDIS_REPLY_STRING)
+	if (v->type != REDIS_REPLY_STRING ||
+	    referral_hist_parse(v->str, v->len, &h) == -1 ||
+	    h.candidate_len != strlen(id) ||
+	    memcmp(h.candidate, id, h.candidate_len) != 0)
 		return 0;
-	s = v->str;
-	end = v->str + v->len;
-	/* The note, last, may hold '|'. */
-	for (;;) {
-		f[k] = s;
-		while (s < end && (*s != '|' || k == 4))
-			s++;
-		len[k] = (size_t)(s - f[k]);
-		k++;
-		if (s == end || k == 5)
-			break;
-		s++;
-	}
-	if (k < 4 || len[1] != strlen(id) || memcmp(f[1], id, len[1]) != 0)
-		return 0;
-	if (dry)
-		return 1;
-	msgpack_pack_map(pk, 4);
-	mp_pack_kv_int(pk, "at", strtoll(f[0], NULL, 10));
-	mp_pack_str(pk, "from");
-	mp_pack_strn(pk, f[2], len[2]);
-	mp_pack_str(pk, "to");
-	mp_pack_strn(pk, f[3], len[3]);
-	mp_pack_str(pk, "note");
-	if (k == 5 && len[4] > 0)
-		mp_pack_strn(pk, f[4], len[4]);
-	else
-		msgpack_pack_nil(pk);
+	if (!dry)
+		referral_view_pack_move(pk, &h);
 	return 1;
 }
 
@@ -432,18 +408,11 @@ void
 method_rgpd_sweep(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
-	char day[16];
 	int32_t today = date_of_time(pending_now(p));
 	int dry = 0;
 
-	if (params_text(p, params, "today", day, sizeof(day)) == -1 ||
-	    params_bool(p, params, "dry_run", &dry) == -1)
+	if (params_sweep(p, params, &today, &dry) == -1)
 		return;
-	if (day[0] != '\0' && date_parse(day, strlen(day), &today) == -1) {
-		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "today",
-		    "today must be a date YYYY-MM-DD");
-		return;
-	}
 	pending_hold(p);
 	if (retention_sweep(env, today, pending_now(p), dry, sweep_answer,
 	    p) == -1) {

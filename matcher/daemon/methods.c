@@ -67,6 +67,8 @@ static const struct method methods[] = {
 	{ "offer.put",		method_offer_put,		W, PRO },
 	{ "offer.resolve",	method_offer_resolve,		W, ADV },
 	{ "ping",		method_admin_ping,		P, ANY },
+	{ "referral.history",	method_referral_history,	RA, ADV },
+	{ "referral.sweep",	method_referral_sweep,		W, ADM },
 	{ "referral.update",	method_referral_update,		W, ADV },
 	{ "rgpd.sweep",		method_rgpd_sweep,		W, ADM },
 	{ "stats",		method_admin_stats,		0, PRO },

@@ -161,6 +161,15 @@ metrics_write(const struct matcherd *env, const struct metrics_http *mh,
 		{ "matcherd_retention_due", "gauge",
 		    "candidates the last retention sweep found due",
 		    st->retention_due },
+		{ "matcherd_referral_sweeps_total", "counter",
+		    "referral expiry sweeps run (proto/PROTOCOL.md)",
+		    st->referral_sweeps },
+		{ "matcherd_referral_sweep_last_seconds", "gauge",
+		    "unix time of the last referral expiry sweep, 0 if none",
+		    st->referral_sweep_last },
+		{ "matcherd_referrals_expired_total", "counter",
+		    "referrals withdrawn by the expiry sweeps",
+		    st->referrals_expired },
 	};
 	const uint32_t offers[2] = { env->offers->open, env->offers->closed };
 	const char *rtt = "matcherd_redis_roundtrip_seconds";

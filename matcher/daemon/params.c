@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dates.h"
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
@@ -159,6 +160,23 @@ params_bool(struct pending *p, const msgpack_object *params, const char *key,
 	if ((o = params_get(params, key)) != NULL && mp_get_bool(o, out) == -1) {
 		pending_error(p, RPC_ERR_INVALID_ARGUMENT, key,
 		    "%s must be a boolean", key);
+		return -1;
+	}
+	return 0;
+}
+
+int
+params_sweep(struct pending *p, const msgpack_object *params, int32_t *today,
+    int *dry_run)
+{
+	char day[16];
+
+	if (params_text(p, params, "today", day, sizeof(day)) == -1 ||
+	    params_bool(p, params, "dry_run", dry_run) == -1)
+		return -1;
+	if (day[0] != '\0' && date_parse(day, strlen(day), today) == -1) {
+		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "today",
+		    "today must be a date YYYY-MM-DD");
 		return -1;
 	}
 	return 0;

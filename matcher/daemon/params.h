@@ -41,6 +41,12 @@ int		 params_one(struct pending *, const msgpack_object *params,
 int		 params_bool(struct pending *, const msgpack_object *params,
 		    const char *key, int *out);
 /*
+ * The parameters of a sweep (rgpd.sweep, referral.sweep): an optional
+ * "today" YYYY-MM-DD (absent: *today kept) and an optional "dry_run".
+ */
+int		 params_sweep(struct pending *, const msgpack_object *params,
+		    int32_t *today, int *dry_run);
+/*
  * The record of a put: the params map itself, or its "key" member when
  * the caller wrapped it ({candidate: {...}} / {offer: {...}, limit}).
  */

@@ -151,7 +151,10 @@ parse_int64(const char *s, size_t len, int64_t *out)
 static void
 cmd_referral_value(struct redis_cmd *c, int status, int64_t at)
 {
-	redis_cmd_fmt(c, "%s:%lld", referral_name(status), (long long)at);
+	char v[RECORDS_REFERRAL_VALUE_MAX];
+
+	records_referral_value(v, sizeof(v), status, at);
+	redis_cmd_copy(c, v, strlen(v));
 }
 
 /* HSCAN key cursor COUNT n */
@@ -678,9 +681,7 @@ records_referral_decode(const redisReply *f, const redisReply *v,
 
 void
 records_referral_move(struct redis_cmd *c, const char *prefix,
-    const char *script, const struct offer *o, const char *candidate,
-    int to, int64_t now, const char *note, const struct clause_hire *hire,
-    long long deadline_ms)
+    const char *script, const struct offer *o, const struct records_move *m)
 {
 	const char *sector = sector_name(o->sector);
 	char key[RECORDS_KEY_MAX], field[CLAUSE_HIRE_FIELD_MAX + 1];
@@ -695,25 +696,49 @@ records_referral_move(struct redis_cmd *c, const char *prefix,
 	cmd_key(c, key);
 	records_key_clause_hires(key, prefix, sector);
 	cmd_key(c, key);
-	redis_cmd_copy(c, candidate, strlen(candidate));
-	redis_cmd_str(c, referral_name(to));
-	redis_cmd_int(c, now);
-	redis_cmd_copy(c, note, strlen(note));
+	redis_cmd_copy(c, m->candidate, strlen(m->candidate));
+	redis_cmd_str(c, referral_name(m->to));
+	redis_cmd_int(c, m->now);
+	redis_cmd_copy(c, m->note, strlen(m->note));
 	/* The script writes the hire only when its field is non-empty. */
-	if (hire == NULL) {
+	if (m->hire == NULL) {
 		redis_cmd_str(c, "");
 		redis_cmd_str(c, "");
 	} else {
-		clause_hire_field(hire, field);
+		clause_hire_field(m->hire, field);
 		redis_cmd_copy(c, field, strlen(field));
 		redis_cmd_pack_begin(c, &pk);
-		clause_hire_pack(hire, &pk);
+		clause_hire_pack(m->hire, &pk);
 		redis_cmd_pack_end(c);
 	}
-	if (deadline_ms > 0)
-		redis_cmd_int(c, deadline_ms);
+	if (m->deadline_ms > 0)
+		redis_cmd_int(c, m->deadline_ms);
 	else
 		redis_cmd_str(c, "");
+	redis_cmd_copy(c, m->user, strlen(m->user));
+	if (m->expect != NULL)
+		redis_cmd_copy(c, m->expect, strlen(m->expect));
+	else
+		redis_cmd_str(c, "");
+}
+
+void
+records_referral_history_read(struct redis_cmd *c, const char *prefix,
+    int sector, const char *offer, long long last)
+{
+	char key[RECORDS_KEY_MAX];
+
+	records_key_referral_history(key, prefix, sector_name(sector), offer);
+	redis_cmd_init(c, "LRANGE");
+	cmd_key(c, key);
+	redis_cmd_int(c, last > 0 ? -last : 0);
+	redis_cmd_str(c, "-1");
+}
+
+void
+records_referral_value(char *buf, size_t len, int status, int64_t at)
+{
+	snprintf(buf, len, "%s:%lld", referral_name(status), (long long)at);
 }
 
 int

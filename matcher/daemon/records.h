@@ -143,14 +143,31 @@ int	records_offer_decode(const struct records_offer *, const char *id,
 int	records_referral_decode(const redisReply *f, const redisReply *v,
 	    int *status, int64_t *at);
 /*
- * referral.update's atomic move (the script of referral_lua_script()),
- * with the clause hire it makes (hire NULL if none), refused by Redis
- * after deadline_ms (store_redis_deadline_ms(); 0: no deadline).
+ * An atomic move (the script of referral_lua_script()) of referral.update
+ * or the sweep: with the clause hire it makes (hire NULL if none), by
+ * user, only if the referral's value is still expect (NULL: any), refused
+ * by Redis after deadline_ms (store_redis_deadline_ms(); 0: no deadline).
  */
+struct records_move {
+	const char	*candidate;
+	int		 to;
+	int64_t		 now;
+	const char	*note;
+	const char	*user;
+	const char	*expect;
+	const struct clause_hire *hire;
+	long long	 deadline_ms;
+};
 void	records_referral_move(struct redis_cmd *, const char *prefix,
-	    const char *script, const struct offer *o, const char *candidate,
-	    int to, int64_t now, const char *note,
-	    const struct clause_hire *hire, long long deadline_ms);
+	    const char *script, const struct offer *o,
+	    const struct records_move *);
+/* LRANGE of the last lines of an offer's history list (0: all). */
+void	records_referral_history_read(struct redis_cmd *, const char *prefix,
+	    int sector, const char *offer, long long last);
+/* The value "status:unix-time" a referral has in Redis. */
+#define RECORDS_REFERRAL_VALUE_MAX	48
+void	records_referral_value(char *buf, size_t len, int status,
+	    int64_t at);
 /*
  * The script's reply: 1 moved, 0 illegal, -1 no such referral (*from
  * is the status before), or -2 when the reply is not the script's.

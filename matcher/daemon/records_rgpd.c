@@ -32,14 +32,7 @@ void
 records_rgpd_history_read(struct redis_cmd *c, const char *prefix,
     int sector, const char *offer)
 {
-	char key[RECORDS_KEY_MAX];
-
-	records_key_referral_history(key, prefix,
-	    vocab_name(&vocab_sector, sector), offer);
-	redis_cmd_init(c, "LRANGE");
-	cmd_key(c, key);
-	redis_cmd_str(c, "0");
-	redis_cmd_str(c, "-1");
+	records_referral_history_read(c, prefix, sector, offer, 0);
 }
 
 static void

@@ -5,8 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/event.h>
-
+#include "daily.h"
 #include "dates.h"
 #include "erase.h"
 #include "log.h"
@@ -17,7 +16,6 @@
 #include "xmalloc.h"
 
 #define RETENTION_FIRST_S	300
-#define RETENTION_EVERY_S	86400
 
 struct sweep {
 	struct matcherd		*env;
@@ -29,7 +27,7 @@ struct sweep {
 	void			*arg;
 };
 
-static struct event *timer;
+static struct daily *timer;
 static int running;
 
 /* The day of each slot's latest referral move, DATE_NONE if none. */
@@ -162,32 +160,21 @@ retention_sweep(struct matcherd *env, int32_t today, int64_t now,
 }
 
 static void
-retention_tick(evutil_socket_t fd, short ev, void *arg)
+retention_tick(struct matcherd *env, time_t now)
 {
-	struct timeval tv = { RETENTION_EVERY_S, 0 };
-	struct matcherd *env = arg;
-	time_t now = time(NULL);
-
-	(void)fd;
-	(void)ev;
 	if (retention_sweep(env, date_of_time(now), now, 0, NULL, NULL) == -1)
 		log_info("retention sweep: the previous one still runs");
-	evtimer_add(timer, &tv);
 }
 
 void
 retention_start(struct matcherd *env)
 {
-	struct timeval tv = { RETENTION_FIRST_S, 0 };
-
-	timer = evtimer_new(env->base, retention_tick, env);
-	evtimer_add(timer, &tv);
+	timer = daily_start(env, RETENTION_FIRST_S, retention_tick);
 }
 
 void
 retention_stop(void)
 {
-	if (timer != NULL)
-		event_free(timer);
+	daily_stop(timer);
 	timer = NULL;
 }

@@ -34,6 +34,10 @@ struct stats {
 	uint64_t	retention_sweeps;
 	uint64_t	retention_last;		/* unix time, 0: none yet */
 	uint64_t	retention_due;		/* found due by the last one */
+	/* The referral expiry sweeps (referral_sweep.h). */
+	uint64_t	referral_sweeps;
+	uint64_t	referral_sweep_last;	/* unix time, 0: none yet */
+	uint64_t	referrals_expired;	/* withdrawn by them */
 };
 
 /* Count one ranking of `us` microseconds. */

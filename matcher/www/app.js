@@ -322,6 +322,59 @@ function statusBadge(status) {
 	    label(REFERRAL_STATUS, status));
 }
 
+/*
+ * The follow-up badges of a referral (proto/PROTOCOL.md, Referral
+ * follow-up): no answer for [referrals] stale_days, and the person hired
+ * on another offer (flagged for the adviser, not moved).
+ */
+function followupBadges(ref) {
+	if (!ref)
+		return [];
+	const out = [];
+	if (ref.stale)
+		out.push(el('span', { class: 'badge badge-stale',
+		    title: ref.days_without_move + ' jours sans mouvement' },
+		    'sans réponse'));
+	if (ref.hired_elsewhere)
+		out.push(el('span', { class: 'badge badge-hired-elsewhere',
+		    title: 'Embauche sur l’offre ' + ref.hired_elsewhere },
+		    'embauché(e) ailleurs'));
+	return out;
+}
+
+/* A referral's moves, read when first opened. */
+function referralHistory(offerId, candidate) {
+	const list = el('ol', { class: 'history-moves' });
+	const box = el('details', { class: 'referral-history',
+	    'data-history-for': candidate },
+	    el('summary', null, 'Historique'), list);
+	let loaded = false;
+	box.addEventListener('toggle', async () => {
+		if (!box.open || loaded)
+			return;
+		loaded = true;
+		list.replaceChildren(el('li', { class: 'muted' }, 'Chargement…'));
+		try {
+			const h = await api('GET', apiPath('referrals', offerId,
+			    candidate, 'history'));
+			list.replaceChildren(...(h.moves.length ? h.moves.map((m) =>
+			    el('li', { class: 'history-move' },
+				el('time', null, fmtDateTime(m.at)), ' ',
+				label(REFERRAL_STATUS, m.from), ' → ',
+				label(REFERRAL_STATUS, m.to),
+				m.user ? el('span', { class: 'muted' },
+				    ' par ', m.user) : null,
+				m.note ? el('q', null, m.note) : null)) :
+			    [el('li', { class: 'muted' }, 'Aucun mouvement.')]));
+		} catch (err) {
+			loaded = false;
+			list.replaceChildren();
+			flashError(err);
+		}
+	});
+	return box;
+}
+
 /* A <dl> of [label, value] pairs; empty values are left out. */
 function factList(pairs) {
 	const dl = el('dl', { class: 'facts' });
@@ -944,12 +997,13 @@ function suggestionCard(s, ref, ctx) {
 		    el('strong', null, fmtNumber(s.score, 1)), ' / 100'),
 		el('span', { class: 'distance' },
 		    'à ', fmtNumber(s.distance_km, 1), ' km'),
-		ref ? statusBadge(ref.status) : null),
+		ref ? statusBadge(ref.status) : null, ...followupBadges(ref)),
 	    el('div', { class: 'card-body' },
 		componentBars(s.components || {}),
 		el('ul', { class: 'reasons' },
 		    (s.reasons || []).map((r) => el('li', null, r)))),
-	    referralControls(s.candidate, ref, ctx));
+	    referralControls(s.candidate, ref, ctx),
+	    ref ? referralHistory(ctx.offerId, s.candidate) : null);
 }
 
 function suggestionsSection(result, refs, ctx) {
@@ -968,8 +1022,9 @@ function otherReferralCard(r, ctx) {
 		el('h4', { class: 'card-title' }, candidateLink(r.candidate)),
 		el('span', { class: 'muted' }, 'mise à jour le ',
 		    fmtDateTime(r.updated_at)),
-		statusBadge(r.status)),
-	    referralControls(r.candidate, r, ctx));
+		statusBadge(r.status), ...followupBadges(r)),
+	    referralControls(r.candidate, r, ctx),
+	    referralHistory(ctx.offerId, r.candidate));
 }
 
 /* Referrals of candidates absent from the last result (already_referred). */
@@ -1520,18 +1575,19 @@ function candidateFacts(c) {
 	]);
 }
 
-function candidateReferralRow(r) {
+function candidateReferralRow(candidateId, r) {
 	return el('tr', { 'data-offer-id': r.offer },
 	    el('th', { scope: 'row' },
 		el('a', { href: offerHref(r.sector, r.offer) }, r.title || r.offer)),
 	    el('td', null, r.employer || ''),
 	    el('td', null, label(SECTORS, r.sector)),
-	    el('td', null, statusBadge(r.status)),
+	    el('td', null, statusBadge(r.status), ' ', ...followupBadges(r)),
 	    el('td', null, r.offer_status === 'open' ? 'ouverte' : 'fermée'),
-	    el('td', null, fmtDateTime(r.updated_at)));
+	    el('td', null, fmtDateTime(r.updated_at),
+		referralHistory(r.offer, candidateId)));
 }
 
-function candidateReferrals(refs) {
+function candidateReferrals(candidateId, refs) {
 	if (!refs.length)
 		return el('p', { class: 'muted' }, 'Aucune mise en relation.');
 	return el('div', { class: 'table-wrap' },
@@ -1539,7 +1595,8 @@ function candidateReferrals(refs) {
 		el('thead', null, el('tr', null,
 		    ['Offre', 'Employeur', 'Candidathèque', 'Statut',
 			"État de l'offre", 'Mise à jour'].map((h) => el('th', { scope: 'col' }, h)))),
-		el('tbody', null, refs.map(candidateReferralRow))));
+		el('tbody', null, refs.map((r) =>
+		    candidateReferralRow(candidateId, r)))));
 }
 
 function auditAction(e) {
@@ -1649,7 +1706,7 @@ async function showCandidate(id) {
 		    el('p', { class: 'muted' }, 'Chargement…'));
 		box.replaceChildren(candidateFacts(c),
 		    el('h2', null, 'Mises en relation (', list.length, ')'),
-		    candidateReferrals(list),
+		    candidateReferrals(id, list),
 		    fits ? personOffersSection(fits) : null,
 		    el('section', { id: 'candidate-audit',
 			'aria-labelledby': 'candidate-audit-title' },

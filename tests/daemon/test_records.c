@@ -431,6 +431,19 @@ load_script(void)
 		assert_true(referral_lua_script(script, sizeof(script)) > 0);
 }
 
+/* A move's command, as referral.update and the sweep build it. */
+static void
+move(struct redis_cmd *c, const char *prefix, const struct offer *o,
+    const char *cand, int to, int64_t now, const char *note,
+    const struct clause_hire *hire, long long deadline_ms, const char *user,
+    const char *expect)
+{
+	struct records_move m = { cand, to, now, note, user, expect, hire,
+	    deadline_ms };
+
+	records_referral_move(c, prefix, script, o, &m);
+}
+
 static void
 test_referral_move(void **state)
 {
@@ -440,27 +453,30 @@ test_referral_move(void **state)
 	(void)state;
 	load_script();
 	make_offer(&o, offer_text);
-	records_referral_move(&c, "matcherd", script, &o, "c-00042",
-	    REFERRAL_VALIDATED, 1764403200, "vu en entretien", NULL, 0);
+	move(&c, "matcherd", &o, "c-00042", REFERRAL_VALIDATED, 1764403200,
+	    "vu en entretien", NULL, 0, "adv-nord", NULL);
 	/* Three keys under the offer's sector tag: one Cluster slot. */
 	expect_cmd(&c, "EVAL", script, "3",
 	    "matcherd:{batiment}:ref:o-001",
 	    "matcherd:{batiment}:refhist:o-001",
 	    "matcherd:{batiment}:clause:hires",
-	    "c-00042", "validated", "1764403200", "vu en entretien", "", "", "");
+	    "c-00042", "validated", "1764403200", "vu en entretien", "", "", "",
+	    "adv-nord", "");
 	/* The script is long: borrowed, not copied. */
 	assert_ptr_equal(c.argv[1], script);
 	redis_cmd_free(&c);
 
 	/* Every status by its wire name, an empty note. */
 	make_offer(&o, offer_hotel_text);
-	records_referral_move(&c, "p", script, &o, "c1",
-	    REFERRAL_NOT_RETAINED, 1, "", NULL, 1764403200123LL);
+	/* The sweep's: by matcherd, only from the value it saw. */
+	move(&c, "p", &o, "c1", REFERRAL_NOT_RETAINED, 1, "", NULL,
+	    1764403200123LL, "matcherd", "sent:1764403100");
 	expect_cmd(&c, "EVAL", script, "3",
 	    "p:{hotellerie}:ref:o-cuisine.7",
 	    "p:{hotellerie}:refhist:o-cuisine.7",
 	    "p:{hotellerie}:clause:hires",
-	    "c1", "not_retained", "1", "", "", "", "1764403200123");
+	    "c1", "not_retained", "1", "", "", "", "1764403200123", "matcherd",
+	    "sent:1764403100");
 	redis_cmd_free(&c);
 }
 
@@ -482,14 +498,15 @@ test_referral_move_hire(void **state)
 	/* The longest note: the command's buffer grows past inline. */
 	memset(note, 'n', REFERRAL_NOTE_MAX);
 	note[REFERRAL_NOTE_MAX] = '\0';
-	records_referral_move(&c, "matcherd", script, &o, "c-00042",
-	    REFERRAL_HIRED, 1764403200, note, &hire, 0);
+	move(&c, "matcherd", &o, "c-00042", REFERRAL_HIRED, 1764403200, note,
+	    &hire, 0, "", NULL);
 	assert_true(c.buf != c.inline_buf);
 	expect_cmd(&c, "EVAL", script, "3",
 	    "matcherd:{batiment}:ref:o-001",
 	    "matcherd:{batiment}:refhist:o-001",
 	    "matcherd:{batiment}:clause:hires",
-	    "c-00042", "hired", "1764403200", note, "o-001\tc-00042", NULL, "");
+	    "c-00042", "hired", "1764403200", note, "o-001\tc-00042", NULL, "",
+	    "", "");
 	expect_packed_as(&c, 11, clause_hire_pack, &hire);
 	m = unpack_arg(&c, 11, &u);
 	assert_int_equal(m->type, MSGPACK_OBJECT_MAP);
@@ -504,13 +521,13 @@ test_referral_move_hire(void **state)
 	/* A hire without contractor packs it as nil, and decodes back. */
 	make_hire(&hire, "{operation: 'op-1', contractor: nil,"
 	    " offer: 'o-001', candidate: 'c-7', hours: 0, hired_at: 0}");
-	records_referral_move(&c, "matcherd", script, &o, "c-7",
-	    REFERRAL_HIRED, 5, "", &hire, 0);
+	move(&c, "matcherd", &o, "c-7", REFERRAL_HIRED, 5, "", &hire, 0, "",
+	    NULL);
 	expect_cmd(&c, "EVAL", script, "3",
 	    "matcherd:{batiment}:ref:o-001",
 	    "matcherd:{batiment}:refhist:o-001",
 	    "matcherd:{batiment}:clause:hires",
-	    "c-7", "hired", "5", "", "o-001\tc-7", NULL, "");
+	    "c-7", "hired", "5", "", "o-001\tc-7", NULL, "", "", "");
 	m = unpack_arg(&c, 11, &u);
 	assert_int_equal(mp_map_get(m, "contractor")->type, MSGPACK_OBJECT_NIL);
 	assert_int_equal(clause_hire_decode(m, &back, &err), 0);

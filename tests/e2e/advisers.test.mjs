@@ -514,8 +514,41 @@ scenario('a referral goes along to "non retenu" with its reason, one click ' +
 	assert.match(refStatus(OFFER, SECOND), /^not_retained:\d+$/);
 	const last = redis.cli('LINDEX', `${PREFIX}:{batiment}:refhist:${OFFER}`,
 	    '-1');
-	assert.ok(last.endsWith(`|${SECOND}|interview|not_retained|${REASON}`),
-	    last);
+	/* at|candidate|from|to|user|note: the adviser who moved it. */
+	assert.ok(last.endsWith(`|${SECOND}|interview|not_retained|${ADVISER}|` +
+	    REASON), last);
+
+	/* Its history opens under the card: every move, by whom, why. */
+	const hist = c.locator('details.referral-history');
+	await hist.locator('summary').click();
+	const moves = hist.locator('li.history-move');
+	await assertEventually(async () => await moves.count() === 4,
+	    'four moves listed');
+	const lastMove = await moves.nth(3).textContent();
+	assert.match(lastMove, /Entretien → Non retenu/);
+	assert.ok(lastMove.includes('par ' + ADVISER), lastMove);
+	assert.ok(lastMove.includes(REASON), lastMove);
+});
+
+scenario('a referral with no answer for 30 days shows « sans réponse »',
+    async () => {
+	const key = `${PREFIX}:{batiment}:ref:${OFFER}`;
+	const before = redis.cli('HGET', key, 'c-dk-02');
+	assert.match(before, /^suggested:\d+$/);
+	const old = Math.floor(Date.now() / 1000) - 31 * 86400;
+	redis.cli('HSET', key, 'c-dk-02', `suggested:${old}`);
+	await page.reload();
+	const c = card(page, 'c-dk-02');
+	await c.locator('.badge-stale', { hasText: 'sans réponse' }).waitFor();
+	assert.equal(await c.locator('.badge-stale').getAttribute('title'),
+	    '31 jours sans mouvement');
+	assert.equal(await card(page, BEST).locator('.badge-stale').count(), 0);
+	/* Put back as it was: the scenarios after count on it. */
+	redis.cli('HSET', key, 'c-dk-02', before);
+	await page.reload();
+	await card(page, 'c-dk-02').waitFor();
+	assert.equal(await card(page, 'c-dk-02').locator('.badge-stale')
+	    .count(), 0);
 });
 
 scenario('after a reload, every status is the server\'s', async () => {

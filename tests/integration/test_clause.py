@@ -46,6 +46,8 @@ def clause_offer(oid, op, contractor=None, hours=400, **fields):
     if contractor is not None:
         clause["contractor"] = contractor
     fields.setdefault("title", "Coffreur bancheur (clause d'insertion)")
+    # Room for every hire of a test: a filled offer closes ("pourvue").
+    fields.setdefault("positions", 10)
     return offer(oid, source="clause", clause=clause, **fields)
 
 

@@ -258,7 +258,8 @@ class Cli(harness.MatcherdTestCase):
 
         # A hire for Bouygues TP, then the report.
         self.put_candidates([candidate("cli-rsa", criteria=["rsa"])])
-        self.put_offer(offer("o-cli-clause", source="clause",
+        # Two positions: one hire leaves it open ("pourvue" closes it).
+        self.put_offer(offer("o-cli-clause", source="clause", positions=2,
                              clause={"operation": "op-cli",
                                      "contractor": "bouygues-tp",
                                      "hours": 1200}))

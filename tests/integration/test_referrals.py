@@ -145,7 +145,8 @@ class Referrals(harness.MatcherdTestCase):
         self.assertEqual(len(mine), 2, hist)
         by_to = {m[3]: m for m in mine}
         self.assertEqual(by_to["validated"][2], "suggested")
-        self.assertEqual(by_to["validated"][4], "profil solide")
+        # at|candidate|from|to|user|note: the move's user is kept.
+        self.assertEqual(by_to["validated"][4:], ["admin", "profil solide"])
         self.assertEqual(by_to["sent"][2], "validated")
         for m in mine:
             self.assertLessEqual(abs(int(m[0]) - t0), 5)

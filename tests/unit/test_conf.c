@@ -751,6 +751,17 @@ test_cross_field(void **state)
 	    "greater than youth_age_max (20)");
 	assert_int_equal(load(&c, &e, "[matching]\nyouth_age_max = 16\n"), 0);
 
+	/* A referral expires after it goes stale, not before. */
+	assert_int_equal(load(&c, &e, "[referrals]\nstale_days = 60\n"), 1);
+	assert_string_equal(e.msg[0], "t.conf:2: expire_days (60) is not "
+	    "greater than stale_days (60)");
+	assert_int_equal(load(&c, &e, "[referrals]\nexpire_days = 20\n"
+	    "stale_days = 10\n"), 0);
+	assert_int_equal(c.referral_expire_days, 20);
+	assert_int_equal(c.referral_stale_days, 10);
+	assert_int_equal(load(&c, &e, "[referrals]\nexpire_days = 3651\n"), 1);
+	assert_int_equal(load(&c, &e, "[referrals]\nstale_days = 0\n"), 1);
+
 	assert_int_equal(load(&c, &e, "[weights]\njob = 0\nexperience = 0\n"
 	    "distance = 0\nskills = 0\nlevel = 0\npriority = 0\n"
 	    "fairness = 0\nbarriers = 0\n"), 1);

@@ -227,6 +227,98 @@ test_lua_script_generated_from_table(void **state)
 	assert_int_equal(count, NLEGAL);
 }
 
+/* 2025-03-01 00:00 UTC, and a day number near it. */
+#define T0	1740787200LL
+#define DAY	86400
+
+static void
+test_stale_computation(void **state)
+{
+	int32_t today = date_of_time(T0) + 30;
+
+	(void)state;
+	assert_int_equal(referral_days_without_move(T0, today), 30);
+	/* The day counts, not the hours: late on day 0 is still day 0. */
+	assert_int_equal(referral_days_without_move(T0 + DAY - 1, today), 30);
+	assert_int_equal(referral_days_without_move(T0 + DAY, today), 29);
+	/* A move dated after today (a clock put back) is 0 days old. */
+	assert_int_equal(referral_days_without_move(T0 + 40 * DAY, today), 0);
+	/* Waiting for an answer: suggested, validated, sent. */
+	assert_true(referral_is_stale(R(SUGGESTED), T0, today, 30));
+	assert_true(referral_is_stale(R(VALIDATED), T0, today, 30));
+	assert_true(referral_is_stale(R(SENT), T0, today, 30));
+	assert_false(referral_is_stale(R(SENT), T0, today, 31));
+	assert_false(referral_is_stale(R(SENT), T0 + DAY, today, 30));
+	assert_false(referral_is_stale(R(INTERVIEW), T0, today, 30));
+	assert_false(referral_is_stale(R(HIRED), T0, today, 1));
+	assert_false(referral_is_stale(R(NOT_RETAINED), T0, today, 1));
+	assert_false(referral_is_stale(R(WITHDRAWN), T0, today, 1));
+}
+
+static void
+expect_hist(const char *line, int64_t at, const char *cand,
+    const char *from, const char *to, const char *user, const char *note)
+{
+	struct referral_hist h;
+
+	assert_int_equal(referral_hist_parse(line, strlen(line), &h), 0);
+	assert_int_equal(h.at, at);
+	assert_int_equal(h.candidate_len, strlen(cand));
+	assert_memory_equal(h.candidate, cand, h.candidate_len);
+	assert_int_equal(h.from_len, strlen(from));
+	assert_memory_equal(h.from, from, h.from_len);
+	assert_int_equal(h.to_len, strlen(to));
+	assert_memory_equal(h.to, to, h.to_len);
+	if (user == NULL)
+		assert_null(h.user);
+	else {
+		assert_int_equal(h.user_len, strlen(user));
+		assert_memory_equal(h.user, user, h.user_len);
+	}
+	if (note == NULL)
+		assert_null(h.note);
+	else {
+		assert_int_equal(h.note_len, strlen(note));
+		assert_memory_equal(h.note, note, h.note_len);
+	}
+}
+
+static void
+test_history_lines_both_shapes(void **state)
+{
+	struct referral_hist h;
+	static const char *const bad[] = {
+		"", "1700000000", "1700000000|c-1|suggested|validated",
+		"|c-1|suggested|validated|n", "17x|c-1|suggested|validated|n",
+		"1700000000||suggested|validated|n",
+		"1700000000|c-1||validated|n", "1700000000|c-1|suggested||n",
+		"1|c|a|b|u|n|extra", "1234567890123456789|c|a|b|n",
+	};
+	size_t i;
+
+	(void)state;
+	/* The shape written now: with the user. */
+	expect_hist("1700000000|c-1|suggested|validated|adv-nord|appel fait",
+	    1700000000, "c-1", "suggested", "validated", "adv-nord",
+	    "appel fait");
+	expect_hist("5|c-1|validated|withdrawn|matcherd|", 5, "c-1",
+	    "validated", "withdrawn", "matcherd", NULL);
+	/* No user (auth off), no note. */
+	expect_hist("5|c-1|sent|interview||", 5, "c-1", "sent", "interview",
+	    NULL, NULL);
+	/* The shape written before: no user. */
+	expect_hist("1700000000|c-2|sent|hired|vieille note", 1700000000,
+	    "c-2", "sent", "hired", NULL, "vieille note");
+	/* An erased line of either shape (rgpd.c's script). */
+	expect_hist("9|anon-ab12|sent|hired|", 9, "anon-ab12", "sent",
+	    "hired", NULL, NULL);
+	expect_hist("9|anon-ab12|sent|hired|adv-nord|", 9, "anon-ab12",
+	    "sent", "hired", "adv-nord", NULL);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (referral_hist_parse(bad[i], strlen(bad[i]), &h) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+}
+
 static void
 test_lua_script_buffer_too_small(void **state)
 {
@@ -464,6 +556,44 @@ put_cand(struct index *idx, const char *id)
 }
 
 static void
+test_hired_elsewhere(void **state)
+{
+	struct offer_table *t = offer_table_new();
+	struct offer_entry *a, *b, *c;
+	struct offer_hired *h;
+	struct offer o;
+	size_t n;
+
+	(void)state;
+	offer_init(&o, "oa");
+	a = offer_table_put(t, &o, 1);
+	offer_init(&o, "ob");
+	b = offer_table_put(t, &o, 1);
+	offer_init(&o, "oc");
+	c = offer_table_put(t, &o, 1);
+	offer_table_ref_set(t, a, "c1", R(HIRED), 100);
+	offer_table_ref_set(t, b, "c1", R(SENT), 50);
+	offer_table_ref_set(t, c, "c1", R(HIRED), 200);
+	offer_table_ref_set(t, b, "c2", R(INTERVIEW), 50);
+	offer_table_ref_set(t, a, "c2", R(WITHDRAWN), 50);
+	n = offer_table_hired(t, &h);
+	assert_int_equal(n, 2);
+	/* The latest hire elsewhere names the offer. */
+	assert_string_equal(offer_table_hired_elsewhere(h, n, "c1", "ob"), "oc");
+	assert_string_equal(offer_table_hired_elsewhere(h, n, "c1", "oc"), "oa");
+	assert_null(offer_table_hired_elsewhere(h, n, "c2", "ob"));
+	assert_null(offer_table_hired_elsewhere(h, n, "c9", "ob"));
+	free(h);
+	offer_table_free(t);
+	/* No hire at all: an empty list, still freeable. */
+	t = offer_table_new();
+	assert_int_equal(offer_table_hired(t, &h), 0);
+	assert_null(offer_table_hired_elsewhere(h, 0, "c1", "oa"));
+	free(h);
+	offer_table_free(t);
+}
+
+static void
 test_referred_slots_sorted_without_suggested(void **state)
 {
 	static const struct { const char *cand; int status; } refs[] = {
@@ -550,10 +680,13 @@ main(void)
 		cmocka_unit_test(test_open_statuses),
 		cmocka_unit_test(test_lua_script_generated_from_table),
 		cmocka_unit_test(test_lua_script_buffer_too_small),
+		cmocka_unit_test(test_stale_computation),
+		cmocka_unit_test(test_history_lines_both_shapes),
 		cmocka_unit_test(test_offers_put_get_replace),
 		cmocka_unit_test(test_offers_many_and_iteration),
 		cmocka_unit_test(test_ref_set_counts_per_status),
 		cmocka_unit_test(test_referred_slots_sorted_without_suggested),
+		cmocka_unit_test(test_hired_elsewhere),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup_refdata,

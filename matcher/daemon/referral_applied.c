@@ -1,0 +1,58 @@
+/*
+ * What a move the referral script applied changes in memory
+ * (referral_applied.h).
+ */
+#include <stdint.h>
+
+#include "dates.h"
+#include "matcherd.h"
+#include "method_offer.h"
+#include "referral.h"
+#include "referral_applied.h"
+
+/* What a hire that fills an offer closes it with (PROTOCOL.md). */
+#define POURVUE_REASON	"pourvue"
+
+static uint32_t
+hires_of(const struct offer_entry *e)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < e->nrefs; i++)
+		n += e->refs[i].status == REFERRAL_HIRED;
+	return n;
+}
+
+void
+referral_applied(struct matcherd *env, const struct referral_applied_move *m,
+    int64_t deadline, store_cb *done, void *arg)
+{
+	struct offer_entry *e;
+	uint32_t slot;
+
+	if ((e = offer_table_get(env->offers, m->offer)) != NULL)
+		offer_table_ref_set(env->offers, e, m->candidate, m->to, m->now);
+	/* The script wrote the hire with the move. */
+	if (m->hire != NULL)
+		clause_hire_add(env->clauses, m->hire);
+	if ((slot = index_find(env->idx, m->candidate)) != INDEX_NONE) {
+		if (!referral_is_open(m->from) && referral_is_open(m->to))
+			index_referral_opened(env->idx, slot,
+			    date_of_time(m->now));
+		else if (referral_is_open(m->from) && !referral_is_open(m->to))
+			index_referral_closed(env->idx, slot);
+	}
+	/*
+	 * Filled: closed as offer.close would.  The person's other
+	 * referrals show hired_elsewhere, derived from this hire.
+	 */
+	if (m->to == REFERRAL_HIRED && e != NULL && !e->closed &&
+	    hires_of(e) >= (uint32_t)(e->offer.positions > 0 ?
+	    e->offer.positions : 1)) {
+		method_offer_close_entry(env, e, POURVUE_REASON, m->now,
+		    deadline, done, arg);
+		return;
+	}
+	if (done != NULL)
+		done(arg, NULL);
+}
