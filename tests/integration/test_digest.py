@@ -26,7 +26,7 @@ class Digest(harness.MatcherdTestCase):
                       jobs=[{"rome": "G1602", "months": 12}]),
         ])
         self.put_offer(offer("o-old", employer="A"))
-        self.put_offer(offer("o-new", employer="B"))
+        self.put_offer(offer("o-new", employer="B", positions=3))
         self.put_offer(offer("o-cook", employer="C", rome="G1602",
                              title="Commis de cuisine"))
         self.move("o-new", "c-1", "validated", "sent")
