@@ -37,6 +37,13 @@ void	result_pack_scored(msgpack_packer *pk, const struct score_query *q,
 	    const struct index *idx, uint32_t slot,
 	    const struct score_result *r);
 
+/*
+ * "commune": the INSEE code of the person's home, nil when given by
+ * lat/lon: for the advisers' map; the other views leave it out (view.c).
+ */
+void	result_pack_commune(msgpack_packer *pk, const struct index *idx,
+	    uint32_t slot);
+
 /* ctx may be NULL: no clause status, no possible duplicate. */
 void	result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	    int64_t scored_at, const struct index *idx,

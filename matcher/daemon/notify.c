@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "notify.h"
 #include "view.h"
 #include "matcherd.h"
@@ -80,10 +81,16 @@ notify_publish(struct matcherd *env, int sector, int source,
     const char *result, size_t len)
 {
 	struct subscriber s;
-	msgpack_sbuffer sb;
+	msgpack_sbuffer sb, lb;
 	msgpack_packer pk;
 	size_t i;
 
+	/* Labelled once (labels.h) for every subscriber and view. */
+	msgpack_sbuffer_init(&lb);
+	if (nsubs > 0 && labels_add(env->ref, result, len, &lb) > 0) {
+		result = lb.data;
+		len = lb.size;
+	}
 	/*
 	 * Walk backwards: a delivery may drop a slow subscriber, which moves
 	 * the last entry (already visited) into its place.
@@ -107,6 +114,7 @@ notify_publish(struct matcherd *env, int sector, int source,
 		s.deliver(s.owner, sb.data, sb.size);
 		msgpack_sbuffer_destroy(&sb);
 	}
+	msgpack_sbuffer_destroy(&lb);
 }
 
 void
