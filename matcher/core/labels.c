@@ -4,6 +4,7 @@
  * as it is and nothing is packed for an input that is refused.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "labels.h"
 #include "mpobj.h"
@@ -36,6 +37,34 @@ known_rome(const struct refdata *ref, const msgpack_object *v)
 	return &ref->rome[id];
 }
 
+/*
+ * Which of the five keys k is, by its length first: most keys of a large
+ * result (scores, components, reasons) are none.
+ */
+enum { K_OTHER, K_COMMUNE, K_ROME, K_NAME, K_POSTCODE, K_LABEL };
+
+static int
+key_kind(const msgpack_object *k)
+{
+	const char *s = k->via.str.ptr;
+
+	if (k->type != MSGPACK_OBJECT_STR)
+		return K_OTHER;
+	switch (k->via.str.size) {
+	case 4:
+		return memcmp(s, "rome", 4) == 0 ? K_ROME : K_OTHER;
+	case 7:
+		return memcmp(s, "commune", 7) == 0 ? K_COMMUNE : K_OTHER;
+	case 8:
+		return memcmp(s, "postcode", 8) == 0 ? K_POSTCODE : K_OTHER;
+	case 10:
+		return memcmp(s, "rome_label", 10) == 0 ? K_LABEL : K_OTHER;
+	case 12:
+		return memcmp(s, "commune_name", 12) == 0 ? K_NAME : K_OTHER;
+	}
+	return K_OTHER;
+}
+
 /* Fill *ml for map m; returns how many entries it gains. */
 static int
 map_labels(const struct refdata *ref, const msgpack_object_map *m,
@@ -51,20 +80,29 @@ map_labels(const struct refdata *ref, const msgpack_object_map *m,
 	for (i = 0; i < m->size; i++) {
 		kv = &m->ptr[i];
 		/* The first key of a name only: a repeated key gains none. */
-		if (mp_str_eq(&kv->key, "commune") &&
-		    ml->commune_at == UINT32_MAX) {
-			ml->commune_at = i;
-			ml->commune = known_commune(ref, &kv->val);
-		} else if (mp_str_eq(&kv->key, "rome") &&
-		    ml->rome_at == UINT32_MAX) {
-			ml->rome_at = i;
-			ml->rome = known_rome(ref, &kv->val);
-		} else if (mp_str_eq(&kv->key, "commune_name"))
+		switch (key_kind(&kv->key)) {
+		case K_COMMUNE:
+			if (ml->commune_at == UINT32_MAX) {
+				ml->commune_at = i;
+				ml->commune = known_commune(ref, &kv->val);
+			}
+			break;
+		case K_ROME:
+			if (ml->rome_at == UINT32_MAX) {
+				ml->rome_at = i;
+				ml->rome = known_rome(ref, &kv->val);
+			}
+			break;
+		case K_NAME:
 			has_name = 1;
-		else if (mp_str_eq(&kv->key, "postcode"))
+			break;
+		case K_POSTCODE:
 			has_postcode = 1;
-		else if (mp_str_eq(&kv->key, "rome_label"))
+			break;
+		case K_LABEL:
 			has_label = 1;
+			break;
+		}
 	}
 	ml->name = ml->commune != NULL && !has_name;
 	ml->postcode = ml->commune != NULL && !has_postcode;

@@ -68,8 +68,9 @@ method_refdata_communes(struct matcherd *env, struct pending *p,
 	for (i = 0; i < o->via.array.size; i++) {
 		(void)mp_get_str(&o->via.array.ptr[i], &s, &len);
 		if ((c = refdata_commune(env->ref, s, len)) == NULL ||
-		    seen[c - env->ref->communes]++)
+		    seen[c - env->ref->communes])
 			continue;
+		seen[c - env->ref->communes] = 1;
 		found[n++] = c;
 	}
 	pending_buf_init(&b);
