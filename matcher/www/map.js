@@ -16,7 +16,7 @@
 const MAP_SIZE = 440;		/* viewBox side, px */
 const MAP_MARGIN = 26;		/* px kept free around the farthest point */
 const MAP_DOT = 9;		/* radius of a numbered point, px */
-const MAP_SPREAD = 12;		/* px between neighbours of one commune */
+const MAP_SPREAD = 2 * MAP_DOT + 1;	/* px between neighbours of a commune */
 const KM_PER_DEG_LAT = 110.574;
 const KM_PER_DEG_LON = 111.320;	/* at the equator */
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -47,6 +47,50 @@ function mapScaleKm(extentKm) {
 }
 
 /*
+ * Each [p, x, y] moved along a sunflower spiral around its commune to the
+ * first spot MAP_SPREAD px away from every point placed before it and
+ * from the offer's pin at (cx, cy): neighbours, in one commune or in
+ * communes a few px apart, never hide each other's numbers.
+ */
+function mapSpread(anchors, cx, cy) {
+	/* A grid of MAP_SPREAD cells: only the 9 around a spot can be near. */
+	const grid = new Map();
+	const cell = (x, y) => Math.floor(x / MAP_SPREAD) + ',' +
+	    Math.floor(y / MAP_SPREAD);
+	const put = (x, y) => {
+		const k = cell(x, y);
+		if (!grid.has(k))
+			grid.set(k, []);
+		grid.get(k).push([x, y]);
+	};
+	const free = (x, y) => {
+		const i = Math.floor(x / MAP_SPREAD);
+		const j = Math.floor(y / MAP_SPREAD);
+		for (let di = -1; di <= 1; di++)
+			for (let dj = -1; dj <= 1; dj++)
+				for (const [u, v] of grid.get((i + di) + ',' +
+				    (j + dj)) || [])
+					if (Math.hypot(x - u, y - v) < MAP_SPREAD)
+						return false;
+		return true;
+	};
+	const out = [];
+	put(cx, cy);
+	for (const [p, ax, ay] of anchors) {
+		let x = ax, y = ay;
+		for (let k = 0; k < 10000 && !free(x, y); k++) {
+			const r = MAP_SPREAD * Math.sqrt(k + 1);
+			const a = (k + 1) * 2.39996;	/* the golden angle */
+			x = ax + r * Math.cos(a);
+			y = ay + r * Math.sin(a);
+		}
+		put(x, y);
+		out.push([p, x, y]);
+	}
+	return out;
+}
+
+/*
  * d: { offer: {lat, lon, title, place}, radiusKm, radiusText,
  *      points: [{kind: 'suggestion'|'near', id, rank, insee, title}],
  *      places: Map insee -> {lat, lon} }
@@ -74,47 +118,49 @@ function offerMapSvg(d) {
 		extent = Math.max(extent, Math.hypot(v.x, v.y));
 	}
 	const scale = (c - MAP_MARGIN) / (extent * 1.05);
+	/* Best ranks first nearest their commune, then the near misses. */
+	const anchors = [];
+	for (const [insee, people] of byPlace) {
+		const v = km.get(insee);
+		for (const p of people)
+			anchors.push([p, c + v.x * scale, c - v.y * scale]);
+	}
+	const order = (p) => p.kind === 'near' ? 1e9 : p.rank;
+	anchors.sort((a, b) => order(a[0]) - order(b[0]));
+	const marks = mapSpread(anchors, c, c);
+	/* Drawn the other way round: the best ranks end on top. */
+	marks.reverse();
+	/* A crowded commune's spiral may pass the square: the view grows. */
+	let x0 = 0, y0 = 0, x1 = MAP_SIZE, y1 = MAP_SIZE;
+	for (const [, x, y] of marks) {
+		x0 = Math.min(x0, x - MAP_DOT - 4);
+		y0 = Math.min(y0, y - MAP_DOT - 4);
+		x1 = Math.max(x1, x + MAP_DOT + 4);
+		y1 = Math.max(y1, y + MAP_DOT + 4);
+	}
+	const at = (n) => n.toFixed(1);
 	const titleId = 'map-title-' + Math.random().toString(36).slice(2);
 	const svg = svgNode('svg', {
-		class: 'offer-map-svg', viewBox: `0 0 ${MAP_SIZE} ${MAP_SIZE}`,
-		role: 'img', 'aria-labelledby': titleId,
+		class: 'offer-map-svg', role: 'img', 'aria-labelledby': titleId,
+		viewBox: [x0, y0, x1 - x0, y1 - y0].map(at).join(' '),
 	}, svgNode('title', { id: titleId }, 'Carte de l’offre ' + o.title +
 	    ' (' + o.place + ') : ' + d.radiusText + ', ' +
 	    d.points.filter((p) => p.kind === 'suggestion').length +
 	    ' candidats proposés, ' +
 	    d.points.filter((p) => p.kind === 'near').length +
 	    ' à un pas'));
-	svg.append(svgNode('rect', { class: 'map-ground', x: 0, y: 0,
-	    width: MAP_SIZE, height: MAP_SIZE }));
+	svg.append(svgNode('rect', { class: 'map-ground', x: at(x0),
+	    y: at(y0), width: at(x1 - x0), height: at(y1 - y0) }));
 	if (d.radiusKm)
 		svg.append(svgNode('circle', { class: 'map-radius', cx: c, cy: c,
-		    r: (d.radiusKm * scale).toFixed(1) },
+		    r: at(d.radiusKm * scale) },
 		    svgNode('title', null, d.radiusText)));
 	/* The offer: a square pin at the centre. */
 	svg.append(svgNode('g', { class: 'map-offer' },
 	    svgNode('title', null, 'L’offre : ' + o.place),
 	    svgNode('rect', { x: c - 7, y: c - 7, width: 14, height: 14 }),
 	    svgNode('circle', { cx: c, cy: c, r: 2.5 })));
-	const marks = [];
-	for (const [insee, people] of byPlace) {
-		const v = km.get(insee);
-		const px = c + v.x * scale;
-		const py = c - v.y * scale;
-		/* Near the offer, the spiral starts one step out. */
-		const skip = Math.hypot(px - c, py - c) < MAP_DOT * 1.5 ? 1 : 0;
-		people.forEach((p, i) => {
-			const k = i + skip;
-			const r = people.length + skip > 1 ?
-			    MAP_SPREAD * Math.sqrt(k) : 0;
-			const a = k * 2.39996;	/* the golden angle */
-			marks.push([p, px + r * Math.cos(a), py + r * Math.sin(a)]);
-		});
-	}
-	/* Near misses under the suggestions, so that numbers stay on top. */
-	marks.sort((a, b) => (a[0].kind === 'near' ? 0 : 1) -
-	    (b[0].kind === 'near' ? 0 : 1));
 	for (const [p, x, y] of marks) {
-		const at = (n) => n.toFixed(1);
 		if (p.kind === 'near') {
 			svg.append(svgNode('g', { class: 'map-near',
 			    'data-candidate': p.id },
@@ -132,11 +178,11 @@ function offerMapSvg(d) {
 	}
 	/* The scale bar, bottom left. */
 	const bar = mapScaleKm(extent);
-	const len = bar * scale;
-	const y0 = MAP_SIZE - 12;
+	const bx = x0 + 12;
+	const by = y1 - 12;
 	svg.append(svgNode('g', { class: 'map-scale', 'aria-hidden': 'true' },
-	    svgNode('path', { d: `M12 ${y0 - 5}V${y0}H${(12 + len).toFixed(1)}` +
-		`V${y0 - 5}` }),
-	    svgNode('text', { x: 16, y: y0 - 8 }, bar + ' km')));
+	    svgNode('path', { d: `M${at(bx)} ${at(by - 5)}V${at(by)}` +
+		`H${at(bx + bar * scale)}V${at(by - 5)}` }),
+	    svgNode('text', { x: at(bx + 4), y: at(by - 8) }, bar + ' km')));
 	return svg;
 }
