@@ -77,6 +77,13 @@ class Labels(harness.MatcherdTestCase):
         stored = self.redis.hget_msgpack(harness.cand_key("c-gs"), "c-gs")
         self.assertNotIn("commune_name", stored)
         self.assertNotIn("rome_label", stored["jobs"][0])
+        # Labels are no record fields: sent back, they are refused.
+        back = self.c.call("candidate.get", {"id": "c-gs"})
+        back.pop("open_referrals")
+        self.assertRpcError("invalid_argument", "commune_name",
+                            "candidate.put", back)
+        self.assertEqual(self.c.call("candidate.put", harness.unlabelled(
+            back))["created"], False)
         # A record known by its coordinates has no commune to label.
         got = self.c.call("candidate.get", {"id": "c-geo"})
         self.assertNotIn("commune_name", got)
