@@ -12,7 +12,8 @@
  * Screenshots of the offer page are saved to
  * $MATCHERD_BUILD_DIR/e2e-artifacts/offer.png (the first screen) and
  * offer-full.png (the whole page), of a candidate with their audit trail
- * to candidate.png, and one per tab for a failed test.
+ * to candidate.png, of an offer's map to offer-map.png, and one per tab
+ * for a failed test.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
