@@ -332,8 +332,10 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 		ext[n++] = (uint16_t)sid;
 		mask |= UINT64_C(1) << (sid & 63);
 	}
+	/* Its index + 1 in 16 bits: 1,541 communes in Nord and Pas-de-Calais. */
 	home = refdata_commune(idx->ref, c->commune, strlen(c->commune));
-	ext[n++] = home != NULL ? (uint16_t)(home - idx->ref->communes + 1) : 0;
+	ext[n++] = home != NULL && home - idx->ref->communes < UINT16_MAX ?
+	    (uint16_t)(home - idx->ref->communes + 1) : 0;
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.k.skillmask = mask;

@@ -290,13 +290,13 @@ split_list(const char *s)
 	}
 }
 
+/* A query value: up to refdata.communes' 500 codes and their commas. */
+#define HTTP_QUERY_VALUE_MAX	4096
+
 /*
  * Add the query parameters to params, typed by spec; an empty value is
  * an absent parameter.  Answers the error itself and returns -1.
  */
-/* A query value: up to refdata.communes' 500 codes and their commas. */
-#define HTTP_QUERY_VALUE_MAX	4096
-
 static int
 parse_query(struct matcherd *env, struct evhttp_request *req,
     const char *query, const struct query_param *spec, json_t *params)
