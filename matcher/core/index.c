@@ -219,6 +219,18 @@ index_skill_id(const struct index *idx, const char *tag)
 	    tag);
 }
 
+const struct commune *
+index_commune(const struct index *idx, uint32_t slot)
+{
+	const struct cand_rec *r;
+	uint16_t home;
+
+	if (slot >= idx->nrecs || !((r = &idx->recs[slot])->k.flags &
+	    CAND_F_LIVE) || (home = r->ext[2 * r->njobs + r->nskills]) == 0)
+		return NULL;
+	return &idx->ref->communes[home - 1];
+}
+
 const char *
 index_adviser(const struct index *idx, uint32_t slot)
 {
@@ -304,7 +316,8 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 {
 	struct cand_rec *r, tmp;
 	uint32_t slot, *cell;
-	uint16_t ext[2 * CAND_MAX_JOBS + CAND_MAX_SKILLS];
+	uint16_t ext[2 * CAND_MAX_JOBS + CAND_MAX_SKILLS + 1];
+	const struct commune *home;
 	uint64_t mask = 0;
 	int i, n = 0, sid;
 
@@ -319,6 +332,10 @@ index_put(struct index *idx, const struct candidate *c, int *created)
 		ext[n++] = (uint16_t)sid;
 		mask |= UINT64_C(1) << (sid & 63);
 	}
+	/* Its index + 1 in 16 bits: 1,541 communes in Nord and Pas-de-Calais. */
+	home = refdata_commune(idx->ref, c->commune, strlen(c->commune));
+	ext[n++] = home != NULL && home - idx->ref->communes < UINT16_MAX ?
+	    (uint16_t)(home - idx->ref->communes + 1) : 0;
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.k.skillmask = mask;

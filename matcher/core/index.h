@@ -72,7 +72,10 @@ struct cand_rec {
 	uint8_t		 nskills;
 	/* The adviser's interned name, 1-based; 0: none.  In the padding. */
 	uint16_t	 adviser;
-	/* ext[2*i] = rome id, ext[2*i+1] = months; then nskills skill ids. */
+	/*
+	 * ext[2*i] = rome id, ext[2*i+1] = months; then nskills skill ids;
+	 * then 1 + the home commune's index in refdata (0: by lat/lon).
+	 */
 	uint16_t	*ext;
 	char		*id;
 };
@@ -131,6 +134,8 @@ int		 index_skill_id(const struct index *, const char *tag);
 const char	*index_skill_name(const struct index *, int id);
 /* The adviser of the candidate in slot, or NULL if it names none. */
 const char	*index_adviser(const struct index *, uint32_t slot);
+/* The home commune of the candidate in slot; NULL if given by lat/lon. */
+const struct commune *index_commune(const struct index *, uint32_t slot);
 
 /*
  * Referral bookkeeping for the fairness component: a referral became open

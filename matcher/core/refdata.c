@@ -509,6 +509,7 @@ load_communes(struct refdata *ref, const char *path, char *err,
 		memcpy(rows[n].commune.insee, f[COL_INSEE],
 		    INSEE_CODE_LEN + 1);
 		rows[n].commune.name = xstrdup(f[COL_NAME]);
+		rows[n].commune.postcode[0] = '\0';	/* build_places() */
 		rows[n].commune.lat = lat;
 		rows[n].commune.lon = lon;
 		rows[n].line = r->lineno;
@@ -798,6 +799,7 @@ build_places(struct refdata *ref, struct commune_row *rows, size_t n,
 	const struct commune *c;
 	size_t i, k, dlen;
 	int nn = 0, j, m;
+	char *cp;
 
 	/* Postal codes: distinct (code, commune) pairs. */
 	ref->postcodes = xreallocarray(NULL, n, sizeof(*ref->postcodes));
@@ -811,6 +813,10 @@ build_places(struct refdata *ref, struct commune_row *rows, size_t n,
 		    &ref->postcodes[k - 1]) == 0)
 			continue;
 		ref->postcodes[k++] = ref->postcodes[i];
+		/* Sorted by code: a commune's first code is its lowest. */
+		cp = ref->communes[ref->postcodes[i].commune].postcode;
+		if (cp[0] == '\0')
+			memcpy(cp, ref->postcodes[i].code, 6);
 	}
 	ref->postcode_count = (int)k;
 

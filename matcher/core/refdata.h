@@ -25,6 +25,7 @@ struct rome_code {
 struct commune {
 	char		 insee[INSEE_CODE_LEN + 1];
 	char		*name;		/* "DUNKERQUE" */
+	char		 postcode[6];	/* its lowest La Poste code, to show */
 	double		 lat, lon;
 };
 

@@ -62,6 +62,15 @@ result_pack_scored(msgpack_packer *pk, const struct score_query *q,
 }
 
 void
+result_pack_commune(msgpack_packer *pk, const struct index *idx,
+    uint32_t slot)
+{
+	const struct commune *home = index_commune(idx, slot);
+
+	mp_pack_kv_str(pk, "commune", home != NULL ? home->insee : NULL);
+}
+
+void
 result_pack(msgpack_packer *pk, const struct offer *o, int closed,
     int64_t scored_at, const struct index *idx, const struct score_query *q,
     const struct match_result *mr, const struct result_context *ctx)
@@ -84,9 +93,10 @@ result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	msgpack_pack_array(pk, mr->ntop);
 	for (i = 0; i < mr->ntop; i++) {
 		s = &mr->top[i];
-		msgpack_pack_map(pk, 7);
+		msgpack_pack_map(pk, 8);
 		mp_pack_kv_int(pk, "rank", i + 1);
 		mp_pack_kv_str(pk, "candidate", idx->recs[s->slot].id);
+		result_pack_commune(pk, idx, s->slot);
 		result_pack_scored(pk, q, idx, s->slot, &s->r);
 	}
 	mp_pack_str(pk, "clause");

@@ -40,6 +40,13 @@ void	result_pack_scored(msgpack_packer *pk, const struct score_query *q,
 /* A distance as results give it: km to 0.1. */
 double	result_round_km(double km);
 
+/*
+ * "commune": the INSEE code of the person's home, nil when given by
+ * lat/lon: for the advisers' map; the other views leave it out (view.c).
+ */
+void	result_pack_commune(msgpack_packer *pk, const struct index *idx,
+	    uint32_t slot);
+
 /* ctx may be NULL: no clause status, no possible duplicate. */
 void	result_pack(msgpack_packer *pk, const struct offer *o, int closed,
 	    int64_t scored_at, const struct index *idx,

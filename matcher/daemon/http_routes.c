@@ -153,6 +153,10 @@ static const struct query_param q_near_miss[] = {
 	{ NULL, Q_STR }
 };
 
+static const struct query_param q_communes[] = {
+	{ "insee", Q_LIST }, { NULL, Q_STR }
+};
+
 static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/api/candidates/{id}", api_route,
 	    "candidate.get", NULL, BODY_NONE, NULL, 0 },
@@ -202,6 +206,8 @@ static const struct route routes[] = {
 	    "digest", q_digest, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/referrals/{offer}/{candidate}/history",
 	    api_route, "referral.history", NULL, BODY_NONE, NULL, 0 },
+	{ EVHTTP_REQ_GET, "/api/communes", api_route,
+	    "refdata.communes", q_communes, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/stats", api_route,
 	    "stats", NULL, BODY_NONE, NULL, 0 },
 	{ EVHTTP_REQ_GET, "/api/clause/operations", api_route,
@@ -302,6 +308,9 @@ split_list(const char *s)
 	}
 }
 
+/* A query value: up to refdata.communes' 500 codes and their commas. */
+#define HTTP_QUERY_VALUE_MAX	4096
+
 /*
  * Add the query parameters to params, typed by spec; an empty value is
  * an absent parameter.  Answers the error itself and returns -1.
@@ -310,7 +319,7 @@ static int
 parse_query(struct matcherd *env, struct evhttp_request *req,
     const char *query, const struct query_param *spec, json_t *params)
 {
-	char key[HTTP_PART_MAX], val[HTTP_PART_MAX];
+	char key[HTTP_PART_MAX], val[HTTP_QUERY_VALUE_MAX];
 	const char *s = query, *eq;
 	size_t len;
 	json_int_t n;

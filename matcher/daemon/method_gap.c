@@ -17,6 +17,7 @@
 #include "offer_table.h"
 #include "params.h"
 #include "pending.h"
+#include "result.h"
 #include "xmalloc.h"
 
 static const char *const gap_kinds[GAP_KIND_COUNT] = {
@@ -112,9 +113,10 @@ method_gap_near_miss(struct matcherd *env, struct pending *p,
 		msgpack_pack_array(&b.pk, g->npeople);
 		for (k = 0; k < g->npeople; k++) {
 			s = &g->people[k];
-			msgpack_pack_map(&b.pk, 4);
+			msgpack_pack_map(&b.pk, 5);
 			mp_pack_kv_str(&b.pk, "candidate",
 			    env->idx->recs[s->slot].id);
+			result_pack_commune(&b.pk, env->idx, s->slot);
 			mp_pack_kv_double(&b.pk, "score", s->r.score);
 			mp_pack_kv_double(&b.pk, "gap", s->gap);
 			mp_pack_kv_str(&b.pk, "text", s->text);

@@ -15,6 +15,7 @@
 #include "method_gap.h"
 #include "method_offer.h"
 #include "method_referral.h"
+#include "method_refdata.h"
 #include "method_reverse.h"
 #include "method_rgpd.h"
 #include "methods.h"
@@ -67,6 +68,7 @@ static const struct method methods[] = {
 	{ "offer.put",		method_offer_put,		W, PRO },
 	{ "offer.resolve",	method_offer_resolve,		W, ADV },
 	{ "ping",		method_admin_ping,		P, ANY },
+	{ "refdata.communes",	method_refdata_communes,	0, PRO },
 	{ "referral.history",	method_referral_history,	RA, ADV },
 	{ "referral.sweep",	method_referral_sweep,		W, ADM },
 	{ "referral.update",	method_referral_update,		W, ADV },

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "notify.h"
 #include "session.h"
 #include "view.h"
@@ -108,16 +109,23 @@ reaches(const struct subscriber *s, const struct audience *a)
  * Walk backwards: a delivery may drop a slow subscriber, which moves the
  * last entry (already visited) into its place.  Only a match result has
  * views other than the advisers' (an audience of advisers has no other).
+ * Every event is labelled (labels.h) once, for all.
  */
 static void
 fan_out(struct matcherd *env, const struct audience *a, const char *event,
     const char *payload, size_t len)
 {
 	struct subscriber s;
-	msgpack_sbuffer sb;
+	msgpack_sbuffer sb, lb;
 	msgpack_packer pk;
 	size_t i;
 
+	/* Labelled once (labels.h) for every subscriber and view. */
+	msgpack_sbuffer_init(&lb);
+	if (nsubs > 0 && labels_add(env->ref, payload, len, &lb) > 0) {
+		payload = lb.data;
+		len = lb.size;
+	}
 	for (i = nsubs; i-- > 0;) {
 		if (i >= nsubs)
 			continue;
@@ -136,6 +144,7 @@ fan_out(struct matcherd *env, const struct audience *a, const char *event,
 		s.deliver(s.owner, event, sb.data, sb.size);
 		msgpack_sbuffer_destroy(&sb);
 	}
+	msgpack_sbuffer_destroy(&lb);
 }
 
 void

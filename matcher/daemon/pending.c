@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "labels.h"
 #include "log.h"
 #include "matcherd.h"
 #include "pending.h"
@@ -145,9 +146,17 @@ pending_answer(struct pending *p, int code, const char *buf, size_t len,
 void
 pending_result(struct pending *p, const char *buf, size_t len)
 {
+	msgpack_sbuffer sb;
+
 	if (p->answered)
 		return;
-	pending_answer(p, -1, buf, len, NULL, NULL);
+	/* Every answer of either transport shows names with codes. */
+	msgpack_sbuffer_init(&sb);
+	if (p->sink != NULL && labels_add(p->env->ref, buf, len, &sb) > 0)
+		pending_answer(p, -1, sb.data, sb.size, NULL, NULL);
+	else
+		pending_answer(p, -1, buf, len, NULL, NULL);
+	msgpack_sbuffer_destroy(&sb);
 }
 
 void

@@ -4,7 +4,11 @@
  *
  * Every string that comes from the API reaches the DOM as a text node, an
  * attribute set with setAttribute, or a property: never as HTML.  el()
- * below is the only place that creates elements.
+ * below is the only place that creates elements (and svgNode() of map.js
+ * the only one that creates the map's SVG, the same way).
+ *
+ * Every answer names communes and ROME codes beside their codes
+ * (proto/PROTOCOL.md, "Labels"): communeText() and romeText() show them.
  *
  * Every API call carries the signed-in user's token (docs/HTTP.md,
  * "Authentication"): the page shows its sign-in form until there is one,
@@ -279,6 +283,21 @@ function label(map, code) {
 
 function labels(map, codes) {
 	return (codes || []).map((c) => label(map, c)).join(', ');
+}
+
+/* "DUNKERQUE (59140)" for a map with a labelled commune; else its code. */
+function communeText(m) {
+	if (!m || !m.commune)
+		return '';
+	return m.commune_name ? m.commune_name + ' (' +
+	    (m.postcode || m.commune) + ')' : m.commune;
+}
+
+/* "F1701 — Construction en béton" for a map with a labelled rome. */
+function romeText(m) {
+	if (!m || !m.rome)
+		return '';
+	return m.rome_label ? m.rome + ' — ' + m.rome_label : m.rome;
 }
 
 function fmtNumber(n, digits) {
@@ -729,8 +748,8 @@ function offerItem(o) {
 	},
 	    el('span', { class: 'offer-title' }, o.title, ' ', freshBadge(o.id)),
 	    el('span', { class: 'offer-meta' },
-		[o.employer, label(CONTRACTS, o.contract), o.rome,
-		    'commune ' + o.commune,
+		[o.employer, label(CONTRACTS, o.contract), romeText(o),
+		    communeText(o),
 		    plural(o.positions, 'poste', 'postes')]
 		    .filter(Boolean).join(' · ')),
 	    el('span', { class: 'offer-meta' },
@@ -792,16 +811,23 @@ function renderOffer(data) {
 	const others = (data.referrals || []).filter((r) =>
 	    !suggested.has(r.candidate));
 	const gaps = el('div', { id: 'offer-gaps' });
+	const map = el('section', { class: 'offer-map', id: 'offer-map',
+	    'aria-labelledby': 'offer-map-title' },
+	    el('h3', { id: 'offer-map-title' }, 'Carte'),
+	    el('p', { class: 'muted' }, 'Chargement de la carte…'));
 	pane.replaceChildren(
 	    offerHeader(data),
 	    matchSummary(result, ctx),
+	    map,
 	    suggestionsSection(result, refs, ctx),
 	    otherReferralsSection(others, ctx),
 	    gaps);
 	restoreNotes(pane, notes);
 	fillNames(pane);
-	if (ctx.open)
-		fillOfferGaps(gaps, data.offer.id, takeTicket('gaps'));
+	const nearMiss = ctx.open ?
+	    fillOfferGaps(gaps, data.offer.id, takeTicket('gaps')) :
+	    Promise.resolve(null);
+	fillOfferMap(map, data, nearMiss, takeTicket('map'));
 	/* Opened: no longer new to this adviser. */
 	if (state.fresh.delete(data.offer.id))
 		renderOfferList();
@@ -821,8 +847,8 @@ function offerHeader(data) {
 		['Employeur', o.employer],
 		['Source', label(SOURCES, o.source)],
 		['Métier (ROME)', o.rome_v4 ? o.rome_v4 + ' (ROME 4.0, domaine ' +
-		    o.rome + ')' : o.rome],
-		['Commune (INSEE)', o.commune ? o.commune : o.department ?
+		    romeText(o) + ')' : romeText(o)],
+		['Commune', o.commune ? communeText(o) : o.department ?
 		    'lieu précis inconnu (département ' + o.department + ')' :
 		    null],
 		['Relayée par', o.partner],
@@ -997,6 +1023,8 @@ function suggestionCard(s, ref, ctx) {
 		    el('strong', null, fmtNumber(s.score, 1)), ' / 100'),
 		el('span', { class: 'distance' },
 		    'à ', fmtNumber(s.distance_km, 1), ' km'),
+		s.commune ? el('span', { class: 'commune' }, communeText(s)) :
+		    null,
 		ref ? statusBadge(ref.status) : null, ...followupBadges(ref)),
 	    el('div', { class: 'card-body' },
 		componentBars(s.components || {}),
@@ -1060,11 +1088,11 @@ function csvCell(v) {
 
 /* One group, as CSV for the training organisation (";", UTF-8 BOM). */
 function groupCsv(g) {
-	const rows = [['candidat', 'nom', 'score avec le pas franchi',
+	const rows = [['candidat', 'nom', 'commune', 'score avec le pas franchi',
 	    'ce qui manque']];
 	for (const p of g.candidates)
 		rows.push([p.candidate, state.people.get(p.candidate) || '',
-		    fmtNumber(p.score, 1), p.text]);
+		    communeText(p), fmtNumber(p.score, 1), p.text]);
 	return '\ufeff' + rows.map((r) => r.map(csvCell).join(';'))
 	    .join('\r\n') + '\r\n';
 }
@@ -1086,7 +1114,8 @@ function nearMissSection(offerId, nm) {
 	    'data-gap': g.gap, 'data-item': g.skill || g.licence || '' },
 	    el('h4', null, g.text, ' (', g.count, ')'),
 	    el('ol', { class: 'near-miss-people' }, g.candidates.map((p) =>
-		el('li', null, candidateLink(p.candidate), ' : ',
+		el('li', null, candidateLink(p.candidate),
+		    p.commune ? ' (' + communeText(p) + ')' : '', ' : ',
 		    fmtNumber(p.score, 1), ' / 100, ', p.text))),
 	    el('button', { type: 'button', class: 'export-group',
 		onclick: () => exportGroup(offerId, g) }, 'Exporter en CSV')));
@@ -1108,9 +1137,10 @@ function nearMissSection(offerId, nm) {
 async function fillOfferGaps(box, offerId, ticket) {
 	const token = state.token;
 	const parts = [];
+	let nearMiss = null;
 	for (const [path, make] of [
 	    ['diagnosis', (d) => diagnosisSection(d)],
-	    ['near-miss', (d) => nearMissSection(offerId, d)]]) {
+	    ['near-miss', (d) => nearMissSection(offerId, nearMiss = d)]]) {
 		try {
 			parts.push(make(await request('GET',
 			    apiPath('offers', offerId, path), undefined, token)));
@@ -1121,9 +1151,120 @@ async function fillOfferGaps(box, offerId, ticket) {
 		}
 	}
 	if (token !== state.token || !isLatest('gaps', ticket))
-		return;
+		return null;
 	box.replaceChildren(...parts);
 	fillNames(box);
+	return nearMiss;
+}
+
+/* ------------------------------------------------------------------------
+ * The offer's map (map.js draws it): the coordinates of the communes from
+ * GET /api/communes, the reference data
+ * ---------------------------------------------------------------------- */
+
+/* Most codes one GET /api/communes takes (docs/HTTP.md). */
+const COMMUNES_PER_CALL = 500;
+
+async function communePlaces(codes) {
+	const places = new Map();
+	for (let i = 0; i < codes.length; i += COMMUNES_PER_CALL) {
+		const r = await api('GET', withQuery('/api/communes', {
+			insee: codes.slice(i, i + COMMUNES_PER_CALL).join(','),
+		}));
+		for (const c of r.communes)
+			places.set(c.insee, c);
+	}
+	return places;
+}
+
+/* The people of the map: suggestions, then near misses not suggested. */
+function mapPoints(result, nearMiss) {
+	const points = (result ? result.suggestions : []).map((s) => ({
+		kind: 'suggestion', id: s.candidate, rank: s.rank,
+		insee: s.commune, place: communeText(s),
+		title: 'n° ' + s.rank + ' : ' + personText(s.candidate) +
+		    (s.commune ? ', ' + communeText(s) : '') + ', à ' +
+		    fmtNumber(s.distance_km, 1) + ' km',
+	}));
+	const seen = new Set(points.map((p) => p.id));
+	for (const g of (nearMiss ? nearMiss.groups : []))
+		for (const p of g.candidates) {
+			if (seen.has(p.candidate))
+				continue;
+			seen.add(p.candidate);
+			points.push({ kind: 'near', id: p.candidate,
+			    insee: p.commune, place: communeText(p),
+			    title: 'à un pas : ' + personText(p.candidate) +
+				(p.commune ? ', ' + communeText(p) : '') + ' (' +
+				g.text + ')' });
+		}
+	return points;
+}
+
+/* The map in words: each commune and who is there, for screen readers. */
+function mapList(points, places) {
+	const byPlace = new Map();
+	const nowhere = [];
+	for (const p of points) {
+		if (!places.has(p.insee)) {
+			nowhere.push(p);
+			continue;
+		}
+		if (!byPlace.has(p.insee))
+			byPlace.set(p.insee, []);
+		byPlace.get(p.insee).push(p);
+	}
+	const who = (list) => list.map((p) => p.kind === 'near' ?
+	    personText(p.id) + ' (à un pas)' : 'n° ' + p.rank).join(', ');
+	return el('details', { class: 'map-list' },
+	    el('summary', null, 'La carte en liste'),
+	    el('ul', null, [...byPlace].map(([, list]) =>
+		el('li', null, list[0].place, ' : ', who(list))),
+		nowhere.length ? el('li', null, 'Sans commune connue : ',
+		    who(nowhere)) : null));
+}
+
+function mapLegend(radiusText) {
+	const item = (cls, text) => el('li', null,
+	    el('span', { class: 'map-key ' + cls, 'aria-hidden': 'true' }), text);
+	return el('ul', { class: 'map-legend' },
+	    item('map-key-offer', 'l’offre'),
+	    item('map-key-radius', radiusText),
+	    item('map-key-suggestion', 'candidat proposé (son rang)'),
+	    item('map-key-near', 'à un pas de l’offre'));
+}
+
+async function fillOfferMap(box, data, nearMissPromise, ticket) {
+	const token = state.token;
+	const o = data.offer;
+	const result = data.result;
+	const title = box.firstChild;
+	try {
+		const nearMiss = await nearMissPromise.catch(() => null);
+		const points = mapPoints(result, nearMiss);
+		const codes = [...new Set(points.map((p) => p.insee)
+		    .filter(Boolean))];
+		const places = codes.length ? await communePlaces(codes) :
+		    new Map();
+		if (token !== state.token || !isLatest('map', ticket))
+			return;
+		/* The offer's own limit, else the farthest suggestion's. */
+		const far = Math.max(0, ...(result ? result.suggestions : [])
+		    .map((s) => s.distance_km || 0));
+		const radiusKm = o.max_km || Math.ceil(far) || null;
+		const radiusText = o.max_km ? 'rayon de l’offre : ' + o.max_km +
+		    ' km' : radiusKm ? 'le proposé le plus loin : ' + radiusKm +
+		    ' km (chacun a son rayon)' : 'pas de rayon';
+		box.replaceChildren(title, offerMapSvg({
+			offer: { lat: o.lat, lon: o.lon, title: o.title,
+			    place: communeText(o) || 'lieu de l’offre' },
+			radiusKm, radiusText, points, places,
+		}), mapLegend(radiusText), mapList(points, places));
+	} catch (err) {
+		if (token === state.token && isLatest('map', ticket))
+			box.replaceChildren(title, el('p', { class: 'muted' },
+			    describeError(err)));
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1558,10 +1699,11 @@ function candidateFacts(c) {
 		['Candidathèques', labels(SECTORS, c.sectors)],
 		['Statut', label(CANDIDATE_STATUS, c.status)],
 		['Disponible', availableFrom(c)],
-		['Métiers', jobsText(c.jobs)],
+		['Métiers', (c.jobs || []).map((j) => romeText(j) + ' (' +
+		    j.months + ' mois)').join(', ')],
 		['Compétences', (c.skills || []).join(', ')],
 		['Niveau', c.level],
-		['Commune (INSEE)', c.commune],
+		['Commune', communeText(c)],
 		['Rayon de mobilité', c.radius_km + ' km'],
 		['Mobilité', mobilityText(c)],
 		['Contrats acceptés', labels(CONTRACTS, c.contracts)],
@@ -1677,6 +1819,7 @@ function personOffersSection(r) {
 				' (', h.offer.employer, ')')),
 			el('span', { class: 'score' },
 			    el('strong', null, fmtNumber(h.score, 1)), ' / 100')),
+		    el('p', null, romeText(h.offer), ' · ', communeText(h.offer)),
 		    el('p', { class: 'muted' }, fmtNumber(h.distance_km, 1),
 			' km : ', h.reasons.slice(0, 3).join(' ; '))))) :
 	    el('p', { class: 'muted' }, 'Aucune offre ouverte ne lui ' +

@@ -12,7 +12,8 @@
  * Screenshots of the offer page are saved to
  * $MATCHERD_BUILD_DIR/e2e-artifacts/offer.png (the first screen) and
  * offer-full.png (the whole page), of a candidate with their audit trail
- * to candidate.png, and one per tab for a failed test.
+ * to candidate.png, of an offer's map to offer-map.png, and one per tab
+ * for a failed test.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -953,7 +954,7 @@ scenario('an offer asking for a skill shows its diagnosis and the people ' +
 	const csv = fs.readFileSync(await download.path(), 'utf8');
 	const lines = csv.replace(/^\ufeff/, '').trim().split(/\r\n/);
 	assert.equal(lines[0],
-	    'candidat;nom;score avec le pas franchi;ce qui manque');
+	    'candidat;nom;commune;score avec le pas franchi;ce qui manque');
 	assert.equal(lines.length, group.candidates.length + 1);
 	assert.ok(lines[1].startsWith(group.candidates[0].candidate + ';'),
 	    lines[1]);
@@ -1039,6 +1040,111 @@ scenario('the candidathèque search keeps its filters and page in the ' +
 	await p.getByLabel('Métier (code ROME ou domaine)').fill('Z99');
 	await assertEventually(async () => /rome/i.test(await p
 	    .locator('#candidates-info').textContent()), 'the error shown');
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('an offer\'s map shows it, its radius, the numbered suggestions ' +
+    'and the people one step away, whose group exports as CSV', async () => {
+	const ID = 'o-e2e-carte';
+	const r = await api('POST', '/api/offers', offer(ID,
+	    { employer: 'Ramery', skills_required: ['oppbtp'], max_km: 25 }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const sugg = r.data.suggestions;
+	assert.ok(sugg.length > 1, 'suggestions to draw');
+	/* The answer names each commune, the people's too. */
+	assert.equal(r.data.offer.commune_name, 'DUNKERQUE');
+	assert.equal(r.data.offer.rome_label, 'Construction en béton');
+	assert.ok(sugg.every((s) => s.commune && s.commune_name && s.postcode),
+	    JSON.stringify(sugg[0]));
+	const nm = (await api('GET', '/api/offers/' + ID + '/near-miss')).data;
+	const group = nm.groups.find((g) => g.skill === 'oppbtp');
+	assert.ok(group && group.candidates.length > 0, 'people lack OPPBTP');
+	const near = new Set(nm.groups.flatMap((g) => g.candidates
+	    .map((p) => p.candidate)));
+
+	const p = await newPage();
+	const urls = [];
+	p.on('request', (q) => urls.push(q.url()));
+	await p.goto(`${daemon.base}/#/offres/batiment/${ID}`);
+	await signIn(p, ADVISER_TOKEN);
+	const map = p.locator('#offer-map');
+	const svg = map.locator('svg.offer-map-svg');
+	await svg.waitFor();
+	assert.equal(await map.locator('h3').textContent(), 'Carte');
+	assert.match(await svg.getAttribute('aria-labelledby'), /^map-title-/);
+	assert.match(await svg.locator('title').first().textContent(),
+	    /Coffreur bancheur.*DUNKERQUE \(59140\).*rayon de l’offre : 25 km/);
+	/* The offer, its 25 km, each suggestion numbered with its rank. */
+	assert.equal(await svg.locator('.map-offer').count(), 1);
+	assert.equal(await svg.locator('circle.map-radius').count(), 1);
+	const points = svg.locator('g.map-suggestion');
+	assert.equal(await points.count(), sugg.length);
+	/* Drawn worst first, so that the best ranks are on top. */
+	assert.deepEqual(await points.locator('text').allTextContents(),
+	    sugg.map((s) => String(s.rank)).reverse());
+	const best = points.last();
+	assert.equal(await best.getAttribute('data-candidate'),
+	    sugg[0].candidate);
+	assert.match(await best.locator('title').textContent(),
+	    new RegExp('^n° 1 : .*' + sugg[0].candidate + '.*' +
+		sugg[0].commune_name + ' \\(' + sugg[0].postcode + '\\)'));
+	/* Near misses in another mark, none of them also suggested. */
+	const marks = svg.locator('g.map-near');
+	assert.equal(await marks.count(), near.size);
+	for (const id of await marks.evaluateAll((gs) =>
+	    gs.map((g) => g.dataset.candidate)))
+		assert.ok(near.has(id) && !sugg.some((s) => s.candidate === id),
+		    id);
+	/* People of one commune, or of communes a few px apart, are spread:
+	 * no mark covers another's centre. */
+	const spots = await svg.evaluate((s) => [
+		...[...s.querySelectorAll('.map-suggestion circle')].map((c) =>
+		    [+c.getAttribute('cx'), +c.getAttribute('cy')]),
+		...[...s.querySelectorAll('.map-near rect')].map((r) =>
+		    [+r.getAttribute('x') + 5, +r.getAttribute('y') + 5])]);
+	assert.equal(spots.length, sugg.length + near.size);
+	for (let i = 0; i < spots.length; i++)
+		for (let j = i + 1; j < spots.length; j++)
+			assert.ok(Math.hypot(spots[i][0] - spots[j][0],
+			    spots[i][1] - spots[j][1]) >= 18, 'marks ' + i + ' and ' +
+			    j + ' overlap');
+	assert.equal(await map.locator('.map-legend li').count(), 4);
+	assert.match(await map.locator('.map-list').textContent(),
+	    /DUNKERQUE \(59140\) : /);
+	/* The page's own communes and labels. */
+	assert.match(await p.locator('.offer-head').textContent(),
+	    /F1701 — Construction en béton.*DUNKERQUE \(59140\)/s);
+	assert.equal(await card(p, sugg[0].candidate).locator('.commune')
+	    .textContent(), sugg[0].commune_name + ' (' + sugg[0].postcode + ')');
+	/* Drawn from the daemon alone: no tile server, nothing outside. */
+	assert.deepEqual(urls.filter((u) => !u.startsWith(daemon.base) &&
+	    !u.startsWith('blob:')), []);
+	assert.ok(urls.some((u) => u.includes('/api/communes?insee=')));
+	await map.screenshot({ path: path.join(ARTIFACTS, 'offer-map.png') });
+
+	/* The near-miss groups, and one exported as CSV. */
+	const li = p.locator('#offer-near-miss ' +
+	    '.near-miss-group[data-item="oppbtp"]');
+	await li.waitFor();
+	assert.equal(await li.locator('h4').textContent(),
+	    group.text + ' (' + group.count + ')');
+	const [download] = await Promise.all([
+		p.waitForEvent('download'),
+		li.getByRole('button', { name: 'Exporter en CSV' }).click(),
+	]);
+	assert.equal(download.suggestedFilename(), ID + '-skill-oppbtp.csv');
+	const csv = fs.readFileSync(await download.path(), 'utf8');
+	assert.ok(csv.startsWith('\ufeff'), 'a BOM for spreadsheets');
+	const rows = csv.slice(1).trim().split(/\r\n/)
+	    .map((line) => line.split(';'));
+	assert.deepEqual(rows[0], ['candidat', 'nom', 'commune',
+	    'score avec le pas franchi', 'ce qui manque']);
+	assert.deepEqual(rows.slice(1).map((row) => [row[0], row[2], row[4]]),
+	    group.candidates.map((c) => [c.candidate,
+		c.commune_name + ' (' + c.postcode + ')', c.text]));
+	assert.deepEqual(rows.slice(1).map((row) => row[3]),
+	    group.candidates.map((c) => c.score.toFixed(1).replace('.', ',')));
 	await p.close();
 	assert.deepEqual(pageErrors, [], 'no script error in the page');
 });

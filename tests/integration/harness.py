@@ -170,6 +170,22 @@ def today():
     return datetime.datetime.now(datetime.timezone.utc).date()
 
 
+def unlabelled(obj):
+    """obj without the labels every answer gains (proto/PROTOCOL.md,
+    "Labels"): commune_name and postcode beside a commune, rome_label
+    beside a rome; to compare an answer with a canonical record."""
+    if isinstance(obj, list):
+        return [unlabelled(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    drop = set()
+    if "commune" in obj:
+        drop |= {"commune_name", "postcode"}
+    if "rome" in obj:
+        drop.add("rome_label")
+    return {k: unlabelled(v) for k, v in obj.items() if k not in drop}
+
+
 def iso(d):
     return d.isoformat()
 

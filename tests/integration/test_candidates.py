@@ -69,7 +69,8 @@ class Candidates(harness.MatcherdTestCase):
                    "jobs": [{"rome": "F1701", "months": 6}],
                    "commune": "59183"}
         self.c.call("candidate.put", minimal)
-        got = self.c.call("candidate.get", {"id": "c-min"})
+        got = harness.unlabelled(self.c.call("candidate.get",
+                                             {"id": "c-min"}))
         for f in CANDIDATE_FIELDS:
             self.assertIn(f, got, "canonical map lacks %r" % f)
         self.assertEqual(got["id"], "c-min")
@@ -104,7 +105,8 @@ class Candidates(harness.MatcherdTestCase):
                         status="training", adviser="Mme Durand",
                         consent_partners=True)
         self.c.call("candidate.put", rec)
-        got = self.c.call("candidate.get", {"id": "c-full"})
+        got = harness.unlabelled(self.c.call("candidate.get",
+                                             {"id": "c-full"}))
         for k, v in rec.items():
             if k in ("sectors", "skills", "contracts", "criteria",
                      "barriers"):
@@ -129,7 +131,8 @@ class Candidates(harness.MatcherdTestCase):
         self.c.call("candidate.put", candidate("c-redis", level=5))
         stored = self.redis.hget_msgpack(cand_key("c-redis"), "c-redis")
         self.assertIsInstance(stored, dict)
-        got = self.c.call("candidate.get", {"id": "c-redis"})
+        got = harness.unlabelled(self.c.call("candidate.get",
+                                             {"id": "c-redis"}))
         got.pop("open_referrals", None)
         self.assertEqual(got.pop("followers"), [])
         self.assertEqual(stored, got)

@@ -49,7 +49,7 @@ class Csv(harness.MatcherdTestCase):
         return path
 
     def get(self, cid):
-        return self.c.call("candidate.get", {"id": cid})
+        return harness.unlabelled(self.c.call("candidate.get", {"id": cid}))
 
     def test_import_candidates_good_and_bad_lines(self):
         path = self.write("cands.csv", CANDIDATES)

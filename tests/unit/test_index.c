@@ -723,6 +723,43 @@ test_advisers_interned(void **state)
 	index_free(idx);
 }
 
+/* The home commune, after the jobs and skills, or none for lat/lon. */
+static void
+test_home_commune(void **state)
+{
+	struct index *idx;
+	struct candidate c;
+	uint32_t s1, s2;
+	int i;
+
+	(void)state;
+	idx = index_new(ref);
+	default_cand(&c, "c1");
+	s1 = put(idx, &c, 1);
+	assert_non_null(index_commune(idx, s1));
+	assert_string_equal(index_commune(idx, s1)->insee, DUNKERQUE);
+	/* Every job and skill there is: the commune comes after them. */
+	default_cand(&c, "c2");
+	for (i = 0; i < CAND_MAX_JOBS; i++)
+		set_job(&c, i, i % 2 ? "F1701" : "F1704", i);
+	for (i = 0; i < CAND_MAX_SKILLS; i++)
+		snprintf(c.skills[i], sizeof(c.skills[i]), "skill-%d", i);
+	c.nskills = CAND_MAX_SKILLS;
+	place_cand(&c, "59271");
+	s2 = put(idx, &c, 1);
+	assert_string_equal(index_commune(idx, s2)->insee, "59271");
+	assert_string_equal(index_commune(idx, s1)->insee, DUNKERQUE);
+	/* Replaced by coordinates alone: no commune. */
+	default_cand(&c, "c1");
+	c.commune[0] = '\0';
+	assert_int_equal(put(idx, &c, 0), s1);
+	assert_null(index_commune(idx, s1));
+	assert_int_equal(index_delete(idx, "c2"), 0);
+	assert_null(index_commune(idx, s2));
+	assert_null(index_commune(idx, idx->nrecs));
+	index_free(idx);
+}
+
 int
 main(void)
 {
@@ -740,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_index_next_paging_by_sector),
 		cmocka_unit_test(test_memory_positive_and_grows),
 		cmocka_unit_test(test_advisers_interned),
+		cmocka_unit_test(test_home_commune),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

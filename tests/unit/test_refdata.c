@@ -290,6 +290,10 @@ test_communes(void **state)
 	assert_string_equal(c->name, "DUNKERQUE");
 	assert_true(fabs(c->lat - 51.0307229078) < 1e-9);
 	assert_true(fabs(c->lon - 2.33752414095) < 1e-9);
+	/* Five La Poste codes, in rows 59240 first: the lowest is shown. */
+	assert_string_equal(c->postcode, "59140");
+	assert_string_equal(refdata_commune(ref, "59350", 5)->postcode,
+	    "59000");
 
 	c = refdata_commune(ref, "59359", 5);
 	assert_non_null(c);
@@ -365,12 +369,16 @@ test_minimal_files(void **state)
 	assert_non_null(c);
 	assert_string_equal(c->name, "DUNKERQUE");
 	assert_true(c->lat == 51.03 && c->lon == 2.33);
+	/* Its postcode to show: the lowest of its rows, not the first. */
+	assert_string_equal(c->postcode, "59140");
 	c = refdata_commune(ref, "2A004", 5);
 	assert_non_null(c);
 	assert_string_equal(c->name, "AJACCIO");
+	assert_string_equal(c->postcode, "20000");
 	c = refdata_commune(ref, "62193", 5);
 	assert_non_null(c);
 	assert_true(c->lat == -50.0 && c->lon == -1.875);
+	assert_string_equal(c->postcode, "62100");
 	refdata_free(ref);
 
 	/* A NULL error buffer is allowed. */
