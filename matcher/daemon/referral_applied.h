@@ -30,7 +30,8 @@ struct referral_applied_move {
  * offer.close would when this hire fills its positions (that write
  * carries deadline).  done (NULL: none) is called once it is all settled,
  * with the reply to the close, or NULL at once when nothing closed.
- * Live events of a move belong here too.
+ * The move goes out as a "referral" event to the advisers subscribed to
+ * the offer's sector (notify.h).
  */
 void	referral_applied(struct matcherd *, const struct referral_applied_move *,
 	    int64_t deadline, store_cb *done, void *arg);

@@ -3,7 +3,8 @@
 candidate.follow / unfollow / following by RPC and HTTP, the followers in
 candidate.get, the "followed" event that the follower alone receives when a
 new offer suggests the person (RPC push and event stream), kept across a
-restart, gone with an erasure or a deletion; and auth ending a
+restart, gone with an erasure or a deletion; referral moves as "referral"
+events for the advisers of the offer's sector; and auth ending a
 subscription."""
 
 import json
@@ -190,6 +191,35 @@ class Follow(harness.MatcherdTestCase):
         self.assertEqual(a.call("candidate.following")["candidates"], [])
         harness.wait_until(lambda: self.redis.keys("%s:follow:*" % PREFIX)
                            == [], 5, what="the follows deleted in Redis")
+
+    def test_referral_moves_are_events_for_the_advisers(self):
+        self.put_offer(offer("o-5", employer="E"))
+        subs = {name: self.adviser(token_of(name)) for name in
+                ("adv-batiment", "adv-industrie", "prospect", "partner")}
+        for c in subs.values():
+            c.call("subscribe", {})
+        s = SseStream(self.d.http_addr, "/api/events", token=ADV_ALL)
+        self.addCleanup(s.close)
+        self.c.call("referral.update", {"offer": "o-5", "candidate": "c-1",
+                                        "status": "validated",
+                                        "note": "appelé le 3"})
+        got = self.notifications_until_quiet(subs["adv-batiment"])
+        self.assertEqual([m for m, _ in got], ["referral"])
+        ev = got[0][1][0]
+        self.assertEqual({k: ev[k] for k in ("offer", "candidate", "from",
+                                             "status", "user", "sector")},
+                         {"offer": "o-5", "candidate": "c-1",
+                          "from": "suggested", "status": "validated",
+                          "user": "admin", "sector": "batiment"})
+        self.assertIsInstance(ev["at"], int)
+        self.assertNotIn("note", ev)
+        # Another sector's adviser, prospection and partners: nothing.
+        for name in ("adv-industrie", "prospect", "partner"):
+            self.assertEqual(self.notifications_until_quiet(subs[name],
+                                                            0.2), [], name)
+        event, data = s.next_event()
+        self.assertEqual(event, "referral")
+        self.assertEqual(json.loads(data)["status"], "validated")
 
     def test_auth_as_another_user_ends_the_subscription(self):
         c = self.adviser(ADV_B)
