@@ -42,11 +42,12 @@ pack_offer(msgpack_packer *pk, const struct offer_entry *e)
 }
 
 static void
-pack_ref(msgpack_packer *pk, const struct digest_ref *d, int64_t now)
+pack_ref(msgpack_packer *pk, const struct digest_ref *d, int64_t now,
+    int stale_days)
 {
-	int64_t days = (now - d->r->updated_at) / 86400;
+	int32_t today = date_of_time(now);
 
-	msgpack_pack_map(pk, 7);
+	msgpack_pack_map(pk, 8);
 	mp_pack_kv_str(pk, "offer", d->e->offer.id);
 	mp_pack_kv_str(pk, "title", d->e->offer.title);
 	mp_pack_kv_str(pk, "employer", d->e->offer.employer[0] ?
@@ -54,13 +55,16 @@ pack_ref(msgpack_packer *pk, const struct digest_ref *d, int64_t now)
 	mp_pack_kv_str(pk, "candidate", d->r->candidate);
 	mp_pack_kv_str(pk, "status", referral_name(d->r->status));
 	mp_pack_kv_int(pk, "updated_at", d->r->updated_at);
-	mp_pack_kv_int(pk, "days", days > 0 ? days : 0);
+	mp_pack_kv_int(pk, "days", referral_days_without_move(d->r->updated_at,
+	    today));
+	mp_pack_kv_bool(pk, "stale", referral_is_stale(d->r->status,
+	    d->r->updated_at, today, stale_days));
 }
 
 /* {total, KEY: [...]} of one list. */
 static void
 pack_refs(msgpack_packer *pk, const char *key, const struct digest_ref *v,
-    uint32_t n, uint32_t total, int64_t now)
+    uint32_t n, uint32_t total, int64_t now, int stale_days)
 {
 	uint32_t i;
 
@@ -69,7 +73,7 @@ pack_refs(msgpack_packer *pk, const char *key, const struct digest_ref *v,
 	mp_pack_str(pk, key);
 	msgpack_pack_array(pk, n);
 	for (i = 0; i < n; i++)
-		pack_ref(pk, &v[i], now);
+		pack_ref(pk, &v[i], now, stale_days);
 }
 
 /* The operations behind their commitment today (docs/CLAUSE.md). */
@@ -140,9 +144,10 @@ method_digest(struct matcherd *env, struct pending *p,
 		pack_offer(&b.pk, d.offers[i]);
 	mp_pack_str(&b.pk, "waiting");
 	pack_refs(&b.pk, "referrals", d.waiting, d.nwaiting, d.waiting_total,
-	    now);
+	    now, env->conf->referral_stale_days);
 	mp_pack_str(&b.pk, "hires");
-	pack_refs(&b.pk, "referrals", d.hires, d.nhires, d.hires_total, now);
+	pack_refs(&b.pk, "referrals", d.hires, d.nhires, d.hires_total, now,
+	    env->conf->referral_stale_days);
 	mp_pack_str(&b.pk, "clause_behind");
 	pack_clause_behind(&b.pk, env, date_of_time(now), count);
 	digest_free(&d);

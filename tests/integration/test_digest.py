@@ -74,6 +74,7 @@ class Digest(harness.MatcherdTestCase):
                           ("o-new", "c-1", "sent"),
                           ("o-new", "c-2", "interview")])
         self.assertEqual(waiting[0]["days"], 20)
+        self.assertFalse(waiting[0]["stale"])
         self.assertEqual(waiting[1]["days"], 0)
         self.assertEqual(r["hires"]["total"], 1)
         self.assertEqual(r["hires"]["referrals"][0]["candidate"], "c-3")
@@ -84,6 +85,17 @@ class Digest(harness.MatcherdTestCase):
         self.assertEqual(len(r["new_offers"]["offers"]), 1)
         self.assertEqual(r["waiting"]["total"], 3)
         self.assertEqual(len(r["waiting"]["referrals"]), 1)
+
+    def test_stale_after_stale_days(self):
+        self.age("batiment", "o-old", "c-4", "sent", 31)
+        self.d.stop()
+        self.d = self.start_matcherd()
+        self.c = self.client()
+        w = self.c.call("digest", {"sectors": ["batiment"]})["waiting"]
+        self.assertEqual([(r["candidate"], r["days"], r["stale"])
+                          for r in w["referrals"]],
+                         [("c-4", 31, True), ("c-1", 0, False),
+                          ("c-2", 0, False)])
 
     def test_sectors_http_and_errors(self):
         r = self.c.call("digest", {"sectors": ["hotellerie"]})
