@@ -376,6 +376,7 @@ main(int argc, char *argv[])
 	rc = cmd->run(&ctl, &o);
 	json_decref(o.sectors);
 	json_decref(o.sources);
+	json_decref(o.filters);
 	ctl_conn_close(&ctl);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		ctl_die(EXIT_REFUSED, "stdout: %s", strerror(errno));
