@@ -22,7 +22,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import {
-	ADVISER, ADVISER_TOKEN, BUILD_DIR, PREFIX, Matcherd, Redis, apiCall,
+	ADMIN_TOKEN, ADVISER, ADVISER_TOKEN, BUILD_DIR, PREFIX, Matcherd, Redis, apiCall,
 	mkTmp, sleep, tokenOf,
 } from './servers.mjs';
 
@@ -430,8 +430,10 @@ scenario('the offer shows the expected first candidate, scores and exclusions',
 });
 
 scenario('validating a referral in the page writes it to Redis', async () => {
-	/* A second tab opens the offer now, and is left behind. */
+	/* A second tab opens the offer now, and is left behind: its live
+	 * stream is cut, or the referral event would bring it up to date. */
 	stalePage = await newPage();
+	await stalePage.route('**/api/events?*', (r) => r.abort());
 	await stalePage.goto(`${daemon.base}/#/offres/batiment/${OFFER}`);
 	/* sessionStorage is the tab's: a new tab signs in too. */
 	await signIn(stalePage);
@@ -1159,3 +1161,103 @@ async function assertEventually(check, what, ms = UI_TIMEOUT_MS) {
 		await sleep(100);
 	}
 }
+
+/* ------------------------------------------------------------------------
+ * Following a person, "Ma journée" and the live referral events
+ * ---------------------------------------------------------------------- */
+
+const FOLLOWED_OFFER = 'o-e2e-suivi';
+const DAY_OFFER = 'o-e2e-journee';	/* a referral sent: waiting */
+const HIRE_OFFER = 'o-e2e-embauche';	/* a hire, which closes it */
+
+/* A window property set now and still there later: no reload between. */
+async function markPage(p) {
+	await p.evaluate(() => { window.e2eNoReload = true; });
+	return async () => p.evaluate(() => window.e2eNoReload === true);
+}
+
+/* Walk a referral along the moves given, through the API. */
+async function moveAlong(offerId, cand, statuses, token = ADVISER_TOKEN) {
+	for (const status of statuses) {
+		const r = await api('PATCH', `/api/referrals/${offerId}/${cand}`,
+		    { status }, token);
+		assert.equal(r.status, 200, JSON.stringify(r.data));
+	}
+}
+
+async function followedBy(token) {
+	const r = await api('GET', '/api/following', undefined, token);
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	return r.data.candidates.map((c) => c.candidate);
+}
+
+scenario('following a person: the block says who, a new offer that ' +
+    'suggests them is flashed with its link and counted until seen',
+    async () => {
+	const admin = await api('PUT', `/api/candidates/${BEST}/follow`,
+	    undefined, ADMIN_TOKEN);
+	assert.equal(admin.status, 200, JSON.stringify(admin.data));
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/candidat/${BEST}`);
+	await signIn(p, ADVISER_TOKEN);
+	const block = p.locator('#candidate-follow');
+	const info = block.locator('#follow-info');
+	await info.waitFor();
+	assert.equal(await block.locator('h2').textContent(), 'Suivi');
+	assert.equal(await info.textContent(), 'Suivi par : admin.');
+	assert.equal(await info.getAttribute('aria-live'), 'polite');
+	const follow = block.getByRole('button', { name: 'Suivre' });
+	await follow.click();
+	await assertEventually(async () => (await info.textContent()) ===
+	    'Suivi par : admin, vous.', 'the adviser among the followers');
+	const stop = block.getByRole('button', { name: 'Ne plus suivre' });
+	assert.ok(await stop.isVisible());
+	assert.equal(await p.evaluate(() => document.activeElement.id),
+	    'follow-toggle', 'the focus stays on the button');
+	assert.ok((await followedBy(ADVISER_TOKEN)).includes(BEST));
+
+	/* A new offer that suggests the person: the followed event. */
+	await p.locator('#live[data-state="on"]').waitFor();
+	const r = await api('POST', '/api/offers', offer(FOLLOWED_OFFER,
+	    { title: 'Coffreur bancheur suivi (H/F)', employer: 'Vinci' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const rank = r.data.suggestions.find((s) => s.candidate === BEST).rank;
+	const flash = p.locator('#flash[data-kind="ok"]');
+	await flash.locator('a.followed-offer').waitFor();
+	assert.equal(await flash.getAttribute('role'), 'status');
+	assert.equal(await flash.locator('#flash-text').textContent(),
+	    `Nouvelle offre pour ${BEST_NAME} (${BEST}) (suivi) : ` +
+	    `Coffreur bancheur suivi (H/F), rang ${rank}`);
+	assert.equal(await flash.locator('a').getAttribute('href'),
+	    `#/offres/batiment/${FOLLOWED_OFFER}`);
+	const count = p.locator('#nav-digest-count');
+	await count.waitFor();
+	assert.equal(await count.textContent(),
+	    '1 nouvelle offre pour une personne suivie');
+	await p.screenshot({ path: path.join(ARTIFACTS, 'followed.png') });
+
+	/* Stopping: the block says so, the API agrees. */
+	await stop.click();
+	await assertEventually(async () => (await info.textContent()) ===
+	    'Suivi par : admin.', 'the adviser no longer a follower');
+	await block.getByRole('button', { name: 'Suivre' }).waitFor();
+	assert.ok(!(await followedBy(ADVISER_TOKEN)).includes(BEST));
+
+	/* The notice's link opens the offer, the person among its cards. */
+	await flash.locator('a.followed-offer').click();
+	await card(p, BEST).waitFor();
+	assert.equal(await p.locator('#offer-title').textContent(),
+	    'Coffreur bancheur suivi (H/F)');
+	assert.ok(await count.isVisible(), 'not seen yet');
+	/* "Ma journée" lists the pushed offer; seen, the count goes. */
+	await p.locator('#nav-digest').click();
+	const news = p.locator(`#digest-news-list li[data-offer-id="${
+	    FOLLOWED_OFFER}"]`);
+	await news.waitFor();
+	assert.match(await news.textContent(), /Vinci/);
+	assert.ok(await count.isHidden(), 'the count is seen');
+	await api('DELETE', `/api/candidates/${BEST}/follow`, undefined,
+	    ADMIN_TOKEN);
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
