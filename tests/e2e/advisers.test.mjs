@@ -1261,3 +1261,159 @@ scenario('following a person: the block says who, a new offer that ' +
 	await p.close();
 	assert.deepEqual(pageErrors, [], 'no script error in the page');
 });
+
+/* "12 offres, 5 affichées", as the page says a section's total. */
+function totalText(total, shown, one, many) {
+	return `${total} ${total === 1 ? one : many}` + (shown < total ?
+	    `, ${shown} affichée${shown === 1 ? '' : 's'}` : '');
+}
+
+scenario('« Ma journée » shows the new offers, the referrals waiting for ' +
+    'an answer, the hires, the clauses behind and the people followed, ' +
+    'each with its total', async () => {
+	let r = await api('POST', '/api/offers', offer(DAY_OFFER,
+	    { title: 'Bancheur de la journée (H/F)', employer: 'Spie' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const waiter = r.data.suggestions[1].candidate;
+	await moveAlong(DAY_OFFER, waiter, ['validated', 'sent']);
+	r = await api('POST', '/api/offers', offer(HIRE_OFFER,
+	    { title: 'Coffreur embauché (H/F)', employer: 'Demathieu' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const hired = r.data.suggestions[2].candidate;
+	await moveAlong(HIRE_OFFER, hired,
+	    ['validated', 'sent', 'interview', 'hired']);
+	assert.equal((await api('PUT', `/api/candidates/${NAMED}/follow`))
+	    .status, 200);
+	const d = (await api('GET',
+	    '/api/digest?sectors=batiment&hours=24&count=50')).data;
+	const ids = (list) => list.map((x) => x.id || x.offer + '/' +
+	    x.candidate);
+
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/journee/batiment`);
+	await signIn(p, ADVISER_TOKEN);
+	const section = (key) => p.locator('#digest-' + key);
+	await section('new-offers').waitFor();
+	assert.equal(await p.locator('#nav-digest').getAttribute('aria-current'),
+	    'page');
+	assert.ok(await p.locator('#digest-news').isHidden(), 'nothing pushed');
+	assert.deepEqual(await p.locator('#digest-detail .digest-section h2')
+	    .allTextContents(),
+	    ['Nouvelles offres', 'En attente de réponse', 'Embauches',
+		'Clauses en retard', 'Personnes suivies']);
+
+	/* New offers: the open ones, each a link to its view. */
+	const offers = d.new_offers.offers;
+	assert.equal(await section('new-offers').locator('.digest-total')
+	    .textContent(), totalText(d.new_offers.total, offers.length,
+	    'offre', 'offres'));
+	assert.deepEqual(await section('new-offers').locator('li')
+	    .evaluateAll((lis) => lis.map((li) => li.dataset.offerId)),
+	    ids(offers));
+	assert.ok(offers.some((o) => o.id === DAY_OFFER));
+	assert.ok(!offers.some((o) => o.id === HIRE_OFFER), 'filled, closed');
+	const day = section('new-offers').locator(
+	    `li[data-offer-id="${DAY_OFFER}"]`);
+	assert.equal(await day.locator('a').getAttribute('href'),
+	    `#/offres/batiment/${DAY_OFFER}`);
+	assert.match(await day.textContent(),
+	    /Spie · F1701 — Construction en béton · DUNKERQUE \(59140\)/);
+
+	/* Waiting: the referral sent today, with its status. */
+	const waiting = d.waiting.referrals;
+	assert.equal(await section('waiting').locator('.digest-total')
+	    .textContent(), totalText(d.waiting.total, waiting.length,
+	    'mise en relation', 'mises en relation'));
+	const rows = (key) => section(key).locator('tbody tr').evaluateAll(
+	    (trs) => trs.map((tr) => tr.dataset.offerId + '/' +
+		tr.dataset.candidate));
+	assert.deepEqual(await rows('waiting'), ids(waiting));
+	const sent = section('waiting').locator(
+	    `tr[data-offer-id="${DAY_OFFER}"][data-candidate="${waiter}"]`);
+	assert.equal(await sent.locator('.status-badge').textContent(),
+	    "Envoyée à l'employeur");
+	assert.equal(await sent.locator('.digest-days').textContent(),
+	    'depuis aujourd\u2019hui');
+	assert.equal(await section('waiting').locator('.badge-stale').count(),
+	    waiting.filter((w) => w.stale).length);
+	assert.equal(await sent.locator('a.candidate-link').getAttribute('href'),
+	    `#/candidat/${waiter}`);
+
+	/* Hires, the clauses (none declared here), the people followed. */
+	assert.ok(d.hires.referrals.some((h) => h.offer === HIRE_OFFER &&
+	    h.candidate === hired));
+	assert.equal(await section('hires').locator('.digest-total')
+	    .textContent(), totalText(d.hires.total, d.hires.referrals.length,
+	    'embauche', 'embauches'));
+	assert.deepEqual(await rows('hires'), ids(d.hires.referrals));
+	assert.equal(d.clause_behind.total, 0);
+	assert.equal(await section('clauses').locator('.digest-empty')
+	    .textContent(), 'Aucune clause d\u2019insertion en retard.');
+	const named = section('following').locator(
+	    `li[data-candidate="${NAMED}"] a`);
+	await named.locator('.person-name', { hasText: NAMED_NAME }).waitFor();
+	assert.equal(await named.getAttribute('href'), `#/candidat/${NAMED}`);
+	assert.equal(await section('following').locator('.digest-total')
+	    .textContent(), '1 personne suivie');
+	await p.screenshot({ path: path.join(ARTIFACTS, 'digest.png'),
+	    fullPage: true });
+
+	/* A referral event redraws it while open, without a reload. */
+	const same = await markPage(p);
+	await moveAlong(DAY_OFFER, waiter, ['interview'], ADMIN_TOKEN);
+	await sent.locator('.status-badge', { hasText: 'Entretien' }).waitFor();
+	assert.ok(await same(), 'no reload');
+	await api('DELETE', `/api/candidates/${NAMED}/follow`);
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('a referral moved by someone else shows on the open offer and ' +
+    'on the open candidate view without a reload; the candidathèque ' +
+    'names communes and jobs', async () => {
+	const stored = (await api('GET', '/api/offers/' + DAY_OFFER)).data;
+	const cand = stored.referrals.find((x) => x.status === 'suggested')
+	    .candidate;
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/offres/batiment/${DAY_OFFER}`);
+	await signIn(p, ADVISER_TOKEN);
+	await p.locator('#live[data-state="on"]').waitFor();
+	const c = card(p, cand);
+	await c.waitFor();
+	assert.equal(await c.locator('.status-badge').textContent(), 'Suggérée');
+	await c.getByRole('button', { name: 'Valider' }).focus();
+	const same = await markPage(p);
+
+	await moveAlong(DAY_OFFER, cand, ['validated'], ADMIN_TOKEN);
+	await c.locator('.status-badge', { hasText: 'Validée' }).waitFor();
+	assert.deepEqual(await buttonNames(c), ["Envoyer à l'employeur",
+	    'Retirer']);
+	assert.ok(await same(), 'no reload');
+	assert.equal(await p.evaluate(() => document.activeElement
+	    .closest('li.card').dataset.candidate), cand,
+	    'the focus stays in the card');
+	assert.match(await p.locator('#live-news').textContent(),
+	    new RegExp(`${cand}\\)? sur l’offre ${DAY_OFFER} : Validée ` +
+		'\\(par admin\\)'));
+	await p.screenshot({ path: path.join(ARTIFACTS, 'live-referral.png') });
+
+	/* The person's view: their referral row follows too. */
+	await c.locator('a.candidate-link').click();
+	const row = p.locator(`#candidate-referrals tr[data-offer-id="${
+	    DAY_OFFER}"]`);
+	await row.locator('.status-badge', { hasText: 'Validée' }).waitFor();
+	await moveAlong(DAY_OFFER, cand, ['sent'], ADMIN_TOKEN);
+	await row.locator('.status-badge', { hasText: "Envoyée à l'employeur" })
+	    .waitFor();
+	assert.ok(await same(), 'no reload');
+
+	/* The candidathèque: commune names and ROME labels, not codes. */
+	await p.locator('#candidate-back').click();
+	const best = p.locator(`#candidate-rows tr[data-candidate="${BEST}"]`);
+	await best.waitFor();
+	const cells = await best.locator('td').allTextContents();
+	assert.equal(cells[0], 'F1701 — Construction en béton (120 mois)');
+	assert.match(cells[1], /^DUNKERQUE \(59140\)rayon 30 km$/);
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
