@@ -16,13 +16,22 @@
  * tab's sessionStorage only, sent only in the Authorization header, and
  * never written to the console, the address or the DOM.
  *
+ * Live events (GET /api/events, for the chosen sector) redraw what they
+ * change in place: the list and the open offer (suggestions, referral),
+ * the open person's referrals and "Ma journée" (referral); a followed
+ * person's new offer is flashed and counted in the nav until seen.
+ *
  * The view follows the location hash, so a reload shows the same thing,
  * read again from the server:
  *   #/offres/SECTOR[/OFFER]   the open offers of a candidathèque, one opened
  *   #/candidats/SECTOR[?FILTERS]  the candidathèque, searched and paged
  *                             by the server (candidate.list filters, page)
- *   #/candidat/ID             one candidate, their referrals and who looked
- *                             at or wrote the record (the audit trail)
+ *   #/candidat/ID             one candidate, who follows them, their
+ *                             referrals and who looked at or wrote the
+ *                             record (the audit trail)
+ *   #/journee/SECTOR          "Ma journée": the digest of that sector, the
+ *                             people the user follows, and the offers
+ *                             pushed for them (event: followed) since
  *   #/stats                   statistics
  *
  * A candidate's identity (first and last name, phone, e-mail) comes only
@@ -193,6 +202,11 @@ const TOKEN_KEY = 'matcherd.token';
 const OFFER_LIST_COUNT = 100;
 const EVENTS_RETRY_MS = 5000;
 const REFRESH_DELAY_MS = 150;
+/* "Ma journée": the last day, and the first of each list. */
+const DIGEST_HOURS = 24;
+const DIGEST_COUNT = 50;
+/* Followed events kept for "Ma journée", the newest. */
+const NEWS_KEPT = 20;
 /* Names asked for at once, for the people of a match result. */
 const NAME_FETCHES = 6;
 /* Entries of a candidate's audit trail shown, the newest. */
@@ -232,6 +246,10 @@ const state = {
 	events: null,
 	eventsSector: null,
 	cands: { sector: null, items: [], cursor: null, loaded: false },
+	candidateId: null,	/* the person of the candidate view */
+	digestSector: null,	/* the sector "Ma journée" was read for */
+	news: [],		/* followed events, the newest first */
+	newsUnseen: 0,		/* of them, come since "Ma journée" was seen */
 	tickets: {},
 	people: new Map(),	/* candidate id -> "Prénom Nom", or '' */
 	token: '',		/* the signed-in user's; '' when signed out */
@@ -405,6 +423,15 @@ function factList(pairs) {
 	return dl;
 }
 
+/* A table.data with its column heads; rows are <tr>s. */
+function dataTable(id, heads, rows) {
+	return el('div', { class: 'table-wrap' },
+	    el('table', { class: 'data', id },
+		el('thead', null, el('tr', null, heads.map((h) =>
+		    el('th', { scope: 'col' }, h)))),
+		el('tbody', null, rows)));
+}
+
 /* Run fn at most once per delay, after the last call. */
 function debounce(fn, delay) {
 	let timer = null;
@@ -534,11 +561,14 @@ function describeError(err) {
  * Messages
  * ---------------------------------------------------------------------- */
 
-function flash(kind, text) {
+/* parts: text, or nodes (a notice's link), as append() takes them. */
+function flash(kind, ...parts) {
 	const box = $('flash');
 	box.dataset.kind = kind;
 	box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-	$('flash-text').textContent = text;
+	const text = $('flash-text');
+	text.replaceChildren();
+	append(text, parts);
 	box.hidden = false;
 }
 
@@ -616,6 +646,8 @@ function connectEvents(sector) {
 	state.eventsSector = sector;
 	let wasDown = false;
 	es.addEventListener('suggestions', onSuggestions);
+	es.addEventListener('followed', onFollowed);
+	es.addEventListener('referral', onReferral);
 	es.addEventListener('open', () => {
 		setLive('on');
 		if (wasDown)
@@ -662,14 +694,18 @@ async function reopenEvents(es) {
 	}
 }
 
+/* The JSON payload of a pushed event; null if it is not JSON. */
+function parseEvent(ev) {
+	try {
+		return JSON.parse(ev.data);
+	} catch (e) {
+		return null;
+	}
+}
+
 /* A match result was pushed: an offer was just scored. */
 function onSuggestions(ev) {
-	let result;
-	try {
-		result = JSON.parse(ev.data);
-	} catch (e) {
-		return;
-	}
+	const result = parseEvent(ev);
 	const offer = result && result.offer;
 	if (!offer || offer.sector !== state.sector)
 		return;
@@ -683,11 +719,73 @@ function onSuggestions(ev) {
 		openOffer(offer.id);
 }
 
+/*
+ * What referral events asked to read again, done with the list once the
+ * events pause: the open offer (moves: candidate -> status pushed), the
+ * open candidate's referrals, "Ma journée".
+ */
+const pending = { offer: null, moves: new Map(), candidate: null,
+    digest: false };
+
 const scheduleOfferRefresh = debounce(() => {
 	state.listStale = true;
 	if (state.view === 'offers')
 		loadOffers();
+	refreshPending();
 }, REFRESH_DELAY_MS);
+
+/* Does the open offer show another status than a move pushed says? */
+function offerBehind(id, moves) {
+	if (!state.offer || state.offer.offer.id !== id)
+		return false;
+	const shown = new Map((state.offer.referrals || []).map((r) =>
+	    [r.candidate, r.status]));
+	return [...moves].some(([cand, status]) => shown.get(cand) !== status);
+}
+
+function refreshPending() {
+	const { offer, moves, candidate, digest } = pending;
+	Object.assign(pending, { offer: null, moves: new Map(),
+	    candidate: null, digest: false });
+	/* A move of this page is already shown by the time it is pushed. */
+	if (offer && state.view === 'offers' && offerBehind(offer, moves))
+		openOffer(offer);
+	if (candidate && state.view === 'candidate' &&
+	    state.candidateId === candidate)
+		refreshCandidateReferrals(candidate);
+	if (digest && state.view === 'digest')
+		showDigest();
+}
+
+/* "c-dk-01 sur o-1 : Envoyée à l'employeur (par adv-x).": said aloud. */
+function announce(text) {
+	$('live-news').textContent = text;
+}
+
+/* A referral moved, on an offer of the stream's sector, by anyone. */
+function onReferral(ev) {
+	const r = parseEvent(ev);
+	if (!r || !r.offer || !r.candidate)
+		return;
+	const offerOpen = state.view === 'offers' && !!state.offer &&
+	    state.offer.offer.id === r.offer;
+	const personOpen = state.view === 'candidate' &&
+	    state.candidateId === r.candidate;
+	if (offerOpen) {
+		if (pending.offer !== r.offer)
+			pending.moves = new Map();
+		pending.offer = r.offer;
+		pending.moves.set(r.candidate, r.status);
+	}
+	if (personOpen)
+		pending.candidate = r.candidate;
+	pending.digest = pending.digest || state.view === 'digest';
+	if ((offerOpen || personOpen) && !isMe(r.user))
+		announce(personText(r.candidate) + ' sur l\u2019offre ' + r.offer +
+		    ' : ' + label(REFERRAL_STATUS, r.status) +
+		    (r.user ? ' (par ' + r.user + ').' : '.'));
+	scheduleOfferRefresh();
+}
 
 /* ------------------------------------------------------------------------
  * Offers: the list
@@ -801,6 +899,7 @@ function renderOffer(data) {
 	const pane = $('offer-detail');
 	const sameOffer = state.offer && state.offer.offer.id === data.offer.id;
 	const notes = sameOffer ? collectNotes(pane) : new Map();
+	const focus = sameOffer ? focusedCard(pane) : null;
 	state.offer = data;
 	const refs = new Map((data.referrals || []).map((r) =>
 	    [r.candidate, r]));
@@ -823,6 +922,8 @@ function renderOffer(data) {
 	    otherReferralsSection(others, ctx),
 	    gaps);
 	restoreNotes(pane, notes);
+	if (focus)
+		refocusCard(pane, focus);
 	fillNames(pane);
 	const nearMiss = ctx.open ?
 	    fillOfferGaps(gaps, data.offer.id, takeTicket('gaps')) :
@@ -1352,6 +1453,27 @@ function focusCandidate(candidate) {
 	}
 }
 
+/*
+ * Where the focus was in the offer's cards: a redraw (a live event)
+ * gives it back, to the note field or the card's first button.
+ */
+function focusedCard(pane) {
+	const a = document.activeElement;
+	const card = a && pane.contains(a) && a.closest('li.card');
+	return card ? { candidate: card.dataset.candidate,
+	    note: a.matches('input[data-note-for]') } : null;
+}
+
+function refocusCard(pane, focus) {
+	const note = focus.note && [...pane.querySelectorAll(
+	    'input[data-note-for]')].find((i) =>
+	    i.dataset.noteFor === focus.candidate);
+	if (note)
+		note.focus();
+	else
+		focusCandidate(focus.candidate);
+}
+
 function collectNotes(pane) {
 	const notes = new Map();
 	for (const input of pane.querySelectorAll('input[data-note-for]'))
@@ -1539,8 +1661,9 @@ function poolParams(sector, f, page) {
 	return p;
 }
 
+/* "F1701 — Construction en béton (24 mois), ...". */
 function jobsText(jobs) {
-	return (jobs || []).map((j) => j.rome + ' (' + j.months + ' mois)')
+	return (jobs || []).map((j) => romeText(j) + ' (' + j.months + ' mois)')
 	    .join(', ');
 }
 
@@ -1566,7 +1689,7 @@ function candidateRow(c) {
 	return el('tr', { 'data-candidate': c.id },
 	    el('th', { scope: 'row' }, candidateLink(c.id, personName(c))),
 	    el('td', null, jobsText(c.jobs)),
-	    el('td', null, c.commune || '', el('br'),
+	    el('td', null, communeText(c), el('br'),
 		el('span', { class: 'muted' }, 'rayon ', c.radius_km, ' km')),
 	    el('td', null, availabilityText(c)),
 	    el('td', null, labels(CRITERIA, c.criteria)),
@@ -1699,8 +1822,7 @@ function candidateFacts(c) {
 		['Candidathèques', labels(SECTORS, c.sectors)],
 		['Statut', label(CANDIDATE_STATUS, c.status)],
 		['Disponible', availableFrom(c)],
-		['Métiers', (c.jobs || []).map((j) => romeText(j) + ' (' +
-		    j.months + ' mois)').join(', ')],
+		['Métiers', jobsText(c.jobs)],
 		['Compétences', (c.skills || []).join(', ')],
 		['Niveau', c.level],
 		['Commune', communeText(c)],
@@ -1732,13 +1854,36 @@ function candidateReferralRow(candidateId, r) {
 function candidateReferrals(candidateId, refs) {
 	if (!refs.length)
 		return el('p', { class: 'muted' }, 'Aucune mise en relation.');
-	return el('div', { class: 'table-wrap' },
-	    el('table', { class: 'data', id: 'candidate-referrals' },
-		el('thead', null, el('tr', null,
-		    ['Offre', 'Employeur', 'Candidathèque', 'Statut',
-			"État de l'offre", 'Mise à jour'].map((h) => el('th', { scope: 'col' }, h)))),
-		el('tbody', null, refs.map((r) =>
-		    candidateReferralRow(candidateId, r)))));
+	return dataTable('candidate-referrals', ['Offre', 'Employeur',
+	    'Candidathèque', 'Statut', "État de l'offre", 'Mise à jour'],
+	    refs.map((r) => candidateReferralRow(candidateId, r)));
+}
+
+function referralsSection(candidateId, refs) {
+	return el('section', { id: 'candidate-refs',
+	    'aria-labelledby': 'candidate-refs-title' },
+	    el('h2', { id: 'candidate-refs-title' },
+		'Mises en relation (', refs.length, ')'),
+	    candidateReferrals(candidateId, refs));
+}
+
+/*
+ * A referral of the person moved (a live event): their referrals read
+ * again, the rest of the view left as it is.
+ */
+async function refreshCandidateReferrals(id) {
+	const view = state.tickets.candidate;
+	const ticket = takeTicket('candidate-refs');
+	try {
+		const refs = await api('GET', apiPath('candidates', id,
+		    'referrals'));
+		const old = $('candidate-refs');
+		if (old && isLatest('candidate', view) &&
+		    isLatest('candidate-refs', ticket))
+			old.replaceWith(referralsSection(id, refs.referrals || []));
+	} catch (err) {
+		/* Kept as shown; the next move or a reload reads it again. */
+	}
 }
 
 function auditAction(e) {
@@ -1776,12 +1921,8 @@ function auditSection(entries) {
 	    ', la plus récente en premier.';
 	return [
 		el('p', { class: 'muted', id: 'audit-info' }, info),
-		shown.length ? el('div', { class: 'table-wrap' },
-		    el('table', { class: 'data', id: 'audit-entries' },
-			el('thead', null, el('tr', null,
-			    ['Date et heure', 'Personne', 'Rôle', 'Action'].map(
-				(h) => el('th', { scope: 'col' }, h)))),
-			el('tbody', null, shown.map(auditRow)))) : null,
+		shown.length ? dataTable('audit-entries', ['Date et heure',
+		    'Personne', 'Rôle', 'Action'], shown.map(auditRow)) : null,
 	];
 }
 
@@ -1826,9 +1967,71 @@ function personOffersSection(r) {
 		'correspond.'));
 }
 
+/*
+ * Following a person (proto/PROTOCOL.md, "Following a person"): who
+ * does, and the signed-in user's button.
+ */
+function isMe(user) {
+	return !!state.user && user === state.user.user;
+}
+
+/* "Suivi par : adv-batiment, vous." (the signed-in user last). */
+function followersText(followers) {
+	const names = followers.filter((f) => !isMe(f.user)).map((f) => f.user);
+	if (followers.some((f) => isMe(f.user)))
+		names.push('vous');
+	return names.length ? 'Suivi par : ' + names.join(', ') + '.' :
+	    'Personne ne suit cette personne.';
+}
+
+/* followers after the answer r of PUT or DELETE .../follow. */
+function withFollow(followers, r) {
+	const others = followers.filter((f) => f.user !== r.user);
+	return r.following ? others.concat({ user: r.user, since: r.since }) :
+	    others;
+}
+
+/*
+ * The block stays in place when the user follows or stops: its text (a
+ * live region) and its button change, so the focus stays on the button.
+ */
+function followSection(id, followers) {
+	let current = followers || [];
+	const info = el('p', { id: 'follow-info', 'aria-live': 'polite' });
+	const button = el('button', { type: 'button', id: 'follow-toggle' });
+	const show = () => {
+		const mine = current.some((f) => isMe(f.user));
+		info.textContent = followersText(current);
+		button.textContent = mine ? 'Ne plus suivre' : 'Suivre';
+		button.className = mine ? 'secondary' : '';
+	};
+	/* Not disabled while busy: a disabled button would lose the focus. */
+	button.addEventListener('click', async () => {
+		if (button.getAttribute('aria-disabled') === 'true')
+			return;
+		const follow = !current.some((f) => isMe(f.user));
+		button.setAttribute('aria-disabled', 'true');
+		try {
+			current = withFollow(current, await api(follow ? 'PUT' :
+			    'DELETE', apiPath('candidates', id, 'follow')));
+			show();
+		} catch (err) {
+			flashError(err);
+		}
+		button.removeAttribute('aria-disabled');
+	});
+	show();
+	return el('section', { id: 'candidate-follow', class: 'follow',
+	    'aria-labelledby': 'candidate-follow-title' },
+	    el('h2', { id: 'candidate-follow-title' }, 'Suivi'), info,
+	    el('p', { class: 'muted' }, 'Qui suit la personne est averti·e en ' +
+		'direct de chaque nouvelle offre qui la propose.'), button);
+}
+
 async function showCandidate(id) {
 	const box = $('candidate-detail');
 	const ticket = takeTicket('candidate');
+	state.candidateId = id;
 	$('candidate-title').textContent = 'Candidat ' + id;
 	paneMessage(box, 'Chargement…');
 	try {
@@ -1848,8 +2051,8 @@ async function showCandidate(id) {
 		const audit = el('div', { id: 'candidate-audit-body' },
 		    el('p', { class: 'muted' }, 'Chargement…'));
 		box.replaceChildren(candidateFacts(c),
-		    el('h2', null, 'Mises en relation (', list.length, ')'),
-		    candidateReferrals(id, list),
+		    followSection(id, c.followers),
+		    referralsSection(id, list),
 		    fits ? personOffersSection(fits) : null,
 		    el('section', { id: 'candidate-audit',
 			'aria-labelledby': 'candidate-audit-title' },
@@ -2010,6 +2213,231 @@ async function showStats() {
 }
 
 /* ------------------------------------------------------------------------
+ * Ma journée: the digest of the chosen sector (GET /api/digest), the
+ * people the user follows, and the offers pushed for them since
+ * ---------------------------------------------------------------------- */
+
+function digestHref(sector) {
+	return '#/journee' + (sector ? '/' + encodeURIComponent(sector) : '');
+}
+
+/* "12 offres, 5 affichées": the total, and what is shown when cut. */
+function shownText(total, shown, one, many) {
+	return plural(total, one, many) + (shown < total ? ', ' +
+	    plural(shown, 'affichée', 'affichées') : '');
+}
+
+/*
+ * One section: its title, its total (or, when there is nothing, the
+ * words empty) and body(items).
+ */
+function digestSection(key, title, list, words, empty, body) {
+	const items = list.items;
+	return el('section', { class: 'digest-section', id: 'digest-' + key,
+	    'aria-labelledby': 'digest-' + key + '-title' },
+	    el('h2', { id: 'digest-' + key + '-title' }, title),
+	    items.length ? [el('p', { class: 'digest-total muted' },
+		shownText(list.total, items.length, ...words)), body(items)] :
+		el('p', { class: 'digest-empty muted' }, empty));
+}
+
+function digestOfferLink(sector, id, title) {
+	return el('a', { href: offerHref(sector, id) }, title || id);
+}
+
+function newOfferItem(o) {
+	return el('li', { 'data-offer-id': o.id },
+	    digestOfferLink(o.sector, o.id, o.title),
+	    el('span', { class: 'offer-meta' }, [o.employer, romeText(o),
+		communeText(o), 'reçue le ' + fmtDateTime(o.created_at)]
+		.filter(Boolean).join(' · ')),
+	    el('span', { class: 'offer-refs' }, o.suggested ?
+		plural(o.suggested, 'personne proposée à traiter',
+		    'personnes proposées à traiter') :
+		'aucune proposition à traiter'));
+}
+
+function waitingDays(days) {
+	return days ? 'depuis ' + plural(days, 'jour', 'jours') :
+	    'depuis aujourd\u2019hui';
+}
+
+/* A row of waiting or hires; last is its last cell. */
+function digestReferralRow(sector, r, last) {
+	return el('tr', { 'data-offer-id': r.offer,
+	    'data-candidate': r.candidate },
+	    el('th', { scope: 'row' }, digestOfferLink(sector, r.offer,
+		r.title)),
+	    el('td', null, r.employer || ''),
+	    el('td', null, candidateLink(r.candidate)),
+	    last);
+}
+
+function waitingRow(sector, r) {
+	return digestReferralRow(sector, r, [
+		el('td', null, statusBadge(r.status), ' ', ...followupBadges(
+		    { stale: r.stale, days_without_move: r.days })),
+		el('td', { class: 'digest-days' }, waitingDays(r.days))]);
+}
+
+function hireRow(sector, r) {
+	return digestReferralRow(sector, r,
+	    el('td', null, fmtDateTime(r.updated_at)));
+}
+
+function clauseBehindRow(op) {
+	return el('tr', { 'data-operation': op.operation },
+	    el('th', { scope: 'row' }, op.name || op.operation),
+	    el('td', { class: 'num' }, fmtHours(op.hours_realised)),
+	    el('td', { class: 'num' }, fmtHours(op.hours_expected)),
+	    el('td', { class: 'num' }, fmtHours(op.hours_committed)));
+}
+
+function followingItem(f) {
+	return el('li', { 'data-candidate': f.candidate },
+	    candidateLink(f.candidate),
+	    el('span', { class: 'muted' }, ' suivi·e depuis le ',
+		fmtDateTime(f.since)));
+}
+
+const asList = (o) => ({ total: o ? o.total : 0, items: (o && (o.offers ||
+    o.referrals || o.operations)) || [] });
+
+function digestSections(d, following) {
+	/* Waiting and hires name no sector: it is the one asked for. */
+	const sector = d.sectors && d.sectors[0];
+	const people = following.candidates || [];
+	return [
+		digestSection('new-offers', 'Nouvelles offres', asList(d.new_offers),
+		    ['offre', 'offres'], 'Aucune nouvelle offre sur la période.',
+		    (items) => el('ol', { class: 'digest-offers' },
+			items.map(newOfferItem))),
+		digestSection('waiting', 'En attente de réponse',
+		    asList(d.waiting), ['mise en relation', 'mises en relation'],
+		    'Aucune mise en relation n\u2019attend la réponse d\u2019un ' +
+		    'employeur.', (items) => dataTable('digest-waiting-table',
+			['Offre', 'Employeur', 'Personne', 'Statut', 'Attente'],
+			items.map((r) => waitingRow(sector, r)))),
+		digestSection('hires', 'Embauches', asList(d.hires),
+		    ['embauche', 'embauches'], 'Aucune embauche sur la période.',
+		    (items) => dataTable('digest-hires-table', ['Offre',
+			'Employeur', 'Personne', 'Le'],
+			items.map((r) => hireRow(sector, r)))),
+		digestSection('clauses', 'Clauses en retard',
+		    asList(d.clause_behind), ['opération', 'opérations'],
+		    'Aucune clause d\u2019insertion en retard.',
+		    (items) => dataTable('digest-clauses-table', ['Opération',
+			'Heures réalisées', 'Attendues à ce jour', 'Engagées'],
+			items.map(clauseBehindRow))),
+		digestSection('following', 'Personnes suivies',
+		    { total: people.length, items: people },
+		    ['personne suivie', 'personnes suivies'],
+		    'Vous ne suivez personne : « Suivre » sur la fiche d\u2019une ' +
+		    'personne.', (items) => el('ul', { class: 'digest-people' },
+			items.map(followingItem))),
+	];
+}
+
+async function showDigest() {
+	const box = $('digest-detail');
+	const sector = state.sector;
+	const ticket = takeTicket('digest');
+	seeNews();
+	if (!sector) {
+		$('digest-info').textContent = '';
+		paneMessage(box, 'Choisissez une candidathèque.');
+		return;
+	}
+	/* Read again while open (a live event): the old one stays until. */
+	if (state.digestSector !== sector)
+		paneMessage(box, 'Chargement…');
+	try {
+		const [d, following] = await Promise.all([
+			api('GET', withQuery('/api/digest', { sectors: sector,
+			    hours: DIGEST_HOURS, count: DIGEST_COUNT })),
+			api('GET', '/api/following')]);
+		if (!isLatest('digest', ticket))
+			return;
+		state.digestSector = sector;
+		$('digest-info').textContent = 'Candidathèque ' +
+		    label(SECTORS, sector) + ', depuis le ' + fmtDateTime(d.since) +
+		    ' (' + DIGEST_HOURS + ' dernières heures), lu le ' +
+		    fmtDateTime(d.at) + '.';
+		box.replaceChildren(...digestSections(d, following));
+		fillNames(box);
+	} catch (err) {
+		if (isLatest('digest', ticket)) {
+			state.digestSector = null;
+			paneMessage(box, describeError(err));
+		}
+	}
+}
+
+/* ---- the offers pushed for the people followed (event: followed) ---- */
+
+function followedText(f) {
+	return ['Nouvelle offre pour ', personText(f.candidate), ' (suivi) : ',
+	    el('a', { href: offerHref(f.offer.sector, f.offer.id),
+		class: 'followed-offer' }, f.offer.title || f.offer.id),
+	    ', rang ', f.rank];
+}
+
+function newsItem(f) {
+	const o = f.offer;
+	return el('li', { 'data-offer-id': o.id, 'data-candidate': f.candidate },
+	    followedText(f),
+	    el('span', { class: 'offer-meta' }, [o.employer, romeText(o),
+		communeText(o), label(CONTRACTS, o.contract),
+		'score ' + fmtNumber(f.score, 1) + ' / 100',
+		'à ' + fmtNumber(f.distance_km, 1) + ' km']
+		.filter(Boolean).join(' · ')));
+}
+
+function renderNews() {
+	const box = $('digest-news');
+	box.hidden = !state.news.length;
+	$('digest-news-list').replaceChildren(...state.news.map(newsItem));
+}
+
+/* The nav's count: "Ma journée 2", said in words to screen readers. */
+function updateNewsCount() {
+	const n = state.newsUnseen;
+	const box = $('nav-digest-count');
+	box.hidden = !n;
+	box.replaceChildren(...(n ? [fmtNumber(n, 0), el('span',
+	    { class: 'visually-hidden' }, n === 1 ?
+		' nouvelle offre pour une personne suivie' :
+		' nouvelles offres pour des personnes suivies')] : []));
+}
+
+/* "Ma journée" is on screen: the count is seen, the list is kept. */
+function seeNews() {
+	state.newsUnseen = 0;
+	updateNewsCount();
+	renderNews();
+}
+
+function clearNews() {
+	state.news = [];
+	seeNews();
+}
+
+/* A new offer suggests a person the user follows. */
+function onFollowed(ev) {
+	const f = parseEvent(ev);
+	if (!f || !f.offer || !f.candidate)
+		return;
+	state.news = [f].concat(state.news.filter((n) =>
+	    n.offer.id !== f.offer.id || n.candidate !== f.candidate))
+	    .slice(0, NEWS_KEPT);
+	if (state.view !== 'digest')
+		state.newsUnseen += 1;
+	updateNewsCount();
+	renderNews();
+	flash('ok', followedText(f));
+}
+
+/* ------------------------------------------------------------------------
  * Signing in and out (docs/HTTP.md, "Authentication")
  * ---------------------------------------------------------------------- */
 
@@ -2084,6 +2512,12 @@ function resetData() {
 	$('candidates-info').textContent = '';
 	$('candidate-detail').replaceChildren();
 	$('stats-detail').replaceChildren();
+	state.candidateId = null;
+	state.digestSector = null;
+	$('digest-info').textContent = '';
+	$('digest-detail').replaceChildren();
+	$('live-news').textContent = '';
+	clearNews();
 }
 
 /* Signed in as who ({user, role}) with token: the page as addressed. */
@@ -2175,6 +2609,7 @@ const VIEWS = {
 	offres: 'offers',
 	candidats: 'candidates',
 	candidat: 'candidate',
+	journee: 'digest',
 	stats: 'stats',
 };
 
@@ -2202,12 +2637,15 @@ function updateNav() {
 	const s = state.sector ? '/' + encodeURIComponent(state.sector) : '';
 	$('nav-offers').setAttribute('href', '#/offres' + s);
 	$('nav-candidates').setAttribute('href', '#/candidats' + s);
+	$('nav-digest').setAttribute('href', digestHref(state.sector));
 	$('candidate-back').setAttribute('href', state.cands.key &&
 	    state.cands.sector === state.sector ? state.cands.key :
 	    '#/candidats' + s);
 	const current = { offers: 'nav-offers', candidates: 'nav-candidates',
-	    candidate: 'nav-candidates', stats: 'nav-stats' }[state.view];
-	for (const id of ['nav-offers', 'nav-candidates', 'nav-stats']) {
+	    candidate: 'nav-candidates', digest: 'nav-digest',
+	    stats: 'nav-stats' }[state.view];
+	for (const id of ['nav-offers', 'nav-candidates', 'nav-digest',
+	    'nav-stats']) {
 		if (id === current)
 			$(id).setAttribute('aria-current', 'page');
 		else
@@ -2215,7 +2653,7 @@ function updateNav() {
 	}
 }
 
-const VIEW_IDS = ['offers', 'candidates', 'candidate', 'stats'];
+const VIEW_IDS = ['offers', 'candidates', 'candidate', 'digest', 'stats'];
 
 function showView(view) {
 	state.view = view;
@@ -2255,6 +2693,8 @@ function route() {
 		showCandidates(r.query);
 	else if (r.view === 'candidate')
 		showCandidate(r.id);
+	else if (r.view === 'digest')
+		showDigest();
 	else
 		showStats();
 }
@@ -2262,8 +2702,8 @@ function route() {
 /* The sector picker keeps the view, with the new sector. */
 function onSectorChange() {
 	const sector = $('sector').value;
-	const view = state.view === 'offers' || state.view === 'stats' ?
-	    'offres' : 'candidats';
+	const view = { offers: 'offres', digest: 'journee' }[state.view] ||
+	    'candidats';
 	clearFlash();
 	location.hash = '#/' + (state.view === 'stats' ? 'stats' : view +
 	    '/' + encodeURIComponent(sector));
@@ -2299,6 +2739,8 @@ function init() {
 	$('candidates-prev').addEventListener('click', () => poolPage(-1));
 	$('candidates-next').addEventListener('click', () => poolPage(1));
 	$('stats-refresh').addEventListener('click', showStats);
+	$('digest-refresh').addEventListener('click', showDigest);
+	$('digest-news-clear').addEventListener('click', clearNews);
 	$('signin-form').addEventListener('submit', onSignIn);
 	$('sign-out').addEventListener('click', signOut);
 	window.addEventListener('hashchange', route);

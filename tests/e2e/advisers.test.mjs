@@ -22,7 +22,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import {
-	ADVISER, ADVISER_TOKEN, BUILD_DIR, PREFIX, Matcherd, Redis, apiCall,
+	ADMIN_TOKEN, ADVISER, ADVISER_TOKEN, BUILD_DIR, PREFIX, Matcherd, Redis, apiCall,
 	mkTmp, sleep, tokenOf,
 } from './servers.mjs';
 
@@ -430,8 +430,10 @@ scenario('the offer shows the expected first candidate, scores and exclusions',
 });
 
 scenario('validating a referral in the page writes it to Redis', async () => {
-	/* A second tab opens the offer now, and is left behind. */
+	/* A second tab opens the offer now, and is left behind: its live
+	 * stream is cut, or the referral event would bring it up to date. */
 	stalePage = await newPage();
+	await stalePage.route('**/api/events?*', (r) => r.abort());
 	await stalePage.goto(`${daemon.base}/#/offres/batiment/${OFFER}`);
 	/* sessionStorage is the tab's: a new tab signs in too. */
 	await signIn(stalePage);
@@ -1159,3 +1161,259 @@ async function assertEventually(check, what, ms = UI_TIMEOUT_MS) {
 		await sleep(100);
 	}
 }
+
+/* ------------------------------------------------------------------------
+ * Following a person, "Ma journée" and the live referral events
+ * ---------------------------------------------------------------------- */
+
+const FOLLOWED_OFFER = 'o-e2e-suivi';
+const DAY_OFFER = 'o-e2e-journee';	/* a referral sent: waiting */
+const HIRE_OFFER = 'o-e2e-embauche';	/* a hire, which closes it */
+
+/* A window property set now and still there later: no reload between. */
+async function markPage(p) {
+	await p.evaluate(() => { window.e2eNoReload = true; });
+	return async () => p.evaluate(() => window.e2eNoReload === true);
+}
+
+/* Walk a referral along the moves given, through the API. */
+async function moveAlong(offerId, cand, statuses, token = ADVISER_TOKEN) {
+	for (const status of statuses) {
+		const r = await api('PATCH', `/api/referrals/${offerId}/${cand}`,
+		    { status }, token);
+		assert.equal(r.status, 200, JSON.stringify(r.data));
+	}
+}
+
+async function followedBy(token) {
+	const r = await api('GET', '/api/following', undefined, token);
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	return r.data.candidates.map((c) => c.candidate);
+}
+
+scenario('following a person: the block says who, a new offer that ' +
+    'suggests them is flashed with its link and counted until seen',
+    async () => {
+	const admin = await api('PUT', `/api/candidates/${BEST}/follow`,
+	    undefined, ADMIN_TOKEN);
+	assert.equal(admin.status, 200, JSON.stringify(admin.data));
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/candidat/${BEST}`);
+	await signIn(p, ADVISER_TOKEN);
+	const block = p.locator('#candidate-follow');
+	const info = block.locator('#follow-info');
+	await info.waitFor();
+	assert.equal(await block.locator('h2').textContent(), 'Suivi');
+	assert.equal(await info.textContent(), 'Suivi par : admin.');
+	assert.equal(await info.getAttribute('aria-live'), 'polite');
+	const follow = block.getByRole('button', { name: 'Suivre' });
+	await follow.click();
+	await assertEventually(async () => (await info.textContent()) ===
+	    'Suivi par : admin, vous.', 'the adviser among the followers');
+	const stop = block.getByRole('button', { name: 'Ne plus suivre' });
+	assert.ok(await stop.isVisible());
+	assert.equal(await p.evaluate(() => document.activeElement.id),
+	    'follow-toggle', 'the focus stays on the button');
+	assert.ok((await followedBy(ADVISER_TOKEN)).includes(BEST));
+
+	/* A new offer that suggests the person: the followed event. */
+	await p.locator('#live[data-state="on"]').waitFor();
+	const r = await api('POST', '/api/offers', offer(FOLLOWED_OFFER,
+	    { title: 'Coffreur bancheur suivi (H/F)', employer: 'Vinci' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const rank = r.data.suggestions.find((s) => s.candidate === BEST).rank;
+	const flash = p.locator('#flash[data-kind="ok"]');
+	await flash.locator('a.followed-offer').waitFor();
+	assert.equal(await flash.getAttribute('role'), 'status');
+	assert.equal(await flash.locator('#flash-text').textContent(),
+	    `Nouvelle offre pour ${BEST_NAME} (${BEST}) (suivi) : ` +
+	    `Coffreur bancheur suivi (H/F), rang ${rank}`);
+	assert.equal(await flash.locator('a').getAttribute('href'),
+	    `#/offres/batiment/${FOLLOWED_OFFER}`);
+	const count = p.locator('#nav-digest-count');
+	await count.waitFor();
+	assert.equal(await count.textContent(),
+	    '1 nouvelle offre pour une personne suivie');
+	await p.screenshot({ path: path.join(ARTIFACTS, 'followed.png') });
+
+	/* Stopping: the block says so, the API agrees. */
+	await stop.click();
+	await assertEventually(async () => (await info.textContent()) ===
+	    'Suivi par : admin.', 'the adviser no longer a follower');
+	await block.getByRole('button', { name: 'Suivre' }).waitFor();
+	assert.ok(!(await followedBy(ADVISER_TOKEN)).includes(BEST));
+
+	/* The notice's link opens the offer, the person among its cards. */
+	await flash.locator('a.followed-offer').click();
+	await card(p, BEST).waitFor();
+	assert.equal(await p.locator('#offer-title').textContent(),
+	    'Coffreur bancheur suivi (H/F)');
+	assert.ok(await count.isVisible(), 'not seen yet');
+	/* "Ma journée" lists the pushed offer; seen, the count goes. */
+	await p.locator('#nav-digest').click();
+	const news = p.locator(`#digest-news-list li[data-offer-id="${
+	    FOLLOWED_OFFER}"]`);
+	await news.waitFor();
+	assert.match(await news.textContent(), /Vinci/);
+	assert.ok(await count.isHidden(), 'the count is seen');
+	await api('DELETE', `/api/candidates/${BEST}/follow`, undefined,
+	    ADMIN_TOKEN);
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+/* "12 offres, 5 affichées", as the page says a section's total. */
+function totalText(total, shown, one, many) {
+	return `${total} ${total === 1 ? one : many}` + (shown < total ?
+	    `, ${shown} affichée${shown === 1 ? '' : 's'}` : '');
+}
+
+scenario('« Ma journée » shows the new offers, the referrals waiting for ' +
+    'an answer, the hires, the clauses behind and the people followed, ' +
+    'each with its total', async () => {
+	let r = await api('POST', '/api/offers', offer(DAY_OFFER,
+	    { title: 'Bancheur de la journée (H/F)', employer: 'Spie' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const waiter = r.data.suggestions[1].candidate;
+	await moveAlong(DAY_OFFER, waiter, ['validated', 'sent']);
+	r = await api('POST', '/api/offers', offer(HIRE_OFFER,
+	    { title: 'Coffreur embauché (H/F)', employer: 'Demathieu' }));
+	assert.equal(r.status, 200, JSON.stringify(r.data));
+	const hired = r.data.suggestions[2].candidate;
+	await moveAlong(HIRE_OFFER, hired,
+	    ['validated', 'sent', 'interview', 'hired']);
+	assert.equal((await api('PUT', `/api/candidates/${NAMED}/follow`))
+	    .status, 200);
+	const d = (await api('GET',
+	    '/api/digest?sectors=batiment&hours=24&count=50')).data;
+	const ids = (list) => list.map((x) => x.id || x.offer + '/' +
+	    x.candidate);
+
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/journee/batiment`);
+	await signIn(p, ADVISER_TOKEN);
+	const section = (key) => p.locator('#digest-' + key);
+	await section('new-offers').waitFor();
+	assert.equal(await p.locator('#nav-digest').getAttribute('aria-current'),
+	    'page');
+	assert.ok(await p.locator('#digest-news').isHidden(), 'nothing pushed');
+	assert.deepEqual(await p.locator('#digest-detail .digest-section h2')
+	    .allTextContents(),
+	    ['Nouvelles offres', 'En attente de réponse', 'Embauches',
+		'Clauses en retard', 'Personnes suivies']);
+
+	/* New offers: the open ones, each a link to its view. */
+	const offers = d.new_offers.offers;
+	assert.equal(await section('new-offers').locator('.digest-total')
+	    .textContent(), totalText(d.new_offers.total, offers.length,
+	    'offre', 'offres'));
+	assert.deepEqual(await section('new-offers').locator('li')
+	    .evaluateAll((lis) => lis.map((li) => li.dataset.offerId)),
+	    ids(offers));
+	assert.ok(offers.some((o) => o.id === DAY_OFFER));
+	assert.ok(!offers.some((o) => o.id === HIRE_OFFER), 'filled, closed');
+	const day = section('new-offers').locator(
+	    `li[data-offer-id="${DAY_OFFER}"]`);
+	assert.equal(await day.locator('a').getAttribute('href'),
+	    `#/offres/batiment/${DAY_OFFER}`);
+	assert.match(await day.textContent(),
+	    /Spie · F1701 — Construction en béton · DUNKERQUE \(59140\)/);
+
+	/* Waiting: the referral sent today, with its status. */
+	const waiting = d.waiting.referrals;
+	assert.equal(await section('waiting').locator('.digest-total')
+	    .textContent(), totalText(d.waiting.total, waiting.length,
+	    'mise en relation', 'mises en relation'));
+	const rows = (key) => section(key).locator('tbody tr').evaluateAll(
+	    (trs) => trs.map((tr) => tr.dataset.offerId + '/' +
+		tr.dataset.candidate));
+	assert.deepEqual(await rows('waiting'), ids(waiting));
+	const sent = section('waiting').locator(
+	    `tr[data-offer-id="${DAY_OFFER}"][data-candidate="${waiter}"]`);
+	assert.equal(await sent.locator('.status-badge').textContent(),
+	    "Envoyée à l'employeur");
+	assert.equal(await sent.locator('.digest-days').textContent(),
+	    'depuis aujourd\u2019hui');
+	assert.equal(await section('waiting').locator('.badge-stale').count(),
+	    waiting.filter((w) => w.stale).length);
+	assert.equal(await sent.locator('a.candidate-link').getAttribute('href'),
+	    `#/candidat/${waiter}`);
+
+	/* Hires, the clauses (none declared here), the people followed. */
+	assert.ok(d.hires.referrals.some((h) => h.offer === HIRE_OFFER &&
+	    h.candidate === hired));
+	assert.equal(await section('hires').locator('.digest-total')
+	    .textContent(), totalText(d.hires.total, d.hires.referrals.length,
+	    'embauche', 'embauches'));
+	assert.deepEqual(await rows('hires'), ids(d.hires.referrals));
+	assert.equal(d.clause_behind.total, 0);
+	assert.equal(await section('clauses').locator('.digest-empty')
+	    .textContent(), 'Aucune clause d\u2019insertion en retard.');
+	const named = section('following').locator(
+	    `li[data-candidate="${NAMED}"] a`);
+	await named.locator('.person-name', { hasText: NAMED_NAME }).waitFor();
+	assert.equal(await named.getAttribute('href'), `#/candidat/${NAMED}`);
+	assert.equal(await section('following').locator('.digest-total')
+	    .textContent(), '1 personne suivie');
+	await p.screenshot({ path: path.join(ARTIFACTS, 'digest.png'),
+	    fullPage: true });
+
+	/* A referral event redraws it while open, without a reload. */
+	const same = await markPage(p);
+	await moveAlong(DAY_OFFER, waiter, ['interview'], ADMIN_TOKEN);
+	await sent.locator('.status-badge', { hasText: 'Entretien' }).waitFor();
+	assert.ok(await same(), 'no reload');
+	await api('DELETE', `/api/candidates/${NAMED}/follow`);
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
+
+scenario('a referral moved by someone else shows on the open offer and ' +
+    'on the open candidate view without a reload; the candidathèque ' +
+    'names communes and jobs', async () => {
+	const stored = (await api('GET', '/api/offers/' + DAY_OFFER)).data;
+	const cand = stored.referrals.find((x) => x.status === 'suggested')
+	    .candidate;
+	const p = await newPage();
+	await p.goto(`${daemon.base}/#/offres/batiment/${DAY_OFFER}`);
+	await signIn(p, ADVISER_TOKEN);
+	await p.locator('#live[data-state="on"]').waitFor();
+	const c = card(p, cand);
+	await c.waitFor();
+	assert.equal(await c.locator('.status-badge').textContent(), 'Suggérée');
+	await c.getByRole('button', { name: 'Valider' }).focus();
+	const same = await markPage(p);
+
+	await moveAlong(DAY_OFFER, cand, ['validated'], ADMIN_TOKEN);
+	await c.locator('.status-badge', { hasText: 'Validée' }).waitFor();
+	assert.deepEqual(await buttonNames(c), ["Envoyer à l'employeur",
+	    'Retirer']);
+	assert.ok(await same(), 'no reload');
+	assert.equal(await p.evaluate(() => document.activeElement
+	    .closest('li.card').dataset.candidate), cand,
+	    'the focus stays in the card');
+	assert.match(await p.locator('#live-news').textContent(),
+	    new RegExp(`${cand}\\)? sur l’offre ${DAY_OFFER} : Validée ` +
+		'\\(par admin\\)'));
+	await p.screenshot({ path: path.join(ARTIFACTS, 'live-referral.png') });
+
+	/* The person's view: their referral row follows too. */
+	await c.locator('a.candidate-link').click();
+	const row = p.locator(`#candidate-referrals tr[data-offer-id="${
+	    DAY_OFFER}"]`);
+	await row.locator('.status-badge', { hasText: 'Validée' }).waitFor();
+	await moveAlong(DAY_OFFER, cand, ['sent'], ADMIN_TOKEN);
+	await row.locator('.status-badge', { hasText: "Envoyée à l'employeur" })
+	    .waitFor();
+	assert.ok(await same(), 'no reload');
+
+	/* The candidathèque: commune names and ROME labels, not codes. */
+	await p.locator('#candidate-back').click();
+	const best = p.locator(`#candidate-rows tr[data-candidate="${BEST}"]`);
+	await best.waitFor();
+	const cells = await best.locator('td').allTextContents();
+	assert.equal(cells[0], 'F1701 — Construction en béton (120 mois)');
+	assert.match(cells[1], /^DUNKERQUE \(59140\)rayon 30 km$/);
+	await p.close();
+	assert.deepEqual(pageErrors, [], 'no script error in the page');
+});
