@@ -47,8 +47,10 @@ pack_ref(msgpack_packer *pk, const struct digest_ref *d, int64_t now,
 {
 	int32_t today = date_of_time(now);
 
-	msgpack_pack_map(pk, 8);
+	msgpack_pack_map(pk, 9);
 	mp_pack_kv_str(pk, "offer", d->e->offer.id);
+	mp_pack_kv_str(pk, "sector", vocab_name(&vocab_sector,
+	    d->e->offer.sector));
 	mp_pack_kv_str(pk, "title", d->e->offer.title);
 	mp_pack_kv_str(pk, "employer", d->e->offer.employer[0] ?
 	    d->e->offer.employer : NULL);

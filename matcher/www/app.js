@@ -2266,8 +2266,8 @@ function waitingDays(days) {
 function digestReferralRow(sector, r, last) {
 	return el('tr', { 'data-offer-id': r.offer,
 	    'data-candidate': r.candidate },
-	    el('th', { scope: 'row' }, digestOfferLink(sector, r.offer,
-		r.title)),
+	    el('th', { scope: 'row' }, digestOfferLink(r.sector || sector,
+		r.offer, r.title)),
 	    el('td', null, r.employer || ''),
 	    el('td', null, candidateLink(r.candidate)),
 	    last);

@@ -73,6 +73,7 @@ class Digest(harness.MatcherdTestCase):
                          [("o-old", "c-4", "sent"),
                           ("o-new", "c-1", "sent"),
                           ("o-new", "c-2", "interview")])
+        self.assertEqual(waiting[0]["sector"], "batiment")
         self.assertEqual(waiting[0]["days"], 20)
         self.assertFalse(waiting[0]["stale"])
         self.assertEqual(waiting[1]["days"], 0)
