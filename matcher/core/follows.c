@@ -56,6 +56,17 @@ follows_has(const struct follows *f, const char *candidate, const char *user)
 	return i < f->n && pair_cmp(&f->v[i], candidate, user) == 0;
 }
 
+int64_t
+follows_since(const struct follows *f, const char *candidate,
+    const char *user)
+{
+	size_t i = lower_bound(f, candidate, user);
+
+	if (i < f->n && pair_cmp(&f->v[i], candidate, user) == 0)
+		return f->v[i].since;
+	return -1;
+}
+
 size_t
 follows_count_user(const struct follows *f, const char *user)
 {
@@ -90,6 +101,32 @@ follows_add(struct follows *f, const char *candidate, const char *user,
 	p->since = since;
 	f->n++;
 	return 0;
+}
+
+static int
+follow_cmp(const void *a, const void *b)
+{
+	const struct follow *x = a, *y = b;
+
+	return pair_cmp(x, y->candidate, y->user);
+}
+
+size_t
+follows_load(struct follows *f, const struct follow *v, size_t n)
+{
+	size_t i, kept = 0;
+
+	if (n > FOLLOWS_MAX)
+		n = FOLLOWS_MAX;
+	f->v = xreallocarray(f->v, n ? n : 1, sizeof(*f->v));
+	f->cap = n ? n : 1;
+	memcpy(f->v, v, n * sizeof(*v));
+	qsort(f->v, n, sizeof(*f->v), follow_cmp);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || follow_cmp(&f->v[kept - 1], &f->v[i]) != 0)
+			f->v[kept++] = f->v[i];
+	f->n = kept;
+	return kept;
 }
 
 /* Drop n pairs from index i. */

@@ -41,6 +41,12 @@ void		 follows_free(struct follows *);
  */
 int		 follows_add(struct follows *, const char *candidate,
 		    const char *user, int64_t since);
+/*
+ * Load n pairs at once (the start-up rebuild) into an empty table: sorted
+ * once, repeats dropped, cut at FOLLOWS_MAX.  The pairs kept.
+ */
+size_t		 follows_load(struct follows *, const struct follow *v,
+		    size_t n);
 /* Remove the pair; 1 if it was there. */
 int		 follows_remove(struct follows *, const char *candidate,
 		    const char *user);
@@ -55,6 +61,9 @@ size_t		 follows_of(const struct follows *, const char *candidate,
 		    size_t *first);
 /* 1 if user follows candidate. */
 int		 follows_has(const struct follows *, const char *candidate,
+		    const char *user);
+/* When user began to follow candidate, or -1 if they do not. */
+int64_t		 follows_since(const struct follows *, const char *candidate,
 		    const char *user);
 /* How many people user follows. */
 size_t		 follows_count_user(const struct follows *, const char *user);

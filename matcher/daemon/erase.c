@@ -43,6 +43,7 @@ struct erase_op {
 	int		 audit;
 	int64_t		 now;
 	int		 rounds;
+	size_t		 nfollow;	/* HDELs of follows in the write */
 	struct erase_offer *offers;
 	uint32_t	 n, cap;
 	erase_done_fn	*done;
@@ -213,8 +214,8 @@ erase_apply(struct erase_op *op)
 		if (strcmp(t->hires[i].candidate, op->id) == 0)
 			snprintf(t->hires[i].candidate,
 			    sizeof(t->hires[i].candidate), "%s", op->anon);
-	/* Nobody follows an erased person. */
-	followers_forget(op->env, op->id);
+	/* Nobody follows an erased person: Redis deleted the pairs. */
+	followers_drop(op->env, op->id);
 }
 
 static void
@@ -225,7 +226,7 @@ erase_write_cb(void *arg, redisReply *r)
 	size_t i;
 
 	if (erase_reply_ok(op, r, "candidate.erase", 2 + op->n +
-	    (op->audit ? 1 : 0)) == -1)
+	    (op->audit ? 1 : 0) + op->nfollow) == -1)
 		return;
 	op->res.erased = records_count(r->element[0]) > 0 ||
 	    records_count(r->element[1]) > 0;
@@ -300,6 +301,8 @@ erase_write(struct erase_op *op)
 		    vocab_name(&vocab_erase_reason, op->reason));
 		store_queue(op->env->store, &c);
 	}
+	/* Last, so the replies above keep their places. */
+	op->nfollow = followers_queue_forget(op->env, op->id);
 	/* EVALs inside: no deadline reaches Redis, so wait for its answer. */
 	store_commit(op->env->store, 0, erase_write_cb, op);
 }

@@ -32,8 +32,8 @@ followers_pack(msgpack_packer *pk, const struct matcherd *env,
 	}
 }
 
-void
-followers_forget(struct matcherd *env, const char *id)
+size_t
+followers_queue_forget(struct matcherd *env, const char *id)
 {
 	struct redis_cmd c;
 	size_t first, n, i;
@@ -42,8 +42,14 @@ followers_forget(struct matcherd *env, const char *id)
 	for (i = first; i < first + n; i++) {
 		records_follow_delete(&c, store_prefix(env->store), id,
 		    env->follows->v[i].user);
-		store_send(env->store, &c, 0, NULL, NULL);
+		store_queue(env->store, &c);
 	}
+	return n;
+}
+
+void
+followers_drop(struct matcherd *env, const char *id)
+{
 	(void)follows_remove_candidate(env->follows, id);
 }
 

@@ -16,10 +16,13 @@ struct score_result;
 void	followers_pack(msgpack_packer *, const struct matcherd *,
 	    const char *id);
 /*
- * A person deleted or erased: their follows go, in memory now and in
- * Redis best effort (a pair left behind is dropped by the next start).
+ * A person deleted or erased: queue in the store's open transaction one
+ * HDEL per follow of id, so that they go with the record (the caller
+ * counts the replies); how many.  followers_drop() forgets them in memory
+ * once Redis has run the transaction.
  */
-void	followers_forget(struct matcherd *, const char *id);
+size_t	followers_queue_forget(struct matcherd *, const char *id);
+void	followers_drop(struct matcherd *, const char *id);
 /*
  * A new offer ranked candidate at rank (1-based) with score s: tell each
  * of their followers who may see the offer.

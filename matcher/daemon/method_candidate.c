@@ -46,6 +46,7 @@ struct cand_op {
 	size_t			 listed;	/* list: candidates read */
 	uint32_t		 total;		/* list: matches in all */
 	uint32_t		 before;	/* list: matches before the page */
+	size_t			 nfollow;	/* delete: HDELs of follows */
 };
 
 int
@@ -264,14 +265,15 @@ delete_cb(void *arg, redisReply *r)
 {
 	struct cand_op *op = arg;
 
-	if (exec_replies(op->p, r, 2, "candidate.delete") != NULL) {
+	if (exec_replies(op->p, r, 2 + op->nfollow, "candidate.delete") !=
+	    NULL) {
 		/* The record's HDEL says whether there was a candidate. */
 		if (records_count(r->element[0]) <= 0) {
 			pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
 			    "no candidate %s", op->id);
 		} else {
 			index_delete(op->env->idx, op->id);
-			followers_forget(op->env, op->id);
+			followers_drop(op->env, op->id);
 			answer_id_bool(op->p, op->id, "deleted", 1);
 		}
 	}
@@ -282,11 +284,12 @@ typedef void id_fill(struct redis_cmd *, const char *, const char *);
 
 /*
  * candidate.get and candidate.delete: a transaction of the record's
- * command and the identity's on the id.
+ * command and the identity's on the id, and for a delete the person's
+ * follows (followers.h), all in the person's slot.
  */
 static void
 by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
-    id_fill *fill, id_fill *fill_ident, store_cb *cb)
+    id_fill *fill, id_fill *fill_ident, int forget, store_cb *cb)
 {
 	struct cand_op *op;
 	struct redis_cmd c;
@@ -302,6 +305,8 @@ by_id(struct matcherd *env, struct pending *p, const msgpack_object *params,
 	store_queue(env->store, &c);
 	fill_ident(&c, store_prefix(env->store), op->id);
 	store_queue(env->store, &c);
+	if (forget)
+		op->nfollow = followers_queue_forget(env, op->id);
 	store_commit(env->store, pending_deadline(p), cb, op);
 }
 
@@ -309,7 +314,7 @@ void
 method_candidate_get(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
-	by_id(env, p, params, records_candidate_get, records_ident_get,
+	by_id(env, p, params, records_candidate_get, records_ident_get, 0,
 	    get_cb);
 }
 
@@ -317,7 +322,7 @@ void
 method_candidate_delete(struct matcherd *env, struct pending *p,
     const msgpack_object *params)
 {
-	by_id(env, p, params, records_candidate_delete, records_ident_delete,
+	by_id(env, p, params, records_candidate_delete, records_ident_delete, 1,
 	    delete_cb);
 }
 

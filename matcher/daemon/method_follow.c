@@ -14,6 +14,7 @@
 #include "mpobj.h"
 #include "params.h"
 #include "pending.h"
+#include "records.h"
 #include "records_follow.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -46,42 +47,73 @@ answer(struct pending *p, const struct follow *f, int following,
 }
 
 static void
+cap_error(struct pending *p, const char *user)
+{
+	pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id", "%s follows %d people "
+	    "already (or the daemon holds %d follows): unfollow someone first",
+	    user, FOLLOWS_PER_USER_MAX, FOLLOWS_MAX);
+}
+
+/*
+ * Redis says whether the pair changed (HSETNX, HDEL: 1 or 0), so two
+ * requests on one pair in flight at once are answered as Redis ran them.
+ */
+static void
 follow_cb(void *arg, redisReply *r)
 {
 	struct follow_op *op = arg;
 	struct matcherd *env = op->env;
+	struct follow *f = &op->f;
 	struct redis_cmd c;
+	long long changed;
+	int64_t since = -1;
 
 	if (methods_reply_ok(op->p, r, op->follow ? "candidate.follow" :
 	    "candidate.unfollow") == -1)
 		goto done;
+	if ((changed = records_count(r)) < 0) {
+		pending_error(op->p, RPC_ERR_INTERNAL, NULL,
+		    "unexpected reply of Redis to a follow");
+		goto done;
+	}
 	if (!op->follow) {
-		answer(op->p, &op->f, 0, follows_remove(env->follows,
-		    op->f.candidate, op->f.user));
+		(void)follows_remove(env->follows, f->candidate, f->user);
+		answer(op->p, f, 0, changed == 1);
 		goto done;
 	}
-	/* Erased while the pair was on its way: it goes again. */
-	if (index_find(env->idx, op->f.candidate) == INDEX_NONE) {
-		records_follow_delete(&c, store_prefix(env->store),
-		    op->f.candidate, op->f.user);
-		store_send(env->store, &c, 0, NULL, NULL);
-		pending_error(op->p, RPC_ERR_NOT_FOUND, "id", "no candidate %s",
-		    op->f.candidate);
+	/* Erased while the pair was on its way, or past the bound: undone. */
+	if (index_find(env->idx, f->candidate) == INDEX_NONE ||
+	    ((since = follows_since(env->follows, f->candidate, f->user)) ==
+	    -1 && follows_add(env->follows, f->candidate, f->user,
+	    f->since) == -1)) {
+		if (changed == 1) {
+			records_follow_delete(&c, store_prefix(env->store),
+			    f->candidate, f->user);
+			store_send(env->store, &c, 0, NULL, NULL);
+		}
+		if (index_find(env->idx, f->candidate) == INDEX_NONE)
+			pending_error(op->p, RPC_ERR_NOT_FOUND, "id",
+			    "no candidate %s", f->candidate);
+		else
+			cap_error(op->p, f->user);
 		goto done;
 	}
-	/* The bound was checked before; a race past it keeps Redis's pair. */
-	(void)follows_add(env->follows, op->f.candidate, op->f.user,
-	    op->f.since);
-	answer(op->p, &op->f, 1, 1);
+	if (since != -1)
+		f->since = since;
+	answer(op->p, f, 1, changed == 1);
 done:
 	pending_release(op->p);
 	free(op);
 }
 
-/* Who asks, and about whom: 0, or -1 once p is answered. */
+/*
+ * Who asks, and about whom: 0, or -1 once p is answered.  Anyone may
+ * stop following whom they follow, even a person no longer theirs (the
+ * sectors changed): the pair says nothing new to them.
+ */
 static int
 follow_params(struct matcherd *env, struct pending *p,
-    const msgpack_object *params, struct follow *f)
+    const msgpack_object *params, int follow, struct follow *f)
 {
 	const struct session *s = pending_session(p);
 
@@ -93,16 +125,16 @@ follow_params(struct matcherd *env, struct pending *p,
 		    "following needs a signed-in user: the follow is theirs");
 		return -1;
 	}
+	snprintf(f->user, sizeof(f->user), "%s", s->user);
+	f->since = pending_now(p);
+	if (!follow && follows_has(env->follows, f->candidate, f->user))
+		return 0;
 	if (index_find(env->idx, f->candidate) == INDEX_NONE) {
 		pending_error(p, RPC_ERR_NOT_FOUND, "id", "no candidate %s",
 		    f->candidate);
 		return -1;
 	}
-	if (method_candidate_visible(env, p, f->candidate) == -1)
-		return -1;
-	snprintf(f->user, sizeof(f->user), "%s", s->user);
-	f->since = pending_now(p);
-	return 0;
+	return method_candidate_visible(env, p, f->candidate);
 }
 
 static void
@@ -112,24 +144,13 @@ follow_change(struct matcherd *env, struct pending *p,
 	struct follow_op *op;
 	struct redis_cmd c;
 	struct follow f;
-	size_t first, n, i;
 
-	if (follow_params(env, p, params, &f) == -1)
+	if (follow_params(env, p, params, follow, &f) == -1)
 		return;
-	if (follows_has(env->follows, f.candidate, f.user) == follow) {
-		/* Nothing to write: answer with what holds. */
-		n = follows_of(env->follows, f.candidate, &first);
-		for (i = first; i < first + n; i++)
-			if (strcmp(env->follows->v[i].user, f.user) == 0)
-				f.since = env->follows->v[i].since;
-		answer(p, &f, follow, 0);
-		return;
-	}
-	if (follow && (follows_count_user(env->follows, f.user) >=
+	if (follow && !follows_has(env->follows, f.candidate, f.user) &&
+	    (follows_count_user(env->follows, f.user) >=
 	    FOLLOWS_PER_USER_MAX || env->follows->n >= FOLLOWS_MAX)) {
-		pending_error(p, RPC_ERR_INVALID_ARGUMENT, "id", "%s follows %d "
-		    "people already (or the daemon holds %d follows): unfollow "
-		    "someone first", f.user, FOLLOWS_PER_USER_MAX, FOLLOWS_MAX);
+		cap_error(p, f.user);
 		return;
 	}
 	op = xcalloc(1, sizeof(*op));
@@ -162,8 +183,9 @@ method_follow_unfollow(struct matcherd *env, struct pending *p,
 }
 
 /*
- * {user, candidates: [{candidate, since}]}: the people the user follows,
- * by id; one the user may no longer see (sectors changed) is left out.
+ * {user, candidates: [{candidate, since, visible}]}: the people the user
+ * follows, by id; visible is false for one no longer in their sectors
+ * (the user's or the person's changed), whom they may only unfollow.
  */
 void
 method_follow_following(struct matcherd *env, struct pending *p,
@@ -171,10 +193,9 @@ method_follow_following(struct matcherd *env, struct pending *p,
 {
 	const struct session *s = pending_session(p);
 	const struct follows *f = env->follows;
-	uint32_t sectors = methods_sectors(env, p), slot, n = 0;
+	uint32_t sectors = methods_sectors(env, p), slot;
 	struct pending_buf b;
 	size_t i;
-	int pass;
 
 	(void)params;
 	if (!s->authenticated) {
@@ -186,24 +207,16 @@ method_follow_following(struct matcherd *env, struct pending *p,
 	msgpack_pack_map(&b.pk, 2);
 	mp_pack_kv_str(&b.pk, "user", s->user);
 	mp_pack_str(&b.pk, "candidates");
-	/* Count, then pack: the array's size comes first. */
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1)
-			msgpack_pack_array(&b.pk, n);
-		for (i = 0; i < f->n; i++) {
-			if (strcmp(f->v[i].user, s->user) != 0 ||
-			    (slot = index_find(env->idx, f->v[i].candidate)) ==
-			    INDEX_NONE ||
-			    !(env->idx->recs[slot].k.sectors & sectors))
-				continue;
-			if (pass == 0) {
-				n++;
-				continue;
-			}
-			msgpack_pack_map(&b.pk, 2);
-			mp_pack_kv_str(&b.pk, "candidate", f->v[i].candidate);
-			mp_pack_kv_int(&b.pk, "since", f->v[i].since);
-		}
+	msgpack_pack_array(&b.pk, follows_count_user(f, s->user));
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->v[i].user, s->user) != 0)
+			continue;
+		slot = index_find(env->idx, f->v[i].candidate);
+		msgpack_pack_map(&b.pk, 3);
+		mp_pack_kv_str(&b.pk, "candidate", f->v[i].candidate);
+		mp_pack_kv_int(&b.pk, "since", f->v[i].since);
+		mp_pack_kv_bool(&b.pk, "visible", slot != INDEX_NONE &&
+		    (env->idx->recs[slot].k.sectors & sectors));
 	}
 	pending_buf_answer(&b, p);
 }

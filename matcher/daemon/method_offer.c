@@ -192,9 +192,14 @@ pack_raw_or_nil(msgpack_packer *pk, const redisReply *r)
  * The referrals of offer.get, as Redis holds them (bad values skipped),
  * with their follow-up flags on day today.
  */
+/*
+ * The offer's referrals and their follow-up.  Only the advisers' view
+ * says where a person was hired besides: prospection staff see this
+ * offer's referrals, not a person's other applications.
+ */
 static void
 pack_referrals(struct matcherd *env, msgpack_packer *pk, const char *offer,
-    const redisReply *refs, int32_t today)
+    const redisReply *refs, int32_t today, int adviser_view)
 {
 	struct offer_hired *hired;
 	char cand[RECORD_ID_MAX + 1];
@@ -222,7 +227,8 @@ pack_referrals(struct matcherd *env, msgpack_packer *pk, const char *offer,
 		mp_pack_kv_str(pk, "status", referral_name(status));
 		mp_pack_kv_int(pk, "updated_at", at);
 		referral_view_pack_followup(env, pk, status, at, today,
-		    offer_table_hired_elsewhere(hired, nhired, cand, offer));
+		    adviser_view ? offer_table_hired_elsewhere(hired, nhired,
+		    cand, offer) : NULL);
 	}
 	free(hired);
 }
@@ -268,7 +274,7 @@ get_cb(void *arg, redisReply *r)
 	else
 		pack_raw_or_nil(&b.pk, ro.result);
 	pack_referrals(op->env, &b.pk, op->id, r->element[1],
-	    date_of_time(pending_now(op->p)));
+	    date_of_time(pending_now(op->p)), v.kind == VIEW_ADVISER);
 	pending_buf_answer(&b, op->p);
 done:
 	offer_op_done(op);

@@ -118,8 +118,7 @@ referral_cb(void *arg, redisReply *r)
 	m.note = op->note;
 	m.now = op->now;
 	m.hire = op->has_hire ? &op->hire : NULL;
-	referral_applied(op->env, &m, pending_deadline(op->p),
-	    update_done, op);
+	referral_applied(op->env, &m, update_done, op);
 	return;
 done:
 	pending_release(op->p);

@@ -10,6 +10,7 @@
 #include "clause.h"
 #include "dates.h"
 #include "erase.h"
+#include "followers.h"
 #include "matcherd.h"
 #include "method_candidate.h"
 #include "method_rgpd.h"
@@ -198,9 +199,11 @@ export_answer(struct export_op *op, const redisReply *r)
 		n += (e = offer_table_get(op->env->offers, op->offers[i])) !=
 		    NULL && offer_table_ref_find(e, op->id) != NULL;
 	pending_buf_init(&b);
-	msgpack_pack_map(&b.pk, 7);
+	msgpack_pack_map(&b.pk, 8);
 	mp_pack_kv_str(&b.pk, "id", op->id);
 	mp_pack_kv_int(&b.pk, "exported_at", pending_now(op->p));
+	/* Who follows the person is held about them too. */
+	followers_pack(&b.pk, op->env, op->id);
 	mp_pack_str(&b.pk, "candidate");
 	method_candidate_pack_identity(&b.pk, &obj, r->element[1], 0);
 	mp_pack_str(&b.pk, "referrals");

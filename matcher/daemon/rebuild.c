@@ -157,6 +157,23 @@ load_hire(struct matcherd *env, const char *what, const redisReply *f,
 	}
 }
 
+/*
+ * The follows read, then loaded at once (follows_load()), and those of a
+ * person no longer held (an erasure's HDEL that never ran), deleted.
+ */
+static struct follow *follows_read, *follows_orphan;
+static size_t nfollows_read, nfollows_orphan, capread, caporphan;
+
+static void
+follow_push(struct follow **v, size_t *n, size_t *cap, const struct follow *f)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[(*n)++] = *f;
+}
+
 /* One follow: field = "candidate\tuser", value = since. */
 static void
 load_follow(struct matcherd *env, const char *what, const redisReply *f,
@@ -167,14 +184,12 @@ load_follow(struct matcherd *env, const char *what, const redisReply *f,
 
 	if (records_follow_decode(f, v, &fw, why) == -1)
 		skipped(what, f, why, n);
-	/* A person gone while the pair stayed (a failed HDEL): dropped. */
 	else if (index_find(env->idx, fw.candidate) == INDEX_NONE)
-		n->follows_orphan++;
-	else if (follows_add(env->follows, fw.candidate, fw.user,
-	    fw.since) == -1)
+		follow_push(&follows_orphan, &nfollows_orphan, &caporphan, &fw);
+	else if (nfollows_read >= FOLLOWS_MAX)
 		skipped(what, f, "too many follows", n);
 	else
-		n->follows++;
+		follow_push(&follows_read, &nfollows_read, &capread, &fw);
 }
 
 /* What a scan reads: the command for a cursor. */
@@ -250,15 +265,29 @@ scan_follows(struct redis_cmd *c, const char *prefix, int b,
 static int
 load_follows(struct matcherd *env, redisContext *rc, struct rebuild_counts *n)
 {
-	int b;
+	struct redis_cmd c;
+	size_t i;
+	int b, rv = 0;
 
-	for (b = 0; b < RECORDS_CAND_BUCKETS; b++)
-		if (scan_hash(env, rc, scan_follows, b, load_follow, n) == -1)
-			return -1;
-	if (n->follows_orphan > 0)
-		log_warnx("follows: %lu name a person no longer held, ignored",
-		    n->follows_orphan);
-	return 0;
+	for (b = 0; b < RECORDS_CAND_BUCKETS && rv == 0; b++)
+		rv = scan_hash(env, rc, scan_follows, b, load_follow, n);
+	if (rv == 0)
+		n->follows = follows_load(env->follows, follows_read,
+		    nfollows_read);
+	for (i = 0; rv == 0 && i < nfollows_orphan; i++) {
+		records_follow_delete(&c, env->conf->redis_prefix,
+		    follows_orphan[i].candidate, follows_orphan[i].user);
+		freeReplyObject(call(rc, &c));
+	}
+	if (rv == 0 && nfollows_orphan > 0)
+		log_warnx("follows: %zu named a person no longer held: deleted",
+		    nfollows_orphan);
+	n->follows_orphan = nfollows_orphan;
+	free(follows_read);
+	free(follows_orphan);
+	follows_read = follows_orphan = NULL;
+	nfollows_read = nfollows_orphan = capread = caporphan = 0;
+	return rv;
 }
 
 static int

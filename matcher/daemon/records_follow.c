@@ -33,7 +33,8 @@ void
 records_follow_put(struct redis_cmd *c, const char *prefix,
     const char *candidate, const char *user, int64_t since)
 {
-	follow_cmd(c, "HSET", prefix, candidate, user);
+	/* HSETNX: following again keeps the first time. */
+	follow_cmd(c, "HSETNX", prefix, candidate, user);
 	redis_cmd_int(c, since);
 }
 

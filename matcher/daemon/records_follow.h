@@ -3,7 +3,7 @@
  * bucket and hash tag of the person's record, one field "candidate\tuser"
  * per pair, its value the unix time of the follow (docs/REDIS.md).  One
  * field per pair, so that two advisers following one person at once are
- * two independent HSETs, and an erasure deletes them in the person's slot.
+ * two independent HSETNXs, and an erasure deletes them in the person's slot.
  */
 #ifndef MATCHER_RECORDS_FOLLOW_H
 #define MATCHER_RECORDS_FOLLOW_H

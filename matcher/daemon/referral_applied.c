@@ -58,7 +58,7 @@ publish(struct matcherd *env, const struct offer_entry *e,
 
 void
 referral_applied(struct matcherd *env, const struct referral_applied_move *m,
-    int64_t deadline, store_cb *done, void *arg)
+    store_cb *done, void *arg)
 {
 	struct offer_entry *e;
 	uint32_t slot;
@@ -84,8 +84,9 @@ referral_applied(struct matcherd *env, const struct referral_applied_move *m,
 	if (m->to == REFERRAL_HIRED && e != NULL && !e->closed &&
 	    hires_of(e) >= (uint32_t)(e->offer.positions > 0 ?
 	    e->offer.positions : 1)) {
+		/* A deadline of its own: the move's is partly spent. */
 		method_offer_close_entry(env, e, POURVUE_REASON, m->now,
-		    deadline, done, arg);
+		    store_deadline_us(env->store), done, arg);
 		return;
 	}
 	if (done != NULL)

@@ -27,13 +27,13 @@ struct referral_applied_move {
 /*
  * The bookkeeping after a move: the offer table, the clause hire, the
  * index's open-referral counters, and the offer closed "pourvue" as
- * offer.close would when this hire fills its positions (that write
- * carries deadline).  done (NULL: none) is called once it is all settled,
+ * offer.close would when this hire fills its positions (that write has
+ * a deadline of its own, store_deadline_us()).  done (NULL: none) is called once it is all settled,
  * with the reply to the close, or NULL at once when nothing closed.
  * The move goes out as a "referral" event to the advisers subscribed to
  * the offer's sector (notify.h).
  */
 void	referral_applied(struct matcherd *, const struct referral_applied_move *,
-	    int64_t deadline, store_cb *done, void *arg);
+	    store_cb *done, void *arg);
 
 #endif

@@ -43,6 +43,7 @@ struct sweep {
 
 static struct daily *timer;
 static int running;
+static int stopping;	/* referral_sweep_stop() was called */
 
 static void
 sweep_end(struct sweep *sw)
@@ -91,8 +92,7 @@ moved_cb(void *arg, redisReply *r)
 		m.user = REFERRAL_SWEEP_USER;
 		m.note = sw->note;
 		m.now = sw->now;
-		referral_applied(sw->env, &m,
-		    store_deadline_us(sw->env->store), NULL, NULL);
+		referral_applied(sw->env, &m, NULL, NULL);
 		break;
 	case 0:
 	case -1:
@@ -149,11 +149,12 @@ sweep_send(struct sweep *sw, struct due *d)
 static void
 sweep_fill(struct sweep *sw)
 {
-	while (sw->inflight < REFERRAL_SWEEP_INFLIGHT &&
+	/* Stopping: the store is going, nothing more may be sent. */
+	while (!stopping && sw->inflight < REFERRAL_SWEEP_INFLIGHT &&
 	    sw->next < sw->rep.due)
 		if (sweep_send(sw, &sw->due[sw->next++]) == -1)
 			sw->rep.skipped++;
-	if (sw->inflight == 0 && sw->next == sw->rep.due)
+	if (sw->inflight == 0 && (sw->next == sw->rep.due || stopping))
 		sweep_end(sw);
 }
 
@@ -240,6 +241,7 @@ referral_sweep_start(struct matcherd *env)
 void
 referral_sweep_stop(void)
 {
+	stopping = 1;
 	daily_stop(timer);
 	timer = NULL;
 }

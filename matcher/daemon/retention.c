@@ -29,6 +29,7 @@ struct sweep {
 
 static struct daily *timer;
 static int running;
+static int stopping;	/* retention_stop() was called */
 
 /* The day of each slot's latest referral move, DATE_NONE if none. */
 static int32_t *
@@ -91,7 +92,8 @@ sweep_erased(void *arg, const struct erase_result *r)
 static void
 sweep_next(struct sweep *sw)
 {
-	if (sw->next == sw->rep.due) {
+	/* Stopping: the store is going, nothing more may be sent. */
+	if (sw->next == sw->rep.due || stopping) {
 		sweep_end(sw);
 		return;
 	}
@@ -175,6 +177,7 @@ retention_start(struct matcherd *env)
 void
 retention_stop(void)
 {
+	stopping = 1;
 	daily_stop(timer);
 	timer = NULL;
 }

@@ -74,7 +74,8 @@ class Follow(harness.MatcherdTestCase):
         self.assertEqual(a.call("candidate.following"),
                          {"user": "adv-batiment",
                           "candidates": [{"candidate": "c-1",
-                                          "since": since}]})
+                                          "since": since,
+                                          "visible": True}]})
         # In Redis: one field per pair, in the person's bucket.
         self.assertEqual(self.redis.hget(follow_key("c-1"),
                                          "c-1\tadv-batiment"), str(since))
@@ -86,6 +87,41 @@ class Follow(harness.MatcherdTestCase):
         self.assertFalse(self.redis.hexists(follow_key("c-1"),
                                             "c-1\tadv-batiment"))
         self.assertEqual(a.call("candidate.following")["candidates"], [])
+
+    def test_a_person_out_of_ones_sectors_can_still_be_unfollowed(self):
+        a = self.adviser(ADV_B)
+        a.call("candidate.follow", {"id": "c-1"})
+        self.c.call("candidate.put", candidate(
+            "c-1", sectors=["industrie"], jobs=[{"rome": "H2913",
+                                                 "months": 12}]))
+        with self.assertRaises(RpcError) as e:
+            a.call("candidate.get", {"id": "c-1"})
+        self.assertEqual(e.exception.code, "forbidden")
+        self.assertEqual(a.call("candidate.following")["candidates"][0]
+                         ["visible"], False)
+        r = a.call("candidate.unfollow", {"id": "c-1"})
+        self.assertTrue(r["changed"])
+        self.assertEqual(a.call("candidate.following")["candidates"], [])
+        # Following again is refused: the person is no longer theirs.
+        with self.assertRaises(RpcError) as e:
+            a.call("candidate.follow", {"id": "c-1"})
+        self.assertEqual(e.exception.code, "forbidden")
+
+    def test_follow_and_unfollow_in_flight_at_once(self):
+        a = self.adviser(ADV_B)
+        ids = [a.request("candidate.follow", {"id": "c-2"}),
+               a.request("candidate.unfollow", {"id": "c-2"}),
+               a.request("candidate.follow", {"id": "c-2"}),
+               a.request("candidate.follow", {"id": "c-2"})]
+        got = [a.result_of(a.response(i)) for i in ids]
+        # As Redis ran them, in order.
+        self.assertEqual([(g["following"], g["changed"]) for g in got],
+                         [(True, True), (False, True), (True, True),
+                          (True, False)])
+        self.assertTrue(self.redis.hexists(follow_key("c-2"),
+                                           "c-2\tadv-batiment"))
+        self.assertEqual(len(self.c.call("candidate.get", {"id": "c-2"})
+                             ["followers"]), 1)
 
     def test_who_may_follow(self):
         with self.assertRaises(RpcError) as e:
@@ -186,6 +222,9 @@ class Follow(harness.MatcherdTestCase):
         self.assertEqual(sorted(c["candidate"] for c in
                                 a.call("candidate.following")["candidates"]),
                          ["c-1", "c-2"])
+        exp = self.c.call("candidate.export", {"id": "c-1"})
+        self.assertEqual([f["user"] for f in exp["followers"]],
+                         ["adv-batiment"])
         self.c.call("candidate.erase", {"id": "c-1", "reason": "request"})
         self.c.call("candidate.delete", {"id": "c-2"})
         self.assertEqual(a.call("candidate.following")["candidates"], [])

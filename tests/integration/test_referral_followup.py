@@ -172,6 +172,13 @@ class Followup(harness.MatcherdTestCase):
         self.assertEqual(one["c-1"]["hired_elsewhere"], "o-2")
         self.assertEqual(one["c-1"]["status"], "suggested")
         self.assertIsNone(one["c-2"]["hired_elsewhere"])
+        # Prospection staff see the offer's referrals, not where else.
+        pro = harness.RpcClient(self.d.addr, token=harness.token_of(
+            "prospect"))
+        self.clients.append(pro)
+        seen = {r["candidate"]: r for r in pro.call(
+            "offer.get", {"id": "o-1"})["referrals"]}
+        self.assertIsNone(seen["c-1"]["hired_elsewhere"])
         self.move("c-3", "validated", offer_id="o-2")
         r = self.move("c-2", "validated", "sent", "interview", "hired",
                       offer_id="o-2")

@@ -130,6 +130,35 @@ test_random_against_model(void **state)
 	follows_free(f);
 }
 
+/* A load sorts once and drops repeats: as many adds would. */
+static void
+test_load(void **state)
+{
+	struct follows *f = follows_new(), *g = follows_new();
+	struct follow *v;
+	size_t i, n = 3000;
+
+	(void)state;
+	v = calloc(n, sizeof(*v));
+	srand(11);
+	for (i = 0; i < n; i++) {
+		snprintf(v[i].candidate, sizeof(v[i].candidate), "c-%d",
+		    rand() % 500);
+		snprintf(v[i].user, sizeof(v[i].user), "u%d", rand() % 9);
+		v[i].since = (int64_t)i;
+		(void)follows_add(g, v[i].candidate, v[i].user, v[i].since);
+	}
+	assert_int_equal(follows_load(f, v, n), g->n);
+	assert_int_equal(f->n, g->n);
+	for (i = 0; i < f->n; i++) {
+		assert_string_equal(f->v[i].candidate, g->v[i].candidate);
+		assert_string_equal(f->v[i].user, g->v[i].user);
+	}
+	free(v);
+	follows_free(f);
+	follows_free(g);
+}
+
 int
 main(void)
 {
@@ -137,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_add_remove),
 		cmocka_unit_test(test_bound_per_user),
 		cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
