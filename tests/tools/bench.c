@@ -5,7 +5,9 @@
  *	Load candidates (JSON Lines, as matcher-gen writes them) through the
  *	real decoder into the index, then rank each offer N times with the
  *	index (the matcher) and with a plain scan of every record (the peer
- *	the issue names), reporting p50/p99 latencies and index memory.
+ *	the issue names), reporting p50/p99 latencies and index memory;
+ *	then the advisers' tools on the same pool (candidate.match, near
+ *	misses, the diagnosis, the candidathèque search, the labels).
  *   matcher-bench feed SAMPLES.json RULES.conf [--offers N]
  *	Map France Travail offers (the samples' offers repeated N times, in
  *	pages of 150 as the API serves them) without and with the rules:
@@ -54,6 +56,11 @@
 #include "offer.h"
 #include "proto.h"
 #include "rank.h"
+#include "diagnose.h"
+#include "labels.h"
+#include "nearmiss.h"
+#include "poolfilter.h"
+#include "result.h"
 #include "reverse.h"
 #include "refdata.h"
 #include "rpc.h"
@@ -202,6 +209,101 @@ bench_reverse(const struct index *idx, const struct offer *offers,
 	free(ro);
 }
 
+/* p50 and p99 of n timings, on one line. */
+static void
+print_pcts(const char *what, double *lat, size_t n)
+{
+	if (n > 0)
+		printf("%s: p50 %.0f us, p99 %.0f us\n", what,
+		    pct(lat, n, 0.5), pct(lat, n, 0.99));
+}
+
+/*
+ * The advisers' tools on the same pool: near misses and the diagnosis of
+ * each offer, the candidathèque search of docs/DESIGN.md (bâtiment,
+ * available now, permis B, within 15 km of Dunkerque, RSA: one page of
+ * 50 and the total), and the labels of a 200-suggestion result.
+ */
+static void
+bench_advisers(const struct index *idx, const struct refdata *ref,
+    const struct offer *offers, size_t noffers,
+    const struct conf_matching *m, int32_t today, int runs)
+{
+	struct nearmiss_params np;
+	struct nearmiss_result *nr;
+	struct diagnose_result *dr;
+	struct match_result *mr;
+	struct pool_filter f;
+	struct score_query q;
+	msgpack_sbuffer sb, lb;
+	msgpack_packer pk;
+	const struct commune *dk;
+	uint32_t page[50], total = 0, before, next;
+	size_t i, n = noffers * (size_t)runs, k;
+	double *near, *diag, *pool, *lab, t;
+	int r;
+
+	near = calloc(n, sizeof(double));
+	diag = calloc(n, sizeof(double));
+	pool = calloc((size_t)runs, sizeof(double));
+	lab = calloc(n, sizeof(double));
+	nr = malloc(sizeof(*nr));
+	dr = malloc(sizeof(*dr));
+	mr = malloc(sizeof(*mr));
+	nearmiss_params_default(&np);
+	for (i = 0, k = 0; i < noffers; i++) {
+		score_prepare(&q, &offers[i], idx, m, today, NULL, 0);
+		rank_offer(idx, &q, 200, mr);
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		result_pack(&pk, &offers[i], 0, 0, idx, &q, mr, NULL);
+		for (r = 0; r < runs; r++, k++) {
+			t = now_us();
+			(void)nearmiss_offer(idx, &q, &np, nr);
+			near[k] = now_us() - t;
+			nearmiss_result_free(nr);
+			t = now_us();
+			diagnose_offer(idx, &q, dr);
+			diag[k] = now_us() - t;
+			msgpack_sbuffer_init(&lb);
+			t = now_us();
+			(void)labels_add(ref, sb.data, sb.size, &lb);
+			lab[k] = now_us() - t;
+			msgpack_sbuffer_destroy(&lb);
+		}
+		msgpack_sbuffer_destroy(&sb);
+	}
+	poolfilter_init(&f);
+	f.sectors = 1u << SECTOR_BATIMENT;
+	f.statuses = 1u << STATUS_AVAILABLE;
+	f.licences = 1u << LICENCE_B;
+	f.criteria = 1u << CRITERION_RSA;
+	f.available_by = today;
+	if ((dk = refdata_commune(ref, "59183", 5)) != NULL) {
+		f.within_km = 15;
+		f.lat = dk->lat;
+		f.lon = dk->lon;
+	}
+	for (r = 0; r < runs; r++) {
+		t = now_us();
+		(void)poolfilter_page(idx, &f, today, 0, 0, 50, page, &total,
+		    &before, &next);
+		pool[r] = now_us() - t;
+	}
+	print_pcts("near misses (offer.near_miss), per offer", near, n);
+	print_pcts("diagnosis (offer.diagnose), per offer", diag, n);
+	printf("candidathèque search (candidate.list), %u match: ", total);
+	print_pcts("one page of 50 and the total", pool, (size_t)runs);
+	print_pcts("labels of a 200-suggestion result", lab, n);
+	free(near);
+	free(diag);
+	free(pool);
+	free(lab);
+	free(nr);
+	free(dr);
+	free(mr);
+}
+
 static int
 bench_score(int argc, char **argv)
 {
@@ -308,6 +410,7 @@ bench_score(int argc, char **argv)
 	    runs, pct(lat, k, 0.5), pct(lat, k, 0.99), pct(scan, k, 0.5),
 	    pct(scan, k, 0.99));
 	bench_reverse(idx, offers, noffers, &conf.matching, today);
+	bench_advisers(idx, ref, offers, noffers, &conf.matching, today, runs);
 	free(lat);
 	free(scan);
 	free(mr);
