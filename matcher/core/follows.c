@@ -120,6 +120,10 @@ follows_load(struct follows *f, const struct follow *v, size_t n)
 		n = FOLLOWS_MAX;
 	f->v = xreallocarray(f->v, n ? n : 1, sizeof(*f->v));
 	f->cap = n ? n : 1;
+	if (n == 0) {
+		f->n = 0;
+		return 0;
+	}
 	memcpy(f->v, v, n * sizeof(*v));
 	qsort(f->v, n, sizeof(*f->v), follow_cmp);
 	for (i = 0; i < n; i++)
