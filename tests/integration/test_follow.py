@@ -9,8 +9,11 @@ subscription."""
 
 import json
 import os
+import select
 import socket
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -122,6 +125,60 @@ class Follow(harness.MatcherdTestCase):
                                            "c-2\tadv-batiment"))
         self.assertEqual(len(self.c.call("candidate.get", {"id": "c-2"})
                              ["followers"]), 1)
+
+    def test_matchctl(self):
+        out = harness.matchctl(self.d.addr, "candidate", "follow", "c-1")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, "admin follows candidate c-1\n")
+        out = harness.matchctl(self.d.addr, "candidate", "follow", "c-1")
+        self.assertEqual(out.stdout,
+                         "admin follows candidate c-1 (unchanged)\n")
+        out = harness.matchctl(self.d.addr, "candidate", "following")
+        self.assertEqual(out.stdout, "c-1\n")
+        out = harness.matchctl(self.d.addr, "candidate", "unfollow", "c-1")
+        self.assertEqual(out.stdout, "admin does not follow candidate c-1\n")
+        out = harness.matchctl(self.d.addr, "candidate", "follow", "c-none")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("not_found", out.stderr)
+
+    def test_matchctl_watch_prints_the_events(self):
+        self.c.call("candidate.follow", {"id": "c-1"})
+        proc = subprocess.Popen([harness.MATCHCTL, "-s", self.d.addr,
+                                 "watch"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        harness._LIVE.add(proc)
+        try:
+            harness.wait_until(
+                lambda: self.c.call("stats")["subscribers"] == 1, 10,
+                what="matchctl watch to subscribe")
+            res = self.put_offer(offer("o-w", employer="W"))
+            rank = self.suggested_ids(res).index("c-1") + 1
+            self.c.call("referral.update", {"offer": "o-w",
+                                            "candidate": "c-1",
+                                            "status": "validated"})
+            want = ["followed: c-1 ranked %d by offer o-w (" % rank,
+                    "referral: offer o-w, candidate c-1: suggested -> "
+                    "validated by admin"]
+            out = b""
+            deadline = time.monotonic() + 10
+            while (not all(w.encode() in out for w in want) and
+                   time.monotonic() < deadline):
+                ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+                if ready:
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    out += chunk
+            for w in want:
+                self.assertIn(w, out.decode("utf-8", "replace"))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
     def test_who_may_follow(self):
         with self.assertRaises(RpcError) as e:
