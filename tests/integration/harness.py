@@ -29,6 +29,7 @@ import json
 import math
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -993,6 +994,48 @@ def matchctl(addr, *args, input=None, timeout=60, json_out=False):
     return subprocess.run(cmd, input=input, capture_output=True,
                           timeout=timeout, cwd=SOURCE_DIR,
                           text=True)
+
+
+class Watch:
+    """`matchctl -s addr watch ARGS...` running; read_until() its output.
+    Use as a context manager: the process is stopped at the end."""
+
+    def __init__(self, addr, *args):
+        self.proc = subprocess.Popen([MATCHCTL, "-s", addr, "watch"] +
+                                     [str(a) for a in args],
+                                     stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        _LIVE.add(self.proc)
+        self.out = b""
+
+    def read_until(self, wants, timeout=10):
+        """What watch printed, once every text of wants is in it (or the
+        timeout passed, or watch exited)."""
+        deadline = time.monotonic() + timeout
+        while (not all(w.encode() in self.out for w in wants) and
+               time.monotonic() < deadline):
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                self.out += chunk
+        return self.out.decode("utf-8", "replace")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        _LIVE.discard(self.proc)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
 
 
 # --------------------------------------------------------------------------

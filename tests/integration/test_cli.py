@@ -5,10 +5,7 @@ candidate put from files and stdin, offer tables with French reasons,
 
 import json
 import os
-import select
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -310,42 +307,17 @@ class Cli(harness.MatcherdTestCase):
 
     def test_watch_prints_pushed_suggestions(self):
         self.put_pool()
-        proc = subprocess.Popen([MATCHCTL, "-s", self.d.addr, "watch",
-                                 "--sector", "batiment"],
-                                stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
-        harness._LIVE.add(proc)
-        try:
+        with harness.Watch(self.d.addr, "--sector", "batiment") as w:
             harness.wait_until(
                 lambda: self.c.call("stats")["subscribers"] == 1, 10,
                 what="matchctl watch to subscribe")
             self.put_offer(offer("o-hot", rome="G1602"))    # other sector
             self.put_offer(offer("o-watched"))
-            out = b""
-            deadline = time.monotonic() + 10
-            while b"cli-top" not in out and time.monotonic() < deadline:
-                ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-                if ready:
-                    chunk = os.read(proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        break
-                    out += chunk
-            text = out.decode("utf-8", "replace")
+            text = w.read_until(["cli-top"])
             self.assertIn("o-watched", text)
             self.assertIn("cli-top", text)
             self.assertNotIn("o-hot", text)
-            self.assertIsNone(proc.poll(), "watch exited")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            harness._LIVE.discard(proc)
-            proc.stdout.close()
-            proc.stderr.close()
+            self.assertIsNone(w.proc.poll(), "watch exited")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,8 @@ subscription."""
 
 import json
 import os
-import select
 import socket
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -143,12 +140,7 @@ class Follow(harness.MatcherdTestCase):
 
     def test_matchctl_watch_prints_the_events(self):
         self.c.call("candidate.follow", {"id": "c-1"})
-        proc = subprocess.Popen([harness.MATCHCTL, "-s", self.d.addr,
-                                 "watch"], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
-        harness._LIVE.add(proc)
-        try:
+        with harness.Watch(self.d.addr) as w:
             harness.wait_until(
                 lambda: self.c.call("stats")["subscribers"] == 1, 10,
                 what="matchctl watch to subscribe")
@@ -160,25 +152,9 @@ class Follow(harness.MatcherdTestCase):
             want = ["followed: c-1 ranked %d by offer o-w (" % rank,
                     "referral: offer o-w, candidate c-1: suggested -> "
                     "validated by admin"]
-            out = b""
-            deadline = time.monotonic() + 10
-            while (not all(w.encode() in out for w in want) and
-                   time.monotonic() < deadline):
-                ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-                if ready:
-                    chunk = os.read(proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        break
-                    out += chunk
-            for w in want:
-                self.assertIn(w, out.decode("utf-8", "replace"))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            text = w.read_until(want)
+            for line in want:
+                self.assertIn(line, text)
 
     def test_who_may_follow(self):
         with self.assertRaises(RpcError) as e:
