@@ -3,7 +3,8 @@
 
     peers.py load-redisearch PORT CANDIDATES.jsonl
     peers.py load-pg HOST PORT CANDIDATES.jsonl
-    peers.py measure MATCHERD_ADDR REDIS_PORT PG_HOST PG_PORT OFFERS.json RUNS
+    peers.py measure MATCHERD_ADDR REDIS_PORT PG_HOST PG_PORT OFFERS.json \
+        RUNS CANDIDATES.jsonl
 
 Run by /usr/bin/python3 (Debian's python3-redis, python3-psycopg2 and
 python3-msgpack), from scripts/bench only: the peers are no dependency of
@@ -416,12 +417,56 @@ class Rpc:
             self.unpacker.feed(data)
 
 
+def haversine_km(lon1, lat1, lon2, lat2):
+    import math
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2)
+         * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def redisearch_expected(path, queries, places):
+    """What the RediSearch query should count, computed here from the
+    records (the same filters, one radius): a check of the module itself."""
+    counts = [0] * len(queries)
+    for c in records(path):
+        if c["status"] != "available":
+            continue
+        lon, lat = places[c["commune"]]
+        doms = {j["rome"][:3] for j in c["jobs"]}
+        lic = set(closure(c.get("licences", [])))
+        crit = set(c.get("criteria", []))
+        birth = datetime.date.fromisoformat(c["birth_date"])
+        avail = c.get("available_from")
+        for i, q in enumerate(queries):
+            if (q["sector"] not in c["sectors"] or q["dom"] not in doms
+                    or q["contract"] not in c.get("contracts", CONTRACTS)
+                    or (avail and datetime.date.fromisoformat(avail)
+                        > q["latest"])
+                    or not lic.issuperset(q["licences"])
+                    or not set(c.get("skills", [])).issuperset(
+                        q["skills_req"])):
+                continue
+            if q["born_min"] and not q["born_min"] <= birth <= q["born_max"]:
+                continue
+            if q["clause"] and not (
+                    crit & set(CLAUSE_CRITERIA)
+                    or (birth > q["young_after"]
+                        and c["level"] <= LOW_LEVEL_MAX)
+                    or birth <= q["senior_by"]):
+                continue
+            if haversine_km(lon, lat, q["lon"], q["lat"]) <= \
+                    (q["max_km"] or MAX_RADIUS):
+                counts[i] += 1
+    return counts
+
+
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(p * len(v)))] * 1e3
 
 
-def measure(maddr, rport, pghost, pgport, offers_path, runs):
+def measure(maddr, rport, pghost, pgport, offers_path, runs, cands_path):
     import redis
     offers = json.load(open(offers_path, encoding="utf-8"))
     places = communes()
@@ -473,18 +518,27 @@ def measure(maddr, rport, pghost, pgport, offers_path, runs):
           "per-filter exclusion counts; RediSearch returns 20 ids sorted on "
           "a stored number and the match count; PostgreSQL 20 ids with an "
           "approximate score, distance and the exact count)")
-    print("eligible per offer (first pass), and how many of matcherd's top "
-          "20 each peer's top 20 holds:")
-    print("%-28s %10s %11s %11s %8s %8s" % ("offer", "matcherd", "RediSearch",
-                                            "PostgreSQL", "RS top", "PG top"))
-    for o, e in zip(offers, elig):
-        print("%-28s %10d %11d %11d %8d %8d"
-              % (o["id"], e["matcherd"], e["RediSearch"], e["PostgreSQL"],
-                 e["rs_top"], e["pg_top"]))
-    print("RediSearch: per-candidate radius_km not expressible (one GEO "
-          "radius: the offer's max_km, else 40 km, the largest radius), so "
-          "its count is a superset; PostgreSQL expresses every hard filter "
-          "(distance on the sphere by PostGIS, haversine in matcherd)")
+    expected = redisearch_expected(cands_path, queries, places)
+    print("eligible per offer (first pass); RS expected: what the RediSearch "
+          "query should count, recounted here from the records; and how "
+          "many of matcherd's top 20 each peer's top 20 holds:")
+    print("%-26s %9s %10s %11s %10s %6s %6s"
+          % ("offer", "matcherd", "RediSearch", "RS expected", "PostgreSQL",
+             "RS top", "PG top"))
+    for o, e, x in zip(offers, elig, expected):
+        print("%-26s %9d %10d %11d %10d %6d %6d%s"
+              % (o["id"], e["matcherd"], e["RediSearch"], x,
+                 e["PostgreSQL"], e["rs_top"], e["pg_top"],
+                 "  RediSearch WRONG" if abs(e["RediSearch"] - x) > x / 100
+                 else ""))
+    print("filters expressed: RediSearch: status, sector, ROME domain, "
+          "contract, availability, age, clause, licences, skills; distance "
+          "only as ONE radius (the offer's max_km, else 40 km, the largest "
+          "radius_km), not each candidate's radius_km, so its count is a "
+          "superset; no score (sorted on a stored, offer-independent "
+          "number).  PostgreSQL: every hard filter (distance on the sphere "
+          "by PostGIS, haversine in matcherd), the score approximated in "
+          "SQL.  Neither: the referral history (none in the bench)")
 
 
 def main(argv):
@@ -492,8 +546,9 @@ def main(argv):
         load_redisearch(argv[1], argv[2])
     elif len(argv) == 4 and argv[0] == "load-pg":
         load_pg(argv[1], argv[2], argv[3])
-    elif len(argv) == 7 and argv[0] == "measure":
-        measure(argv[1], argv[2], argv[3], argv[4], argv[5], int(argv[6]))
+    elif len(argv) == 8 and argv[0] == "measure":
+        measure(argv[1], argv[2], argv[3], argv[4], argv[5], int(argv[6]),
+                argv[7])
     else:
         sys.exit(__doc__)
 
