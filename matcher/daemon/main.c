@@ -23,6 +23,7 @@
 #include "follows.h"
 #include "notify.h"
 #include "http.h"
+#include "labelled.h"
 #include "index.h"
 #include "log.h"
 #include "matcherd.h"
@@ -439,6 +440,7 @@ main(int argc, char *argv[])
 	http_free(http);
 	conn_free_all();
 	notify_free();
+	labelled_free();
 	store_free(env.store);
 	event_free(ev_int);
 	event_free(ev_term);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "labels.h"
+#include "labelled.h"
 #include "notify.h"
 #include "session.h"
 #include "view.h"
@@ -116,16 +116,13 @@ fan_out(struct matcherd *env, const struct audience *a, const char *event,
     const char *payload, size_t len)
 {
 	struct subscriber s;
-	msgpack_sbuffer sb, lb;
+	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	size_t i;
 
 	/* Labelled once (labels.h) for every subscriber and view. */
-	msgpack_sbuffer_init(&lb);
-	if (nsubs > 0 && labels_add(env->ref, payload, len, &lb) > 0) {
-		payload = lb.data;
-		len = lb.size;
-	}
+	if (nsubs > 0)
+		labelled_get(env->ref, payload, len, &payload, &len);
 	for (i = nsubs; i-- > 0;) {
 		if (i >= nsubs)
 			continue;
@@ -144,7 +141,6 @@ fan_out(struct matcherd *env, const struct audience *a, const char *event,
 		s.deliver(s.owner, event, sb.data, sb.size);
 		msgpack_sbuffer_destroy(&sb);
 	}
-	msgpack_sbuffer_destroy(&lb);
 }
 
 void

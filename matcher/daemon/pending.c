@@ -9,7 +9,7 @@
 
 #include <event2/event.h>
 
-#include "labels.h"
+#include "labelled.h"
 #include "log.h"
 #include "matcherd.h"
 #include "pending.h"
@@ -146,17 +146,18 @@ pending_answer(struct pending *p, int code, const char *buf, size_t len,
 void
 pending_result(struct pending *p, const char *buf, size_t len)
 {
-	msgpack_sbuffer sb;
+	const char *out;
+	size_t outlen;
 
 	if (p->answered)
 		return;
-	/* Every answer of either transport shows names with codes. */
-	msgpack_sbuffer_init(&sb);
-	if (p->sink != NULL && labels_add(p->env->ref, buf, len, &sb) > 0)
-		pending_answer(p, -1, sb.data, sb.size, NULL, NULL);
-	else
+	if (p->sink == NULL) {
 		pending_answer(p, -1, buf, len, NULL, NULL);
-	msgpack_sbuffer_destroy(&sb);
+		return;
+	}
+	/* Every answer of either transport shows names with codes. */
+	labelled_get(p->env->ref, buf, len, &out, &outlen);
+	pending_answer(p, -1, out, outlen, NULL, NULL);
 }
 
 void
